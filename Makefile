@@ -1,0 +1,69 @@
+# Every command of the project. README documents these targets; .ci/run calls `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV ?= uv
+RUN := $(UV) run --frozen --no-sync
+RASA := $(RUN) rasa
+
+# Configuration with development defaults (README: "Configuration"). Override in the environment.
+export DATABASE_URL ?= sqlite:///$(CURDIR)/var/citizenbot.db
+export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
+export RASA_TOKEN ?= dev-token-change-me
+export RASA_PORT ?= 5005
+export ACTION_PORT ?= 5055
+export CITY ?= tampere
+# quieter TensorFlow / SQLAlchemy / Rasa start-up
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export RASA_TELEMETRY_ENABLED ?= false
+export PYTHONHASHSEED ?= 0
+
+.PHONY: help setup seed train run shell actions eval test lint pytest validate conversations clean
+
+help:
+	@echo "make run    set up, seed, train if needed, serve (Rasa :$(RASA_PORT), actions :$(ACTION_PORT))"
+	@echo "make test   set up and run every check (lint, pytest, rasa data validate, train, conversations, eval)"
+	@echo "make train | make eval | make shell | make seed | make lint | make clean"
+
+setup: .venv/.synced
+
+.venv/.synced: pyproject.toml uv.lock
+	$(UV) sync --frozen
+	@touch $@
+
+seed: setup
+	$(RUN) citizenbot seed
+
+# `rasa train` keeps the latest model when its fingerprint matches the current data and config.
+train: setup
+	$(RASA) train --num-threads 2 --out models
+
+run: setup seed train
+	scripts/serve.sh
+
+actions: setup seed
+	$(RUN) citizenbot actions --port $(ACTION_PORT)
+
+shell: setup seed train
+	scripts/serve.sh --shell
+
+# Evaluate over HTTP: starts the servers for the run unless one is already listening.
+EVAL_FILES ?= tests/eval/heldout.tsv
+eval: setup seed train
+	scripts/with_servers.sh $(RUN) citizenbot eval --url http://localhost:$(RASA_PORT) $(EVAL_FILES) $(EVAL_ARGS)
+
+lint: setup
+	$(RUN) ruff check citizenbot actions tests
+
+pytest: setup
+	$(RUN) pytest -q
+
+validate: setup
+	$(RASA) data validate --fail-on-warnings --max-history 5
+
+test: setup lint validate pytest
+	scripts/test_dialogue.sh
+
+clean:
+	rm -rf var .rasa results .pytest_cache

@@ -1,0 +1,51 @@
+"""Answering a recognised topic from the knowledge base (FAQ answers and lookups)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import (
+    CONTROL_INTENTS,
+    MAX_FAILURES_BEFORE_PERSON,
+    blocking,
+    failures,
+    language_events,
+    latest_intent,
+    resident_text,
+    resolve_language,
+    send_all,
+    services,
+)
+from citizenbot.fallback import offer_person
+from citizenbot.replies import answer_topic, faq
+
+
+class ActionAnswer(Action):
+    """Answers the topic the classifier recognised, in the resident's language."""
+
+    def name(self) -> str:
+        return "action_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        svc = services()
+        lang = resolve_language(tracker)
+        topic = latest_intent(tracker)
+        events = language_events(tracker, lang)
+        if not topic or topic in CONTROL_INTENTS:
+            send_all(dispatcher, [await blocking(faq, svc.kb, "meta.capabilities.acknowledge", lang)], lang)
+            return events
+        replies = await blocking(answer_topic, svc.kb, topic, resident_text(tracker), lang)
+        if topic == "out_of_scope":
+            count = failures(tracker) + 1
+            if count >= MAX_FAILURES_BEFORE_PERSON:
+                replies.append(await blocking(offer_person, svc.kb, tracker.latest_message, lang))
+                count = 0
+            events.append(SlotSet("failures", float(count)))
+        elif failures(tracker):
+            events.append(SlotSet("failures", 0.0))
+        send_all(dispatcher, replies, lang)
+        return events

@@ -1,0 +1,135 @@
+"""Shared pieces of the actions: services, language, sending replies. Not an action module."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from citizenbot.kb import KnowledgeBase
+from citizenbot.language import choose_language, requested_language
+from citizenbot.outbox import Open311Config
+from citizenbot.replies import Reply
+from citizenbot.reports import ReportStore
+from citizenbot.settings import get_settings
+from citizenbot.store.db import get_database
+
+T = TypeVar("T")
+
+# Intents that are not topics: they only steer forms and buttons.
+CONTROL_INTENTS = frozenset({"affirm", "deny", "cancel", "nlu_fallback"})
+MAX_FAILURES_BEFORE_PERSON = 2
+
+
+@dataclass
+class Services:
+    kb: KnowledgeBase
+    reports: ReportStore
+    open311: Open311Config
+    default_lang: str
+
+
+@functools.lru_cache(maxsize=1)
+def services() -> Services:
+    """Created on first use (not at import), then shared by every action in the process."""
+    settings = get_settings()
+    database = get_database(settings.database_url)
+    kb = KnowledgeBase(database)
+    return Services(
+        kb=kb,
+        reports=ReportStore(database),
+        open311=open311_config(kb, settings),
+        default_lang=settings.default_lang,
+    )
+
+
+def open311_config(kb: KnowledgeBase, settings=None) -> Open311Config:
+    settings = settings or get_settings()
+    from citizenbot.content import load_content  # city configuration (service codes) is content
+
+    city = load_content(settings.kb_dir, settings.city).city_config.get("open311") or {}
+    return Open311Config(
+        base_url=settings.open311_base_url or city.get("base_url") or "",
+        api_key=settings.open311_api_key,
+        timeout=settings.open311_timeout,
+        service_codes=dict(city.get("service_codes") or {}),
+        default_service_code=city.get("default_service_code"),
+    )
+
+
+async def blocking(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run blocking work (SQL) in a worker thread so the action server's event loop stays free."""
+    return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def resident_text(tracker: Tracker) -> str:
+    """The resident's own words for lookups: when they pressed a button ("/topic"), the message
+    before it (the one the buttons were offered for)."""
+    text = latest_text(tracker)
+    if not text.startswith("/"):
+        return text
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if not seen_latest:
+                seen_latest = True
+                continue
+            earlier = event.get("text") or ""
+            if not earlier.startswith("/"):
+                return earlier
+    return ""
+
+
+def resolve_language(tracker: Tracker, default: str | None = None) -> str:
+    """The language to answer the latest message in (rules in citizenbot.language)."""
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    metadata = message.get("metadata") or {}
+    hint = metadata.get("lang") if isinstance(metadata, dict) else None
+    requested = requested_language(text) if latest_intent(tracker) == "meta.language" else None
+    if isinstance(metadata, dict) and metadata.get("lang_selected") and hint:
+        requested = hint  # the widget's language switch: the resident chose explicitly
+    if text.startswith("/"):
+        text = ""
+    return choose_language(
+        text, current=tracker.get_slot("lang"), hint=hint, requested=requested,
+        default=default or services().default_lang,
+    )
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply, lang: str) -> None:
+    dispatcher.utter_message(
+        text=reply.text,
+        buttons=reply.buttons or None,
+        json_message={"topic": reply.topic, "lang": lang},
+    )
+
+
+def send_all(dispatcher: CollectingDispatcher, replies: Iterable[Reply], lang: str) -> None:
+    for reply in replies:
+        send(dispatcher, reply, lang)
+
+
+def language_events(tracker: Tracker, lang: str) -> list[dict]:
+    return [SlotSet("lang", lang)] if tracker.get_slot("lang") != lang else []
+
+
+def failures(tracker: Tracker) -> int:
+    try:
+        return int(tracker.get_slot("failures") or 0)
+    except (TypeError, ValueError):
+        return 0

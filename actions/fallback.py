@@ -1,0 +1,42 @@
+"""Not understood: an honest answer with the two likeliest topics, then the offer of a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import (
+    MAX_FAILURES_BEFORE_PERSON,
+    blocking,
+    failures,
+    language_events,
+    resolve_language,
+    send,
+    services,
+)
+from citizenbot.fallback import not_understood, offer_person
+
+
+class ActionFallback(Action):
+    """Runs for low NLU confidence (nlu_fallback) and when no rule applies (core fallback)."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        svc = services()
+        lang = resolve_language(tracker)
+        count = failures(tracker) + 1
+        message = tracker.latest_message or {}
+        if count >= MAX_FAILURES_BEFORE_PERSON:
+            send(dispatcher, await blocking(offer_person, svc.kb, message, lang), lang)
+            count = 0
+        else:
+            send(dispatcher, await blocking(not_understood, svc.kb, message, lang), lang)
+        # The misunderstood message is forgotten by the dialogue (not by the transcript), so the
+        # conversation continues as if it had not happened, e.g. inside an active report form.
+        # (the revert comes first: events after it in the same list are kept)
+        return [UserUtteranceReverted(), SlotSet("failures", float(count))] + language_events(tracker, lang)

@@ -1,0 +1,193 @@
+"""Fault reports: the report form, filing the report, and asking a report's status."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (
+    blocking,
+    language_events,
+    latest_intent,
+    latest_text,
+    resolve_language,
+    send,
+    services,
+)
+from citizenbot import outbox
+from citizenbot import report_flow as flow
+from citizenbot.replies import Reply, faq
+from citizenbot.reports import parse_report_number
+
+logger = logging.getLogger(__name__)
+REPORT_SLOTS = ("report_category", "report_location", "report_description", "report_contact", "report_confirm")
+_deliveries: set[asyncio.Task] = set()
+
+
+def _reset() -> list[dict]:
+    return [SlotSet(slot, None) for slot in REPORT_SLOTS]
+
+
+class ActionStartReport(Action):
+    """Opens a report: says what happens next and keeps what the first message already told."""
+
+    def name(self) -> str:
+        return "action_start_report"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        kb = services().kb
+        lang = resolve_language(tracker)
+        category = latest_intent(tracker)
+        if category not in flow.REPORT_TOPICS:
+            category = "maintenance.feedback_channels"
+        send(dispatcher, await blocking(faq, kb, category, lang), lang)
+        filled = await blocking(flow.prefill, kb, latest_text(tracker), lang)
+        return language_events(tracker, lang) + _reset() + [
+            SlotSet("report_category", category),
+            SlotSet("report_location", filled["report_location"]),
+            SlotSet("report_description", filled["report_description"]),
+            SlotSet("failures", 0.0),
+        ]
+
+
+class ValidateReportForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_report_form"
+
+    async def validate_report_location(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return {"report_location": flow.check_location(value if isinstance(value, str) else None)}
+
+    async def validate_report_description(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return {"report_description": flow.check_description(value if isinstance(value, str) else None, latest_intent(tracker))}
+
+    async def validate_report_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        contact = flow.check_contact(value if isinstance(value, str) else None, latest_intent(tracker))
+        if contact is None:
+            lang = resolve_language(tracker)
+            category = tracker.get_slot("report_category") or "maintenance"
+            text = await blocking(services().kb.answer, "maintenance.report.invalid_contact", lang)
+            send(dispatcher, Reply(text, flow.step_topic(category, "invalid_contact")), lang)
+        return {"report_contact": contact}
+
+    async def validate_report_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return {"report_confirm": flow.check_confirm(value if isinstance(value, str) else None, latest_intent(tracker))}
+
+
+class _AskReport:
+    """Asks for one slot of the report form (a mixin: only the concrete classes are actions)."""
+
+    slot = ""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        kb = services().kb
+        lang = resolve_language(tracker)
+        category = tracker.get_slot("report_category") or "maintenance.feedback_channels"
+        send(dispatcher, await blocking(flow.ask, kb, category, self.slot, lang), lang)
+        return language_events(tracker, lang)
+
+
+class ActionAskReportLocation(_AskReport, Action):
+    slot = "report_location"
+
+
+class ActionAskReportDescription(_AskReport, Action):
+    slot = "report_description"
+
+
+class ActionAskReportContact(_AskReport, Action):
+    slot = "report_contact"
+
+
+class ActionAskReportConfirm(Action):
+    def name(self) -> str:
+        return "action_ask_report_confirm"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        kb = services().kb
+        lang = resolve_language(tracker)
+        reply = await blocking(
+            flow.confirm, kb, tracker.get_slot("report_category") or "maintenance.feedback_channels",
+            tracker.get_slot("report_location") or "", tracker.get_slot("report_description"),
+            tracker.get_slot("report_contact"), lang,
+        )
+        send(dispatcher, reply, lang)
+        return language_events(tracker, lang)
+
+
+class ActionSubmitReport(Action):
+    """Stores the confirmed report, gives its number, and starts delivery to the city."""
+
+    def name(self) -> str:
+        return "action_submit_report"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        svc = services()
+        lang = resolve_language(tracker)
+        category = tracker.get_slot("report_category") or "maintenance.feedback_channels"
+        if tracker.get_slot("report_confirm") != "yes":
+            text = await blocking(svc.kb.answer, "maintenance.report.cancelled", lang)
+            send(dispatcher, Reply(text, flow.step_topic(category, "cancelled")), lang)
+            return language_events(tracker, lang) + _reset()
+
+        def optional(slot: str) -> str | None:
+            value = tracker.get_slot(slot)
+            return None if value in (None, flow.SKIPPED) else value
+
+        config = svc.open311
+        number = await blocking(
+            svc.reports.create, category=category, location=tracker.get_slot("report_location") or "",
+            description=optional("report_description"), contact=optional("report_contact"), lang=lang,
+            conversation_id=tracker.sender_id, deliver=config.enabled,
+        )
+        text = await blocking(svc.kb.answer, "maintenance.report.submitted", lang, report_id=number)
+        send(dispatcher, Reply(text, flow.step_topic(category, "submitted")), lang)
+        if config.enabled:
+            label = await blocking(svc.kb.label, f"topic.{category}", "fi", category)
+            task = asyncio.create_task(outbox.deliver(svc.reports, config, number, label))
+            _deliveries.add(task)  # keep a reference until done; the outbox retries failures
+            task.add_done_callback(_deliveries.discard)
+        return language_events(tracker, lang) + _reset()
+
+
+class ActionReportCancelled(Action):
+    def name(self) -> str:
+        return "action_report_cancelled"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        lang = resolve_language(tracker)
+        category = tracker.get_slot("report_category") or "maintenance.feedback_channels"
+        text = await blocking(services().kb.answer, "maintenance.report.cancelled", lang)
+        send(dispatcher, Reply(text, flow.step_topic(category, "cancelled")), lang)
+        return language_events(tracker, lang) + _reset()
+
+
+class ActionReportStatus(Action):
+    """"What happened to report 1234?": the stored status, refreshed from the city when possible."""
+
+    def name(self) -> str:
+        return "action_report_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        svc = services()
+        lang = resolve_language(tracker)
+        number = parse_report_number(latest_text(tracker))
+        if number is None:
+            text = await blocking(svc.kb.answer, "maintenance.report_status.ask_id", lang)
+            send(dispatcher, Reply(text, "maintenance.report_status.ask_id"), lang)
+            return language_events(tracker, lang)
+        try:
+            await asyncio.wait_for(outbox.refresh_status(svc.reports, svc.open311, number), svc.open311.timeout + 1)
+        except asyncio.TimeoutError:
+            logger.info("status refresh of report %s timed out; answering from the store", number)
+        report = await blocking(svc.reports.get, number)
+        send(dispatcher, await blocking(flow.status_reply, svc.kb, report, number, lang), lang)
+        return language_events(tracker, lang)

@@ -1,0 +1,80 @@
+"""The ``citizenbot`` command: seeding, the action server, evaluation and report tools."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from citizenbot.settings import get_settings
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from citizenbot.content import ContentError
+    from citizenbot.seed import seed
+    from citizenbot.store.db import get_database
+
+    settings = get_settings()
+    try:
+        result = seed(get_database(settings.database_url), Path(args.kb_dir or settings.kb_dir), settings.city, force=args.force)
+    except ContentError as exc:
+        print(f"content error: {exc}", file=sys.stderr)
+        return 2
+    state = "seeded" if result.changed else "already up to date"
+    print(f"knowledge base {state}: " + ", ".join(f"{k} {v}" for k, v in result.counts.items()))
+    return 0
+
+
+def _actions(args: argparse.Namespace) -> int:
+    from citizenbot.action_server import serve
+
+    serve(args.host, args.port)
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from citizenbot.evaluate import main as evaluate_main
+
+    return evaluate_main(args)
+
+
+def _open311_fake(args: argparse.Namespace) -> int:
+    from citizenbot import open311_fake
+
+    return open311_fake.main(["--port", str(args.port), "--api-key", args.api_key])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="citizenbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("seed", help="load kb/ content into the database (idempotent)")
+    p.add_argument("--kb-dir", help="content folder (default: KB_DIR or ./kb)")
+    p.add_argument("--force", action="store_true", help="reload even when nothing changed")
+    p.set_defaults(func=_seed)
+
+    p = sub.add_parser("actions", help="run the action server")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=5055)
+    p.set_defaults(func=_actions)
+
+    p = sub.add_parser("eval", help="ask a TSV of questions from the running bot over HTTP")
+    p.add_argument("files", nargs="*", help="TSV files (lang, topics, text); default tests/eval/heldout.tsv")
+    p.add_argument("--url", default="http://localhost:5005", help="Rasa server")
+    p.add_argument("--page-lang", choices=["fi", "sv", "en"], help="send this page-language hint as metadata")
+    p.add_argument("--concurrency", type=int, default=4)
+    p.add_argument("--min-accuracy", type=float, help="exit 1 if any language is below this (0-1)")
+    p.add_argument("--report", help="also write the result as Markdown to this file")
+    p.set_defaults(func=_eval)
+
+    p = sub.add_parser("open311-fake", help="run a local fake Open311 GeoReport v2 server")
+    p.add_argument("--port", type=int, default=8311)
+    p.add_argument("--api-key", default="dev-key")
+    p.set_defaults(func=_open311_fake)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""Which language to answer in: per-message detection plus conversation stickiness.
+
+The rules (see README, "Languages"):
+
+* A message that clearly is in one served language (three or more words and a confident detector)
+  sets the language, also mid-conversation: the resident clearly switched.
+* A short or ambiguous message ("hi", "hej", "moi", "ok", a street name) keeps the conversation's
+  language; in the first message the page's language hint (message metadata ``{"lang": "sv"}``)
+  decides, then a small lexicon of greetings and short words, then the detector.
+* An explicit request ("på svenska", "can we switch to Finnish?") switches at once.
+
+Detection is restricted to the served languages and ignores proper names and street names, which
+otherwise pull English and Swedish sentences towards Finnish ("When is Hämeenkatu plowed?").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from citizenbot.text import LANGS, fold, word_spans
+
+# A message "clearly" is in a language with 3+ content words at 0.75 confidence, or 2 words at 0.95.
+CLEAR_MIN_WORDS = 3
+CLEAR_MIN_CONFIDENCE = 0.75
+CLEAR_SHORT_MIN_WORDS = 2
+CLEAR_SHORT_MIN_CONFIDENCE = 0.95
+
+# Words that on their own say which language a very short message is in.
+SHORT_WORDS: dict[str, frozenset[str]] = {
+    "fi": frozenset(
+        "moi moikka moro morjes morjens hei heippa heissan terve paivaa huomenta iltaa kiitos kiitti "
+        "kiitoksia joo juu kylla ei eika okei selva nahdaan hyvaa apua peruuta lopeta suomeksi "
+        "suomea ohita jatka".split()
+    ),
+    "sv": frozenset(
+        "hej hejsan tjena tja halla tack tackar ja jo nej god dag morgon kvall hejda adjo avbryt "
+        "svenska pa svenska hoppa over fortsatt".split()
+    ),
+    "en": frozenset(
+        "hi hello hey thanks thank you yes yeah yep no nope bye goodbye please help cancel english "
+        "good morning evening skip sure".split()
+    ),
+}
+
+_NAME_SUFFIX_RE = re.compile(
+    r"(katu|kadu|tie|kuja|polku|polu|vayla|raitti|kaari|puisto|gatan|gata|vagen|vag|grand|torg)"
+    r"[a-z]{0,6}$"
+)
+
+_REQUEST_PATTERNS: dict[str, re.Pattern[str]] = {
+    "fi": re.compile(
+        r"\b(suomeksi|suomea|suomen kiel\w*|finska|finnish|in finnish|pa finska)\b"
+    ),
+    "sv": re.compile(
+        r"\b(ruotsiksi|ruotsia|ruotsin kiel\w*|svenska|pa svenska|swedish|in swedish)\b"
+    ),
+    "en": re.compile(
+        r"\b(englanniksi|englantia|englannin kiel\w*|engelska|pa engelska|english|in english)\b"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Detection:
+    lang: str | None
+    confidence: float
+    n_words: int
+
+    @property
+    def clear(self) -> bool:
+        if self.lang is None:
+            return False
+        if self.n_words >= CLEAR_MIN_WORDS:
+            return self.confidence >= CLEAR_MIN_CONFIDENCE
+        return self.n_words >= CLEAR_SHORT_MIN_WORDS and self.confidence >= CLEAR_SHORT_MIN_CONFIDENCE
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    return (
+        LanguageDetectorBuilder.from_languages(Language.FINNISH, Language.SWEDISH, Language.ENGLISH)
+        .with_preloaded_language_models()
+        .build()
+    )
+
+
+def warm_up() -> None:
+    """Load the detector's models and the lemmatizer's dictionaries now, not on the first
+    resident's message (together about two seconds)."""
+    from citizenbot.text import lemma
+
+    _detector().compute_language_confidence_values("moi")
+    for lang, word in (("fi", "kaduilla"), ("sv", "gatorna"), ("en", "streets")):
+        lemma.__wrapped__(word, lang)
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a message without proper names, street names and numbers."""
+    kept = []
+    for index, (word, _start, _end) in enumerate(word_spans(text)):
+        folded = fold(word)
+        if any(ch.isdigit() for ch in word):
+            continue
+        if index > 0 and word[:1].isupper() and not word.isupper():
+            continue  # a proper name in the middle of a sentence
+        if _NAME_SUFFIX_RE.search(folded) and len(folded) > 6:
+            continue  # a street or park name, also when typed in lower case
+        kept.append(word)
+    return kept
+
+
+def _lexicon_vote(folded_words: list[str]) -> str | None:
+    votes = {lang: sum(w in SHORT_WORDS[lang] for w in folded_words) for lang in LANGS}
+    best = max(votes.values())
+    winners = [lang for lang, v in votes.items() if v == best]
+    return winners[0] if best > 0 and len(winners) == 1 else None
+
+
+def detect(text: str) -> Detection:
+    """Detect the language of one message, restricted to the served languages."""
+    kept = content_words(text)
+    if not kept:
+        return Detection(None, 0.0, 0)
+    folded = [fold(w) for w in kept]
+    if len(kept) < CLEAR_MIN_WORDS:
+        lexicon = _lexicon_vote(folded)
+        if lexicon:
+            return Detection(lexicon, 0.9, len(kept))  # never "clear": short messages stick
+    values = _detector().compute_language_confidence_values(" ".join(kept))
+    if not values:
+        return Detection(None, 0.0, len(kept))
+    top = values[0]
+    return Detection(top.language.iso_code_639_1.name.lower(), float(top.value), len(kept))
+
+
+def requested_language(text: str) -> str | None:
+    """The language a resident explicitly asks for ("på svenska", "in English please"), if exactly one."""
+    folded = fold(text)
+    found = [lang for lang, pattern in _REQUEST_PATTERNS.items() if pattern.search(folded)]
+    return found[0] if len(found) == 1 else None
+
+
+def choose_language(
+    text: str,
+    current: str | None = None,
+    hint: str | None = None,
+    requested: str | None = None,
+    default: str = "fi",
+) -> str:
+    """The language to answer this message in (see the module docstring for the rules)."""
+    if requested in LANGS:
+        return requested
+    current = current if current in LANGS else None
+    hint = hint if hint in LANGS else None
+    detection = detect(text)
+    if detection.clear:
+        return detection.lang
+    if current:
+        return current
+    if hint:
+        return hint
+    return detection.lang or default

@@ -1,0 +1,231 @@
+"""Find street, district, plan and venue names in free text, inflected and misspelt.
+
+Finnish names arrive in case forms that change the end of the word, sometimes with consonant
+gradation ("Hämeenkatu" -> "Hämeenkadulla", "Lielahti" -> "Lielahdessa", "Hervanta" ->
+"Hervannassa"), and often without ä/ö ("Hameenkatu"). A name matches a word when
+
+1. the folded word equals the folded name, or
+2. the word starts with the name, or with the name minus its last one or two letters (the part that
+   gradation changes), and the rest of the word is a case ending, or
+3. after removing a case ending, the word is within a small edit distance of the name (typos).
+
+Simplemma's lemma is tried too. Multi-word names ("Hatanpään valtatie") match word by word; the
+longest, best match wins where matches overlap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from citizenbot.text import fold, lemma, word_spans
+
+# Finnish case endings (folded: ä -> a, ö -> o), Swedish genitive/definite forms, longest first.
+_ENDINGS = sorted(
+    {
+        "n", "a", "ta", "na", "ssa", "sta", "lla", "lta", "lle", "ksi", "kse", "ineen", "ine",
+        "han", "hen", "hin", "hon", "hun", "hyn", "seen", "in", "en", "an", "on", "un", "yn",
+        "t", "ja", "ita", "illa", "issa", "ista", "ille", "iin", "s", "ssakin", "llakin",
+        "kin", "kaan", "ssako", "llako", "nko", "ko",
+    },
+    key=len,
+    reverse=True,
+)
+_ENDING_SET = frozenset(_ENDINGS) | {""}
+# letters that consonant gradation or stem vowels put between the stem and the ending
+_LINK_RE = re.compile(r"^[a-z]{0,3}$")
+_HOUSE_NUMBER_RE = re.compile(r"^\d{1,4}[a-zA-Z]?$")
+
+MIN_FUZZY_LEN = 6
+FUZZY_MIN_SIMILARITY = 0.85
+
+
+@dataclass(frozen=True)
+class NameEntry:
+    kind: str  # "street", "district", "plan", "venue"
+    key: str  # the id of the row in the knowledge base
+    display: str  # canonical name shown to the resident
+    alias: str  # the name form that is matched (canonical name, Swedish name, other spelling)
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    entry: NameEntry
+    start: int
+    end: int
+    score: float
+    number: str | None = None  # a house number after a street name ("Hämeenkatu 10")
+
+    @property
+    def kind(self) -> str:
+        return self.entry.kind
+
+    @property
+    def text(self) -> str:
+        return self.entry.display + (f" {self.number}" if self.number else "")
+
+
+def _strip_ending(word: str) -> list[str]:
+    """The word with each matching case ending removed (keeps a stem of 4+ letters)."""
+    out = [word]
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            out.append(word[: -len(ending)])
+    return out
+
+
+def _is_ending(rest: str, allow_link: bool) -> bool:
+    if rest in _ENDING_SET:
+        return True
+    if not allow_link:
+        return False
+    # a link of up to three letters (gradation / stem vowel) followed by an ending
+    for ending in _ENDING_SET:
+        if rest.endswith(ending) and _LINK_RE.match(rest[: len(rest) - len(ending)]):
+            return True
+    return False
+
+
+def word_score(word: str, name: str, lang_hint: str = "fi") -> float:
+    """How well one folded word matches one folded name word (0 = not at all)."""
+    if word == name:
+        return 1.0
+    if len(name) >= 3 and word.startswith(name) and _is_ending(word[len(name):], allow_link=False):
+        return 0.97
+    known = fold(lemma(word, lang_hint))
+    if known == name:
+        return 0.94
+    if known != word and abs(len(known) - len(name)) <= 1:
+        similarity = Levenshtein.normalized_similarity(known, name)
+        if similarity >= FUZZY_MIN_SIMILARITY:
+            return 0.9 * similarity  # the lemma itself is the name, misspelt ("Hämenkadulla")
+        # another dictionary word of about the name's length ("kauppaan" -> "kauppa", not "Kauppi")
+        return 0.0
+    for cut in (1, 2):
+        stem = name[:-cut]
+        if len(stem) < 5 or len(stem) < 0.6 * len(name):
+            break
+        rest = word[len(stem):]
+        if word.startswith(stem) and len(rest) <= 8 and _is_ending(rest, allow_link=True):
+            return 0.95 - 0.02 * cut
+    if len(name) < MIN_FUZZY_LEN:
+        return 0.0
+    best = 0.0
+    for candidate in _strip_ending(word):
+        for cut in (0, 1, 2):
+            target = name[: len(name) - cut] if cut else name
+            if len(target) < MIN_FUZZY_LEN - 1:
+                continue
+            for length in (len(target) - 1, len(target), len(target) + 1):
+                if cut == 0 and length != len(candidate) and candidate is word:
+                    continue
+                piece = candidate[:length] if cut else candidate
+                sim = Levenshtein.normalized_similarity(piece, target)
+                best = max(best, sim)
+    return 0.9 * best if best >= FUZZY_MIN_SIMILARITY else 0.0
+
+
+class NameIndex:
+    """An in-memory index of names, blocked by the first three letters for speed."""
+
+    def __init__(self, entries: Iterable[NameEntry]):
+        self._buckets: dict[str, list[tuple[NameEntry, tuple[str, ...]]]] = defaultdict(list)
+        self.size = 0
+        for entry in entries:
+            tokens = tuple(fold(w) for w, _s, _e in word_spans(entry.alias))
+            if not tokens:
+                continue
+            self._buckets[tokens[0][:3]].append((entry, tokens))
+            self.size += 1
+
+    def find(self, text: str, kinds: Iterable[str] | None = None, lang: str = "fi") -> list[NameMatch]:
+        """Non-overlapping name matches in the text, in text order."""
+        wanted = set(kinds) if kinds else None
+        spans = word_spans(text)
+        folded = [fold(w) for w, _s, _e in spans]
+        candidates: list[tuple[int, float, int, NameMatch]] = []
+        for i, word in enumerate(folded):
+            for entry, tokens in self._buckets.get(word[:3], ()):
+                if wanted and entry.kind not in wanted:
+                    continue
+                n = len(tokens)
+                if i + n > len(folded):
+                    continue
+                scores = []
+                for j, token in enumerate(tokens):
+                    last = j == n - 1
+                    w = folded[i + j]
+                    if last:
+                        s = word_score(w, token, lang)
+                    else:
+                        s = 1.0 if w == token else (0.9 if _strip_ending(w)[-1] == token else 0.0)
+                    if s <= 0:
+                        break
+                    scores.append(s)
+                else:
+                    score = min(scores)
+                    end_index = i + n - 1
+                    number = None
+                    if entry.kind == "street" and end_index + 1 < len(spans):
+                        nxt = spans[end_index + 1][0]
+                        if _HOUSE_NUMBER_RE.match(nxt):
+                            number = nxt
+                    match = NameMatch(entry, spans[i][1], spans[end_index][2], score, number)
+                    candidates.append((n, score, len(entry.alias), match))
+        candidates.sort(key=lambda c: (c[0], c[1], c[2]), reverse=True)
+        chosen: list[NameMatch] = []
+        for _n, _score, _len, match in candidates:
+            if all(match.end <= m.start or match.start >= m.end for m in chosen):
+                chosen.append(match)
+        return sorted(chosen, key=lambda m: m.start)
+
+    def best(self, text: str, kinds: Iterable[str] | None = None, lang: str = "fi") -> NameMatch | None:
+        matches = self.find(text, kinds, lang)
+        return max(matches, key=lambda m: m.score) if matches else None
+
+
+# --- names that look like streets but are not in the register -------------------------------------
+
+_FI_STREET_RE = re.compile(
+    r"^(?P<stem>[a-zåäö-]{3,}?)(?P<kind>katu|kadu|tie|kuja|polku|polu|väylä|raitti|kaari|kaare)"
+    r"(?P<rest>[a-zåäö]{0,6})$"
+)
+_SV_STREET_RE = re.compile(r"^(?P<stem>[a-zåäö-]{3,}?)(?P<kind>gatan|gata|vägen|väg|gränd)(?P<rest>s?)$")
+_NOMINATIVE = {"kadu": "katu", "polu": "polku", "kaare": "kaari"}
+# common nouns built like street names: "pyörätie", "kävelykatu"...
+GENERIC_STREET_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "pyörätie kävelytie maantie valtatie ohitustie kotikatu sivukatu pääkatu kävelykatu asuntokatu "
+        "tonttikatu yksityistie metsätie pihatie kiertotie ajotie hiekkatie soratie kulkutie puistotie "
+        "pyörätiekatu kevyenliikenteenväylä pyöräkaista moottoritie rautatie sivutie jalkakäytävä "
+        "ohikulkutie huoltotie kulkuväylä pyöräväylä baana autotie läpikulkutie kotitie työmaatie "
+        "pikkukatu asuinkatu ostoskatu läpiajokatu kokoojakatu jalankulkuväylä ajoväylä pyöräkatu "
+        "kotigata cykelväg gångväg bilväg landsväg huvudgata sidogata gata väg"
+    ).split()
+)
+_EN_STREET_RE = re.compile(r"\b([\w-]+)\s+(street|road|avenue)\b", re.IGNORECASE)
+
+
+def guess_street(text: str) -> str | None:
+    """A street-like name in the text that may not be in the register ("Tuntemattomankadulla")."""
+    for word, _s, _e in word_spans(text):
+        lowered = word.lower()
+        if fold(lowered) in GENERIC_STREET_WORDS:
+            continue
+        for pattern in (_FI_STREET_RE, _SV_STREET_RE):
+            m = pattern.match(lowered)
+            if m:
+                kind = _NOMINATIVE.get(m.group("kind"), m.group("kind"))
+                if fold(m.group("stem") + kind) in GENERIC_STREET_WORDS:
+                    break
+                name = m.group("stem") + kind
+                return name[:1].upper() + name[1:]
+    m = _EN_STREET_RE.search(text)
+    if m and m.group(1).lower() not in {"the", "my", "our", "this", "that", "a", "main"}:
+        return m.group(1)[:1].upper() + m.group(1)[1:] + " " + m.group(2).capitalize()
+    return None

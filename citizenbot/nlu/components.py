@@ -1,0 +1,130 @@
+"""Rasa NLU graph components of the assistant.
+
+* ``LemmaTokenizer``: whitespace tokens whose lemma is the dictionary form in the message's own
+  language (simplemma), folded (ä -> a...). Finnish inflects heavily ("kadulla", "kadut", "katua" are
+  all "katu"), so word features on lemmas generalise from far fewer examples.
+* ``EmergencyOverride``: the rule-based emergency safety net (``citizenbot.safety``). Placed last,
+  after the FallbackClassifier, it sets the intent to ``health.emergency`` with confidence 1.0 when
+  a message describes a life-threatening emergency, whatever the classifier predicted.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from citizenbot import language, safety
+from citizenbot.gazetteer import load_name_index
+from citizenbot.names import guess_street
+from citizenbot.text import fold, lemma
+
+LANGUAGE_KEY = "language"
+PLACE_LEMMA = "__place__"
+SAFETY_KEY = "safety_rule"
+EMERGENCY_INTENT = "health.emergency"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class LemmaTokenizer(WhitespaceTokenizer):
+    """Whitespace tokenizer that adds language-aware, folded lemmas.
+
+    Place names (streets, districts, plans and venues of the city's knowledge base, and street-like
+    words such as "Koivukujalla") get the lemma ``__place__``: which street a resident names says
+    nothing about the topic, and masking it keeps the classifier from learning spurious links
+    between names and topics in the training examples.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {**WhitespaceTokenizer.get_default_config(), "mask_places": True}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
+        self._names = load_name_index() if config.get("mask_places", True) else None
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LemmaTokenizer:
+        language.warm_up()
+        return cls(config)
+
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        tokens = super().tokenize(message, attribute)
+        if attribute != TEXT or not tokens:
+            return tokens
+        detected = language.detect(message.get(TEXT) or "")
+        lang = detected.lang or "fi"
+        message.set(
+            LANGUAGE_KEY,
+            {"lang": detected.lang, "confidence": round(detected.confidence, 3)},
+            add_to_output=True,
+        )
+        places: list[tuple[int, int]] = []
+        if self._names is not None:
+            text = message.get(TEXT) or ""
+            places = [(m.start, m.end) for m in self._names.find(text, lang=lang)]
+        for token in tokens:
+            if any(token.start < end and token.end > start for start, end in places) or (
+                self._names is not None and guess_street(token.text)
+            ):
+                token.lemma = PLACE_LEMMA
+            else:
+                token.lemma = fold(lemma(token.text, lang))
+        return tokens
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class EmergencyOverride(GraphComponent):
+    """Forces the emergency intent when the safety rules match (see module docstring)."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"rules_file": None, "intent": EMERGENCY_INTENT}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._intent = config.get("intent") or EMERGENCY_INTENT
+        path = config.get("rules_file")
+        self._rules = safety.load_rules(path) if path else safety.load_rules()
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> EmergencyOverride:
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/"):
+                continue  # a button payload names its intent itself
+            rule = safety.emergency_rule(text, self._rules)
+            if rule is None:
+                continue
+            message.set(SAFETY_KEY, rule, add_to_output=True)
+            override = {"name": self._intent, "confidence": 1.0}
+            ranking: Optional[list[dict[str, Any]]] = message.get(INTENT_RANKING_KEY) or []
+            ranking = [override] + [r for r in ranking if r.get("name") != self._intent]
+            message.set(INTENT, override, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages

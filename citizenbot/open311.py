@@ -1,0 +1,423 @@
+"""Async client for Open311 GeoReport v2 fault-report services (see shared spec ``open311.md``).
+
+Speaks the subset the assistant uses against the feedback systems of Finnish cities
+(Tampere, Helsinki, Turku, the 6Aika common spec):
+
+- ``services()``            GET  {base}/services.json
+- ``create_request()``      POST {base}/requests.json (form-encoded, UTF-8, ``api_key`` in the body)
+- ``request_status()``      GET  {base}/requests/{id}.json
+- ``requests_status()``     GET  {base}/requests.json?service_request_id=a,b
+- ``token()``               GET  {base}/tokens/{token}.json (batch servers)
+
+Every failure is raised as :class:`Open311Error`, whose ``retryable`` flag tells the caller (the
+outbox) whether sending again later can help: timeouts, connection errors, HTTP 408/429/5xx are
+retryable; 400/403/404 and answers that cannot be understood are not. ``errors`` holds the
+server's messages as ``{"code", "description"}`` dicts, parsed from the standard GeoReport list
+body or from Tampere's JSON object of field errors.
+
+Nothing happens at import; the HTTP session is created on first use and the client keeps no
+global state. Dates are returned as the ISO 8601 strings the server sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import aiohttp
+
+__all__ = ["CreateResult", "Open311Client", "Open311Error"]
+
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
+
+# Keys of an error object that carry a general message rather than a field name.
+_GENERAL_ERROR_KEYS = frozenset({"detail", "message", "error", "error_description", "non_field_errors", "__all__"})
+_MAX_SNIPPET = 300
+
+
+class Open311Error(Exception):
+    """A failed Open311 call.
+
+    ``status`` is the HTTP status (None when no answer came: timeout, connection error);
+    ``errors`` the server's messages, each ``{"code": ..., "description": ...}``;
+    ``retryable`` whether the same call may succeed later.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        errors: list[dict] | None = None,
+        retryable: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.errors: list[dict] = list(errors or [])
+        self.retryable = retryable
+
+    @property
+    def descriptions(self) -> list[str]:
+        """The servers' error descriptions (meant for the user), non-empty ones only."""
+        return [str(e.get("description")) for e in self.errors if e.get("description")]
+
+    def __repr__(self) -> str:
+        return (
+            f"Open311Error({self.message!r}, status={self.status!r}, "
+            f"errors={self.errors!r}, retryable={self.retryable!r})"
+        )
+
+
+@dataclass
+class CreateResult:
+    """The answer to a create call: an id (most servers) or a token (batch servers)."""
+
+    service_request_id: str | None
+    token: str | None
+    service_notice: str | None
+
+
+def is_retryable_status(status: int) -> bool:
+    return status >= 500 or status in (408, 429)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple):
+        return " ".join(_text(v) for v in value if v is not None)
+    return str(value)
+
+
+def _field_errors(obj: dict, status: int | None, prefix: str = "") -> list[dict]:
+    """Flatten a JSON object of field errors ({"field": ["msg", ...]}) into error dicts."""
+    out: list[dict] = []
+    for key, value in obj.items():
+        key_s = str(key)
+        general = key_s in _GENERAL_ERROR_KEYS and not prefix
+        code: Any = status if general else f"{prefix}{key_s}"
+        if isinstance(value, dict):
+            if "description" in value and "code" in value and not isinstance(value.get("description"), list | dict):
+                out.append({"code": value.get("code"), "description": _text(value["description"])})
+            else:
+                out.extend(_field_errors(value, status, prefix=f"{prefix}{key_s}."))
+        elif isinstance(value, list | tuple):
+            for item in value:
+                if isinstance(item, dict):
+                    out.extend(parse_errors(item, status))
+                elif item is not None:
+                    out.append({"code": code, "description": _text(item)})
+        elif value is not None:
+            out.append({"code": code, "description": _text(value)})
+    return out
+
+
+def parse_errors(payload: Any, status: int | None = None) -> list[dict]:
+    """Normalise an error body to a list of ``{"code", "description"}`` dicts.
+
+    Accepts the GeoReport list (``[{"code": 400, "description": "..."}]``), a single error
+    object, Tampere's field errors (``{"description": ["too short"]}``), the same wrapped in
+    ``{"errors": ...}``, and plain strings. Anything else gives an empty list.
+    """
+    if payload is None:
+        return []
+    if isinstance(payload, str):
+        return [{"code": status, "description": payload}] if payload.strip() else []
+    if isinstance(payload, list):
+        out: list[dict] = []
+        for item in payload:
+            if isinstance(item, dict):
+                out.extend(parse_errors(item, status))
+            elif isinstance(item, str | int | float):
+                out.append({"code": status, "description": _text(item)})
+        return out
+    if isinstance(payload, dict):
+        if "errors" in payload and isinstance(payload["errors"], list | dict | str):
+            found = parse_errors(payload["errors"], status)
+            rest = {k: v for k, v in payload.items() if k not in ("errors", "code", "status")}
+            if rest:
+                found.extend(_field_errors(rest, status))
+            return found
+        description = payload.get("description")
+        if "code" in payload and not isinstance(description, list | dict):
+            # A standard error object: {"code": ..., "description": ...}
+            return [{"code": payload.get("code"), "description": _text(description)}]
+        return _field_errors(payload, status)
+    return []
+
+
+def _snippet(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_SNIPPET else text[: _MAX_SNIPPET - 1] + "…"
+
+
+def _coordinate(name: str, value: Any, limit: float) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(number) or not -limit <= number <= limit:
+        raise ValueError(f"{name} out of range: {value!r}")
+    # Fixed-point, never scientific notation; 7 decimals is ~1 cm.
+    return f"{number:.7f}".rstrip("0").rstrip(".") or "0"
+
+
+class Open311Client:
+    """Async GeoReport v2 client.
+
+    ``base_url`` is the endpoint root, e.g. ``https://feedback.tampere.fi/v1``. ``timeout`` is
+    the total time in seconds allowed for one call. A ``session`` passed in is used and left
+    open; otherwise the client creates its own on first use and closes it in :meth:`close`
+    (or on leaving ``async with``).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        timeout: float = 5.0,
+        session: aiohttp.ClientSession | None = None,
+    ) -> None:
+        if not base_url or not base_url.strip():
+            raise ValueError("Open311 base_url is empty")
+        self.base_url = base_url.strip().rstrip("/")
+        self.api_key = api_key
+        self.timeout = float(timeout)
+        self._session = session
+        self._owns_session = session is None
+
+    def __repr__(self) -> str:  # never show the api_key
+        return f"Open311Client(base_url={self.base_url!r}, timeout={self.timeout!r})"
+
+    async def __aenter__(self) -> Open311Client:
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the session if this client created it; a session passed in is left open."""
+        if self._owns_session and self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None or (self._owns_session and self._session.closed):
+            self._session = aiohttp.ClientSession()
+            self._owns_session = True
+        return self._session
+
+    def _url(self, *segments: str) -> str:
+        return self.base_url + "/" + "/".join(segments)
+
+    # ------------------------------------------------------------------ transport
+
+    async def _call(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, str] | None = None,
+        form: dict[str, str] | None = None,
+        not_found_ok: bool = False,
+    ) -> tuple[int, Any]:
+        """Send one request; return ``(status, parsed JSON)``.
+
+        Raises Open311Error for every failure. With ``not_found_ok`` a 404 returns
+        ``(404, None)`` instead.
+        """
+        headers = {"Accept": "application/json"}
+        data: bytes | None = None
+        if form is not None:
+            headers["Content-Type"] = FORM_CONTENT_TYPE
+            data = urlencode(form, encoding="utf-8").encode("ascii")
+        session = self._get_session()
+        what = f"{method} {url}"
+        try:
+            async with session.request(
+                method,
+                url,
+                params=params,
+                data=data,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
+            ) as resp:
+                status = resp.status
+                body = await resp.read()
+        except asyncio.TimeoutError:
+            raise Open311Error(f"{what}: no answer within {self.timeout:g} s", retryable=True) from None
+        except aiohttp.ClientResponseError as exc:  # a session made with raise_for_status
+            raise Open311Error(
+                f"{what}: HTTP {exc.status} {exc.message}",
+                status=exc.status,
+                retryable=is_retryable_status(exc.status),
+            ) from exc
+        except aiohttp.ClientError as exc:
+            raise Open311Error(f"{what}: {type(exc).__name__}: {exc}", retryable=True) from exc
+
+        text = body.decode("utf-8", errors="replace")
+        try:
+            payload: Any = json.loads(text) if text.strip() else None
+            is_json = payload is not None
+        except ValueError:
+            payload, is_json = None, False
+
+        if status == 404 and not_found_ok:
+            return status, None
+        if not 200 <= status < 300:
+            errors = parse_errors(payload, status) if is_json else []
+            detail = "; ".join(e["description"] for e in errors if e.get("description"))
+            if not detail and text.strip() and not is_json:
+                detail = _snippet(text)
+            raise Open311Error(
+                f"{what}: HTTP {status}" + (f": {detail}" if detail else ""),
+                status=status,
+                errors=errors,
+                retryable=is_retryable_status(status),
+            )
+        if not is_json:
+            raise Open311Error(
+                f"{what}: HTTP {status} but the body is not JSON"
+                + (f": {_snippet(text)}" if text.strip() else " (empty)"),
+                status=status,
+                retryable=False,
+            )
+        return status, payload
+
+    @staticmethod
+    def _invalid(what: str, status: int, payload: Any) -> Open311Error:
+        return Open311Error(
+            f"{what}: unexpected answer: {_snippet(json.dumps(payload, ensure_ascii=False))}",
+            status=status,
+            retryable=False,
+        )
+
+    # ------------------------------------------------------------------ calls
+
+    async def services(self, locale: str | None = None) -> list[dict]:
+        """The service list (``service_code``, ``service_name``, ``group``, ...)."""
+        params = {"locale": locale} if locale else None
+        url = self._url("services.json")
+        status, payload = await self._call("GET", url, params=params)
+        if isinstance(payload, dict) and isinstance(payload.get("services"), list):
+            payload = payload["services"]
+        if not isinstance(payload, list) or not all(isinstance(s, dict) for s in payload):
+            raise self._invalid(f"GET {url}", status, payload)
+        return payload
+
+    async def create_request(
+        self,
+        *,
+        service_code: str,
+        description: str,
+        address_string: str | None = None,
+        lat: float | None = None,
+        long: float | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        title: str | None = None,
+        media_url: str | None = None,
+        locale: str | None = None,
+    ) -> CreateResult:
+        """Send a new service request (fault report).
+
+        A location is required: ``lat`` and ``long`` together, or ``address_string``;
+        otherwise ValueError is raised before anything is sent.
+        """
+        if service_code is None or not str(service_code).strip():
+            raise ValueError("service_code is required")
+        if (lat is None) != (long is None):
+            raise ValueError("lat and long must be given together")
+        has_point = lat is not None and long is not None
+        has_address = address_string is not None and bool(address_string.strip())
+        if not has_point and not has_address:
+            raise ValueError("a location is required: lat and long, or address_string")
+
+        form: dict[str, str] = {"api_key": self.api_key, "service_code": str(service_code)}
+        if has_point:
+            form["lat"] = _coordinate("lat", lat, 90.0)
+            form["long"] = _coordinate("long", long, 180.0)
+        optional = {
+            "address_string": address_string if has_address else None,
+            "description": description,
+            "title": title,
+            "email": email,
+            "phone": phone,
+            "first_name": first_name,
+            "last_name": last_name,
+            "media_url": media_url,
+            "locale": locale,
+        }
+        form.update({k: str(v) for k, v in optional.items() if v is not None})
+
+        url = self._url("requests.json")
+        status, payload = await self._call("POST", url, form=form)
+        item = payload[0] if isinstance(payload, list) and payload else payload
+        if not isinstance(item, dict):
+            raise self._invalid(f"POST {url}", status, payload)
+        request_id = item.get("service_request_id")
+        token = item.get("token")
+        if request_id in (None, "") and token in (None, ""):
+            raise self._invalid(f"POST {url}", status, payload)
+        notice = item.get("service_notice")
+        return CreateResult(
+            service_request_id=str(request_id) if request_id not in (None, "") else None,
+            token=str(token) if token not in (None, "") else None,
+            service_notice=str(notice) if notice not in (None, "") else None,
+        )
+
+    async def request_status(self, service_request_id: str, extensions: bool = True) -> dict | None:
+        """One request's current state, or None when the server does not know the id."""
+        if not str(service_request_id).strip():
+            raise ValueError("service_request_id is empty")
+        url = self._url("requests", quote(str(service_request_id), safe="") + ".json")
+        params = {"extensions": "true"} if extensions else None
+        status, payload = await self._call("GET", url, params=params, not_found_ok=True)
+        if status == 404:
+            return None
+        if isinstance(payload, dict) and "service_request_id" in payload:
+            return payload
+        if not isinstance(payload, list) or not all(isinstance(r, dict) for r in payload):
+            raise self._invalid(f"GET {url}", status, payload)
+        return payload[0] if payload else None
+
+    async def requests_status(self, ids: list[str], extensions: bool = True) -> list[dict]:
+        """The state of several requests in one call; unknown ids are simply missing."""
+        wanted = [str(i) for i in ids if str(i).strip()]
+        if not wanted:
+            return []
+        url = self._url("requests.json")
+        params = {"service_request_id": ",".join(wanted)}
+        if extensions:
+            params["extensions"] = "true"
+        status, payload = await self._call("GET", url, params=params, not_found_ok=True)
+        if status == 404:
+            return []
+        if not isinstance(payload, list) or not all(isinstance(r, dict) for r in payload):
+            raise self._invalid(f"GET {url}", status, payload)
+        return payload
+
+    async def token(self, token: str) -> str | None:
+        """The service_request_id behind a batch server's token, or None while not known."""
+        if not str(token).strip():
+            raise ValueError("token is empty")
+        url = self._url("tokens", quote(str(token), safe="") + ".json")
+        status, payload = await self._call("GET", url, not_found_ok=True)
+        if status == 404:
+            return None
+        if isinstance(payload, list) and not payload:
+            return None
+        item = payload[0] if isinstance(payload, list) else payload
+        if not isinstance(item, dict):
+            raise self._invalid(f"GET {url}", status, payload)
+        request_id = item.get("service_request_id")
+        return str(request_id) if request_id not in (None, "") else None

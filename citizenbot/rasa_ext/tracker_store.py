@@ -1,0 +1,30 @@
+"""Rasa's SQL tracker store configured by one DATABASE_URL (the same database as the KB)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from sqlalchemy.engine import make_url
+
+from citizenbot.settings import get_settings
+
+
+class DatabaseUrlTrackerStore(SQLTrackerStore):
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        host: Optional[str] = None,
+        event_broker: Optional[EventBroker] = None,
+        **kwargs: Any,
+    ) -> None:
+        url = host or get_settings().database_url
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        super().__init__(
+            domain=domain, dialect=parsed.get_backend_name(), host=url, event_broker=event_broker, **kwargs
+        )

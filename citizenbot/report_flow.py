@@ -1,0 +1,108 @@
+"""The fault-report conversation as pure functions: pre-filling, checking answers, messages."""
+
+from __future__ import annotations
+
+from citizenbot.kb import KnowledgeBase
+from citizenbot.names import guess_street
+from citizenbot.replies import Reply, format_date
+from citizenbot.reports import ReportView, clean_text, is_skip, normalise_contact
+from citizenbot.text import fold, words
+
+SKIPPED = "-"
+REPORT_TOPICS = (
+    "maintenance.pothole", "maintenance.street_light", "maintenance.traffic_light",
+    "maintenance.traffic_sign", "maintenance.tree", "maintenance.playground",
+    "maintenance.litter_bin", "maintenance.graffiti", "maintenance.abandoned_vehicle",
+    "maintenance.stormwater",
+)
+# A first message this long already describes the problem; it becomes the description.
+DESCRIPTION_MIN_WORDS = 6
+_YES = {fold(w) for w in "kyllä joo juu jep ok okei lähetä kyl yes yeah yep sure send ja jo absolut skicka visst".split()}
+_NO = {fold(w) for w in "ei en älä no nope nej inte".split()}
+
+
+def prefill(kb: KnowledgeBase, text: str, lang: str) -> dict[str, str | None]:
+    """Location and description already given in the resident's first message."""
+    location = None
+    street = kb.best_name(text, ["street"], lang)
+    if street:
+        location = street.text
+    else:
+        location = guess_street(text)
+    description = clean_text(text, 1000) if len(words(text)) >= DESCRIPTION_MIN_WORDS else None
+    return {"report_location": location, "report_description": description}
+
+
+def check_location(text: str | None) -> str | None:
+    value = clean_text(text, 300)
+    return value if len(value) >= 3 and not value.startswith("/") else None
+
+
+def check_description(text: str | None, intent: str | None) -> str:
+    if is_skip(text, intent):
+        return SKIPPED
+    return clean_text(text, 4000) or SKIPPED
+
+
+def check_contact(text: str | None, intent: str | None) -> str | None:
+    """The contact, SKIPPED, or None when it is neither an e-mail address nor a phone number."""
+    if is_skip(text, intent):
+        return SKIPPED
+    return normalise_contact(text or "")
+
+
+def check_confirm(text: str | None, intent: str | None) -> str | None:
+    if intent == "affirm":
+        return "yes"
+    if intent in {"deny", "cancel"}:
+        return "no"
+    folded = fold(text or "").strip(" .!")
+    first = folded.split(" ")[0] if folded else ""
+    if folded in _YES or first in _YES:
+        return "yes"
+    if folded in _NO or first in _NO:
+        return "no"
+    return None
+
+
+def step_topic(category: str, step: str) -> str:
+    return f"{category}.report.{step}"
+
+
+def ask(kb: KnowledgeBase, category: str, slot: str, lang: str) -> Reply:
+    step = {"report_location": "ask_location", "report_description": "ask_description",
+            "report_contact": "ask_contact"}[slot]
+    buttons = []
+    if slot in {"report_description", "report_contact"}:
+        buttons.append({"title": kb.label("button.skip", lang), "payload": "/deny"})
+    buttons.append({"title": kb.label("button.cancel", lang), "payload": "/cancel"})
+    return Reply(kb.answer(f"maintenance.report.{step}", lang), step_topic(category, step), buttons)
+
+
+def confirm(kb: KnowledgeBase, category: str, location: str, description: str | None, contact: str | None, lang: str) -> Reply:
+    skipped = kb.label("skipped", lang)
+    text = kb.answer(
+        "maintenance.report.confirm", lang,
+        category=kb.label(f"topic.{category}", lang, category),
+        location=location,
+        description=description if description and description != SKIPPED else skipped,
+        contact=contact if contact and contact != SKIPPED else skipped,
+    )
+    return Reply(text, step_topic(category, "confirm"), [
+        {"title": kb.label("button.yes", lang), "payload": "/affirm"},
+        {"title": kb.label("button.no", lang), "payload": "/deny"},
+    ])
+
+
+def status_reply(kb: KnowledgeBase, report: ReportView | None, number: int, lang: str) -> Reply:
+    topic = "maintenance.report_status"
+    if report is None:
+        return Reply(kb.answer(f"{topic}.not_found", lang, report_id=number), f"{topic}.not_found")
+    text = kb.answer(
+        f"{topic}.found", lang, report_id=report.number,
+        category=kb.label(f"topic.{report.category}", lang, report.category),
+        location=report.location,
+        status=kb.label(f"report_status.{report.status}", lang, report.status),
+        updated=format_date(report.updated_at, lang), notes=report.status_notes or "",
+    )
+    return Reply(text, f"{topic}.found")

@@ -1,0 +1,42 @@
+"""All configuration read from the environment, in one place.
+
+Nothing here touches the network or the disk at import: values are read when a function asks.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    kb_dir: Path
+    city: str
+    open311_base_url: str
+    open311_api_key: str
+    open311_timeout: float
+    outbox_interval: float
+    default_lang: str
+
+
+def get_settings() -> Settings:
+    return Settings(
+        database_url=_env("DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'citizenbot.db'}"),
+        kb_dir=Path(_env("KB_DIR", str(PROJECT_ROOT / "kb"))),
+        city=_env("CITY", "tampere"),
+        open311_base_url=_env("OPEN311_BASE_URL", ""),
+        open311_api_key=_env("OPEN311_API_KEY", ""),
+        open311_timeout=float(_env("OPEN311_TIMEOUT", "5")),
+        outbox_interval=float(_env("OUTBOX_INTERVAL", "30")),
+        default_lang=_env("DEFAULT_LANG", "fi"),
+    )

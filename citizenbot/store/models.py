@@ -1,0 +1,146 @@
+"""Tables of the knowledge base and of the things the assistant records.
+
+Multilingual fields are JSON objects keyed by language code ({"fi": ..., "sv": ..., "en": ...}),
+so adding a language needs content, not a schema change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# --- knowledge base (replaced as a whole by seeding) ---------------------------------------------
+
+
+class KbText(Base):
+    """Answers and labels: one row per text id and language."""
+
+    __tablename__ = "kb_text"
+    key = Column(String(200), primary_key=True)
+    lang = Column(String(8), primary_key=True)
+    kind = Column(String(16), nullable=False)  # "answer" or "label"
+    text = Column(Text, nullable=False)
+
+
+class KbFact(Base):
+    """National and city facts used as answer placeholders; lang "*" when the same for all."""
+
+    __tablename__ = "kb_fact"
+    key = Column(String(100), primary_key=True)
+    lang = Column(String(8), primary_key=True)
+    value = Column(Text, nullable=False)
+    source = Column(Text)
+
+
+class KbMeta(Base):
+    __tablename__ = "kb_meta"
+    key = Column(String(100), primary_key=True)
+    value = Column(Text, nullable=False)
+
+
+class District(Base):
+    __tablename__ = "kb_district"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    name_fi = Column(String(200), nullable=False, unique=True)
+    name_sv = Column(String(200))
+    aliases = Column(JSON, nullable=False, default=list)
+    sand_removal_area = Column(String(100))
+
+
+class Street(Base):
+    __tablename__ = "kb_street"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    name_fi = Column(String(200), nullable=False, unique=True)
+    name_sv = Column(String(200))
+    district = Column(String(200))
+    maintenance_class = Column(String(20), nullable=False)
+
+
+class RoadWork(Base):
+    __tablename__ = "kb_road_work"
+    id = Column(String(50), primary_key=True)
+    street = Column(String(200))
+    district = Column(String(200))
+    start = Column(Date, nullable=False)
+    end = Column(Date, nullable=False)
+    description = Column(JSON, nullable=False)
+    __table_args__ = (Index("ix_road_work_street", "street"), Index("ix_road_work_district", "district"))
+
+
+class Venue(Base):
+    __tablename__ = "kb_venue"
+    id = Column(String(50), primary_key=True)
+    kind = Column(String(20), nullable=False)  # ski_track | ice_rink
+    name = Column(JSON, nullable=False)
+    district = Column(String(200))
+    status = Column(String(20), nullable=False)
+    note = Column(JSON)
+    length_km = Column(Float)
+    updated = Column(DateTime(timezone=True))
+    __table_args__ = (Index("ix_venue_district", "district"),)
+
+
+class Plan(Base):
+    __tablename__ = "kb_plan"
+    number = Column(String(30), primary_key=True)
+    name = Column(JSON, nullable=False)
+    aliases = Column(JSON, nullable=False, default=list)
+    district = Column(String(200))
+    stage = Column(String(20), nullable=False)
+    next_step = Column(JSON)
+    next_date = Column(String(10))
+    planner_name = Column(String(200))
+    planner_title = Column(JSON)
+    planner_email = Column(String(200))
+    url = Column(Text)
+    __table_args__ = (Index("ix_plan_district", "district"),)
+
+
+KB_TABLES = (KbText, KbFact, District, Street, RoadWork, Venue, Plan)
+
+
+# --- what residents send (never touched by seeding) ----------------------------------------------
+
+
+class Report(Base):
+    """A fault report filed through the chat; also the outbox of the Open311 client."""
+
+    __tablename__ = "report"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    category = Column(String(100), nullable=False)  # topic id, e.g. maintenance.pothole
+    location = Column(Text, nullable=False)
+    description = Column(Text)
+    contact = Column(Text)  # e-mail or phone, only to reply about this report
+    lang = Column(String(8), nullable=False)
+    conversation_id = Column(String(200))
+    status = Column(String(20), nullable=False, default="received")  # received|sent|open|in_process|closed
+    status_notes = Column(Text)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    # Open311 delivery
+    remote_id = Column(String(100))
+    remote_token = Column(String(100))
+    sync_state = Column(String(20), nullable=False, default="local")  # local|pending|sent|failed
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime(timezone=True))
+    last_error = Column(Text)
+    __table_args__ = (Index("ix_report_sync", "sync_state", "next_attempt_at"),)

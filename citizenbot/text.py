@@ -1,0 +1,49 @@
+"""Text normalisation shared by the NLU components, name matching and safety rules."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import simplemma
+
+LANGS = ("fi", "sv", "en")
+
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", "ü": "u", "æ": "a", "ø": "o"})
+_WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+_SPACE_RE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, drop Nordic diacritics and collapse whitespace.
+
+    Residents often type without ä/ö/å ("Hameenkatu", "paivystys"), so every comparison of names
+    and keywords happens on folded text.
+    """
+    text = unicodedata.normalize("NFC", text).lower().translate(_FOLD)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def words(text: str) -> list[str]:
+    """Word tokens in their original case (hyphenated names such as Ranta-Tampella stay whole)."""
+    return _WORD_RE.findall(unicodedata.normalize("NFC", text))
+
+
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    text = unicodedata.normalize("NFC", text)
+    return [(m.group(0), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str, lang: str) -> str:
+    """Dictionary form of a word in the given language ("kadulla" -> "katu"), lower-cased."""
+    lowered = word.lower()
+    if lang not in LANGS or not lowered.isalpha():
+        return lowered
+    return simplemma.lemmatize(lowered, lang=lang).lower()
+
+
+def normalise_for_rules(text: str) -> str:
+    """Folded text with single spaces and word boundaries kept, for regular-expression rules."""
+    return " ".join(fold(w) for w in words(text))

@@ -1,0 +1,37 @@
+# Shared helpers of the project's scripts (sourced, not run).
+RUN="${UV:-uv} run --frozen --no-sync"
+
+# wait_http URL SECONDS NAME: wait until URL answers 2xx, or fail after SECONDS.
+wait_http() {
+  local url=$1 limit=$2 name=$3 waited=0
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    if [ "$waited" -ge "$limit" ]; then
+      echo "$name did not come up at $url within ${limit}s" >&2
+      return 1
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+}
+
+# start_actions PORT LOG: start the action server in the background; sets ACTIONS_PID.
+start_actions() {
+  $RUN citizenbot actions --port "$1" >"$2" 2>&1 &
+  ACTIONS_PID=$!
+  wait_http "http://localhost:$1/health" 120 "the action server" || { tail -30 "$2" >&2; return 1; }
+}
+
+# start_rasa PORT LOG: start the Rasa server (REST channel + HTTP API) in the background; sets RASA_PID.
+start_rasa() {
+  $RUN rasa run --model models --enable-api --auth-token "$RASA_TOKEN" --port "$1" \
+    --credentials credentials.yml --endpoints endpoints.yml >"$2" 2>&1 &
+  RASA_PID=$!
+  wait_http "http://localhost:$1/webhooks/rest/" 300 "the Rasa server" || { tail -30 "$2" >&2; return 1; }
+}
+
+stop_pid() {
+  local pid=${1:-}
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The part of `make test` that needs the trained bot: train (if the data changed), then on a fresh
+# test database and test ports: Rasa test conversations, HTTP end-to-end tests, and the accuracy
+# bar on the held-out set and dev.tsv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+export ACTION_PORT="${TEST_ACTION_PORT:-5155}" RASA_PORT="${TEST_RASA_PORT:-5105}"
+export ACTION_ENDPOINT_URL="http://localhost:$ACTION_PORT/webhook"
+rm -rf var/test results/test && mkdir -p var/test results/test
+export DATABASE_URL="sqlite:///$PWD/var/test/test.db"
+
+echo "== train (skipped when the model matches the data)"
+$RUN rasa train --num-threads 2 --out models
+
+ACTIONS_PID="" RASA_PID=""
+trap 'stop_pid "$RASA_PID"; stop_pid "$ACTIONS_PID"' EXIT
+start_actions "$ACTION_PORT" var/test/actions.log
+
+echo "== Rasa test conversations (tests/conversations)"
+$RUN rasa test core --stories tests/conversations --model models --endpoints endpoints.yml \
+  --fail-on-prediction-errors --out results/test/conversations
+
+echo "== HTTP end-to-end tests"
+start_rasa "$RASA_PORT" var/test/rasa.log
+E2E_URL="http://localhost:$RASA_PORT" $RUN pytest -q tests/e2e
+
+echo "== accuracy: held-out set (bar 90 % per language, all emergencies) and dev.tsv (bar 95 %)"
+$RUN citizenbot eval --url "http://localhost:$RASA_PORT" tests/eval/heldout.tsv --min-accuracy 0.90 \
+  --report results/test/eval-heldout.md
+$RUN citizenbot eval --url "http://localhost:$RASA_PORT" tests/eval/dev.tsv --min-accuracy 0.95 \
+  --report results/test/eval-dev.md

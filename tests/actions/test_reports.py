@@ -1,0 +1,101 @@
+"""The fault-report actions: start, form questions and validation, filing, status."""
+
+from actions.reports import (
+    ActionAskReportConfirm,
+    ActionAskReportLocation,
+    ActionReportStatus,
+    ActionStartReport,
+    ActionSubmitReport,
+    ValidateReportForm,
+)
+from citizenbot import report_flow as flow
+
+from ..conftest import make_tracker, run_action, slot_events
+
+
+def test_start_keeps_what_the_first_message_told(services):
+    text = "talon edessä Sammonkadulla 45 oleva katulamppu on ollut pimeänä jo viikon"
+    messages, events = run_action(ActionStartReport(), make_tracker(text, "maintenance.street_light"))
+    assert messages[0]["custom"] == {"topic": "maintenance.street_light", "lang": "fi"}
+    slots = slot_events(events)
+    assert slots["report_category"] == "maintenance.street_light"
+    assert slots["report_location"] == "Sammonkatu 45"
+    assert slots["report_description"] == text
+    assert slots["report_contact"] is None and slots["report_confirm"] is None
+
+
+def test_ask_location_in_the_conversation_language(services):
+    tracker = make_tracker("?", "nlu_fallback", slots={"lang": "en", "report_category": "maintenance.pothole"})
+    messages, _ = run_action(ActionAskReportLocation(), tracker)
+    assert messages[0]["custom"] == {"topic": "maintenance.pothole.report.ask_location", "lang": "en"}
+
+
+def validate(slots: dict, text: str, intent: str | None = None, requested: str = "report_contact"):
+    tracker = make_tracker(text, intent, slots={"lang": "fi", "report_category": "maintenance.pothole",
+                                                "requested_slot": requested, **slots},
+                           active_loop="report_form")
+    tracker.slots[requested] = text  # what the from_text mapping extracted, as Rasa sends it:
+    tracker.events.append({"event": "slot", "name": requested, "value": text})
+    domain = {"forms": {"report_form": {"required_slots": ["report_location", "report_description", "report_contact", "report_confirm"]}},
+              "slots": {}}
+    return run_action(ValidateReportForm(), tracker, domain)
+
+
+def test_an_invalid_contact_is_asked_again(services):
+    messages, events = validate({}, "Hämeenkatu", requested="report_contact")
+    assert messages[0]["custom"]["topic"] == "maintenance.pothole.report.invalid_contact"
+    assert slot_events(events)["report_contact"] is None
+
+
+def test_a_skipped_contact_is_accepted(services):
+    messages, events = validate({}, "/deny", "deny", requested="report_contact")
+    assert messages == []
+    assert slot_events(events)["report_contact"] == flow.SKIPPED
+
+
+def test_confirm_summary(services):
+    tracker = make_tracker("-", None, slots={"lang": "sv", "report_category": "maintenance.pothole",
+                                              "report_location": "Hämeenkatu 5", "report_description": flow.SKIPPED,
+                                              "report_contact": "anna@example.com"})
+    messages, _ = run_action(ActionAskReportConfirm(), tracker)
+    assert messages[0]["custom"] == {"topic": "maintenance.pothole.report.confirm", "lang": "sv"}
+    assert "anna@example.com" in messages[0]["text"]
+
+
+def filled(confirm: str) -> dict:
+    return {"lang": "fi", "report_category": "maintenance.pothole", "report_location": "Hämeenkatu 5",
+            "report_description": "Syvä kuoppa", "report_contact": flow.SKIPPED, "report_confirm": confirm}
+
+
+def test_submit_stores_the_report_and_gives_its_number(services):
+    messages, events = run_action(ActionSubmitReport(), make_tracker("kyllä", "affirm", slots=filled("yes")))
+    assert messages[0]["custom"] == {"topic": "maintenance.pothole.report.submitted", "lang": "fi"}
+    number = int("".join(ch for ch in messages[0]["text"] if ch.isdigit())[:4])
+    report = services.reports.get(number)
+    assert report.location == "Hämeenkatu 5" and report.category == "maintenance.pothole"
+    assert services.reports.get_row(number)["contact"] is None
+    assert services.reports.get_row(number)["conversation_id"] == "test-resident"
+    assert all(value is None for name, value in slot_events(events).items() if name.startswith("report_"))
+
+
+def test_no_at_the_confirmation_files_nothing(services):
+    messages, _ = run_action(ActionSubmitReport(), make_tracker("ei", "deny", slots=filled("no")))
+    assert messages[0]["custom"]["topic"] == "maintenance.pothole.report.cancelled"
+    assert services.reports.due() == [] and services.reports.get(1001) is None
+
+
+def test_status_of_a_report(services):
+    number = services.reports.create(category="maintenance.street_light", location="Teiskontie 3", description=None,
+                                     contact="anna@example.com", lang="fi", conversation_id="x", deliver=False)
+    messages, _ = run_action(ActionReportStatus(), make_tracker(f"what is the status of report {number}?", "maintenance.report_status"))
+    assert messages[0]["custom"] == {"topic": "maintenance.report_status.found", "lang": "en"}
+    assert "Teiskontie 3" in messages[0]["text"] and "anna@example.com" not in messages[0]["text"]
+    assert services.kb.label("report_status.received", "en") in messages[0]["text"]
+
+
+def test_status_of_an_unknown_report_and_without_a_number(services):
+    messages, _ = run_action(ActionReportStatus(), make_tracker("mikä on ilmoituksen 5555 tilanne", "maintenance.report_status"))
+    assert messages[0]["custom"]["topic"] == "maintenance.report_status.not_found"
+    assert "5555" in messages[0]["text"]
+    messages, _ = run_action(ActionReportStatus(), make_tracker("mitä mun ilmoitukselle kuuluu", "maintenance.report_status"))
+    assert messages[0]["custom"]["topic"] == "maintenance.report_status.ask_id"

@@ -1,0 +1,109 @@
+"""Shared fixtures: a seeded database per test session, services pointed at it, trackers in code."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+ROOT = Path(__file__).resolve().parent.parent
+KB_DIR = ROOT / "kb"
+
+
+@pytest.fixture(scope="session")
+def seeded_url(tmp_path_factory) -> str:
+    from citizenbot.seed import seed
+    from citizenbot.store.db import get_database
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    seed(get_database(url), KB_DIR, "tampere")
+    return url
+
+
+@pytest.fixture(scope="session")
+def database(seeded_url):
+    from citizenbot.store.db import get_database
+
+    return get_database(seeded_url)
+
+
+@pytest.fixture(scope="session")
+def kb(database):
+    from citizenbot.kb import KnowledgeBase
+
+    return KnowledgeBase(database)
+
+
+@pytest.fixture
+def fresh_database(tmp_path):
+    """An empty database of its own (schema created), for tests that write."""
+    from citizenbot.store.db import Database
+
+    database = Database(f"sqlite:///{tmp_path / 'fresh.db'}")
+    database.create_schema()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def services(monkeypatch, tmp_path):
+    """The actions' services on a fresh seeded database, without Open311."""
+    from actions import common
+    from citizenbot.seed import seed
+    from citizenbot.store.db import get_database
+
+    url = f"sqlite:///{tmp_path / 'actions.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("OPEN311_BASE_URL", "")
+    seed(get_database(url), KB_DIR, "tampere")
+    common.services.cache_clear()
+    yield common.services()
+    common.services.cache_clear()
+
+
+def make_tracker(
+    text: str = "",
+    intent: str | None = None,
+    *,
+    confidence: float = 0.95,
+    ranking: list[tuple[str, float]] | None = None,
+    slots: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
+    events: list[dict] | None = None,
+    active_loop: str | None = None,
+    sender_id: str = "test-resident",
+):
+    from rasa_sdk import Tracker
+
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence} if intent else {},
+        "intent_ranking": [{"name": n, "confidence": c} for n, c in (ranking or [])],
+        "entities": [],
+        "metadata": metadata or {},
+    }
+    history = list(events or []) + [{"event": "user", "text": text, "parse_data": latest, "metadata": metadata or {}}]
+    return Tracker(
+        sender_id, dict(slots or {}), latest, history, False, None,
+        {"name": active_loop} if active_loop else {}, "action_listen",
+    )
+
+
+def run_action(action, tracker, domain: dict | None = None):
+    """Run a custom action; returns (messages, events)."""
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain or {}))
+    return dispatcher.messages, events
+
+
+def slot_events(events) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}

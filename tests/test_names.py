@@ -1,0 +1,86 @@
+import pytest
+
+from citizenbot.names import NameEntry, NameIndex, guess_street, word_score
+
+STREETS = ["Hämeenkatu", "Itsenäisyydenkatu", "Teiskontie", "Sammonkatu", "Hatanpään valtatie", "Kalevantie", "Insinöörinkatu"]
+DISTRICTS = ["Hervanta", "Lielahti", "Kaleva", "Tesoma", "Nekala", "Hatanpää", "Pyynikki", "Kauppi", "Vuores", "Koukkuniemi", "Takahuhti", "Lukonmäki"]
+
+
+@pytest.fixture(scope="module")
+def index():
+    entries = [NameEntry("street", n, n, n) for n in STREETS]
+    entries.append(NameEntry("street", "Hämeenkatu", "Hämeenkatu", "Tavastgatan"))
+    entries += [NameEntry("district", n, n, n) for n in DISTRICTS]
+    entries.append(NameEntry("plan", "8680", "Ranta-Tampella", "Ranta-Tampella"))
+    return NameIndex(entries)
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("Milloin Hämeenkadulla aurataan", "Hämeenkatu"),
+        ("hameenkadun auraus", "Hämeenkatu"),  # no ä, genitive
+        ("Hämenkadulla on kuoppa", "Hämeenkatu"),  # typo and inflection
+        ("Teiskontiellä", "Teiskontie"),
+        ("Itsenäisyydenkadulla", "Itsenäisyydenkatu"),
+        ("Insinoorinkadulla", "Insinöörinkatu"),
+        ("Sammonkadun kulmassa", "Sammonkatu"),
+        ("på Tavastgatan", "Hämeenkatu"),
+        ("Hervannassa", "Hervanta"),
+        ("Lielahdessa asun", "Lielahti"),
+        ("Tesomalla", "Tesoma"),
+        ("Nekalassa", "Nekala"),
+        ("Pyynikillä", "Pyynikki"),
+        ("Kaupissa", "Kauppi"),
+        ("Vuoreksessa", "Vuores"),
+        ("Koukkuniemessä", "Koukkuniemi"),
+        ("Takahuhdissa", "Takahuhti"),
+        ("Lukonmäellä", "Lukonmäki"),
+        ("Ranta-Tampellan kaava", "8680"),
+    ],
+)
+def test_inflected_and_misspelt_names_are_found(index, text, key):
+    match = index.best(text)
+    assert match is not None and match.entry.key == key
+
+
+def test_a_longer_name_wins_over_a_name_inside_it(index):
+    (match,) = index.find("Hatanpään valtatiellä 12 valo rikki")
+    assert match.entry.key == "Hatanpään valtatie"
+    assert match.number == "12"
+    assert match.text == "Hatanpään valtatie 12"
+
+
+def test_a_street_is_not_mistaken_for_a_district_inside_it(index):
+    assert [m.entry.key for m in index.find("Kalevantiellä on kuoppa")] == ["Kalevantie"]
+
+
+@pytest.mark.parametrize("text", ["kalenteri", "kaupassa oli jonoa", "kauppaan menossa", "tiessä on kuoppa", "hervottoman hyvä"])
+def test_ordinary_words_are_not_names(index, text):
+    assert index.find(text) == []
+
+
+def test_kinds_filter(index):
+    assert index.find("Hervannassa", kinds=["street"]) == []
+
+
+def test_word_score_is_zero_for_unrelated_words():
+    assert word_score("kissa", "hervanta") == 0.0
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Tuntemattomankadulla on kuoppa", "Tuntemattomankatu"),
+        ("Kuusikujalla lamppu rikki", "Kuusikuja"),
+        ("Björkvägen 3", "Björkvägen"),
+        ("a pothole on Maple Street", "Maple Street"),
+    ],
+)
+def test_unknown_streets_are_guessed_in_base_form(text, name):
+    assert guess_street(text) == name
+
+
+@pytest.mark.parametrize("text", ["pyörätiellä on kuoppa", "Tiessä on kuoppa", "kävelykadulla", "meidän pikkukatu on auraamatta", "the main road"])
+def test_common_nouns_are_not_streets(text):
+    assert guess_street(text) is None

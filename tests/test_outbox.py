@@ -1,0 +1,120 @@
+"""Delivery of stored reports to Open311, against the local fake server (loopback only)."""
+
+import pytest
+import pytest_asyncio
+from aiohttp.test_utils import TestServer
+
+from citizenbot.open311_fake import create_app, state_of
+from citizenbot.outbox import Open311Config, deliver, deliver_due, refresh_status, request_description
+from citizenbot.reports import ReportStore
+
+KEY = "test-key"
+CODES = {"maintenance.pothole": "171", "maintenance.street_light": "172"}
+
+
+@pytest_asyncio.fixture
+async def server():
+    async with TestServer(create_app(api_key=KEY), host="127.0.0.1") as srv:
+        yield srv
+
+
+def config_for(server, key=KEY, timeout=2.0) -> Open311Config:
+    return Open311Config(str(server.make_url("")).rstrip("/"), key, timeout, CODES, "199")
+
+
+def make_due_now(database, number: int) -> None:
+    """Let the back-off time pass."""
+    from citizenbot.reports import id_of
+    from citizenbot.store.models import Report
+
+    with database.session() as session:
+        session.get(Report, id_of(number)).next_attempt_at = None
+
+
+def new_report(store: ReportStore, category="maintenance.pothole", contact=None) -> int:
+    return store.create(category=category, location="Hämeenkatu 5", description="Syvä kuoppa pyörätiellä",
+                        contact=contact, lang="fi", conversation_id="c", deliver=True)
+
+
+@pytest.mark.asyncio
+async def test_a_report_is_delivered_with_its_service_code_and_contact(server, fresh_database):
+    store = ReportStore(fresh_database)
+    number = new_report(store, contact="anna@example.com")
+    assert await deliver(store, config_for(server), number, "Kuoppa tiessä")
+    row = store.get_row(number)
+    assert row["sync_state"] == "sent" and row["remote_id"]
+    stored = state_of(server.app).requests[row["remote_id"]]
+    assert stored["service_code"] == "171"
+    assert stored["private"]["email"] == "anna@example.com"
+    assert "Syvä kuoppa" in stored["description"] and stored["address"] == "Hämeenkatu 5"
+    assert store.get(number).status == "sent"
+
+
+@pytest.mark.asyncio
+async def test_a_down_endpoint_keeps_the_report_for_a_retry(server, fresh_database):
+    store = ReportStore(fresh_database)
+    number = new_report(store)
+    state_of(server.app).down = True
+    assert not await deliver(store, config_for(server), number, "Kuoppa")
+    row = store.get_row(number)
+    assert row["sync_state"] == "pending" and row["attempts"] == 1 and row["next_attempt_at"] is not None
+    state_of(server.app).down = False
+    assert await deliver_due(store, config_for(server), {}) == 0  # not due yet: backing off
+    make_due_now(fresh_database, number)
+    assert await deliver_due(store, config_for(server), {"maintenance.pothole": "Kuoppa"}) == 1
+    assert store.get_row(number)["sync_state"] == "sent"
+
+
+@pytest.mark.asyncio
+async def test_a_refused_report_is_kept_as_failed(server, fresh_database):
+    store = ReportStore(fresh_database)
+    number = new_report(store)
+    assert not await deliver(store, config_for(server, key="wrong"), number, "Kuoppa")
+    row = store.get_row(number)
+    assert row["sync_state"] == "failed" and "403" in row["last_error"]
+    assert store.get(number) is not None
+
+
+@pytest.mark.asyncio
+async def test_status_is_refreshed_from_the_city(server, fresh_database):
+    store = ReportStore(fresh_database)
+    number = new_report(store)
+    config = config_for(server)
+    await deliver(store, config, number, "Kuoppa")
+    remote_id = store.get_row(number)["remote_id"]
+    state_of(server.app).set_status(remote_id, "closed", status_notes="Paikattu 27.11.")
+    await refresh_status(store, config, number)
+    view = store.get(number)
+    assert view.status == "closed" and view.status_notes == "Paikattu 27.11."
+
+
+@pytest.mark.asyncio
+async def test_status_refresh_failure_keeps_the_stored_status(server, fresh_database):
+    store = ReportStore(fresh_database)
+    number = new_report(store)
+    config = config_for(server)
+    await deliver(store, config, number, "Kuoppa")
+    state_of(server.app).down = True
+    await refresh_status(store, config, number)
+    assert store.get(number).status == "sent"
+
+
+@pytest.mark.asyncio
+async def test_batch_servers_give_a_token_that_resolves_later(fresh_database):
+    async with TestServer(create_app(api_key=KEY, batch=True), host="127.0.0.1") as srv:
+        store = ReportStore(fresh_database)
+        number = new_report(store)
+        config = config_for(srv)
+        assert await deliver(store, config, number, "Kuoppa")
+        row = store.get_row(number)
+        assert row["remote_token"] and not row["remote_id"]
+        state_of(srv.app).resolve_tokens()
+        await refresh_status(store, config, number)
+        assert store.get_row(number)["remote_id"]
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_request_description_is_long_enough_for_the_city():
+    text = request_description({"description": None, "location": "X"}, "Kuoppa")
+    assert len(text) >= 10
+    assert request_description({"description": "Syvä kuoppa", "location": "Hämeenkatu 5"}, "Kuoppa") == "Kuoppa. Syvä kuoppa (Hämeenkatu 5)"

@@ -1,0 +1,55 @@
+import pytest
+
+from citizenbot import report_flow as flow
+
+
+def test_prefill_takes_street_and_long_description(kb):
+    filled = flow.prefill(kb, "Teiskontiellä 12 on tosi syvä kuoppa keskellä ajokaistaa", "fi")
+    assert filled["report_location"] == "Teiskontie 12"
+    assert filled["report_description"].startswith("Teiskontiellä 12 on tosi syvä kuoppa")
+
+
+def test_prefill_guesses_an_unknown_street_and_leaves_short_messages(kb):
+    filled = flow.prefill(kb, "Kuusikujalla kuoppa", "fi")
+    assert filled == {"report_location": "Kuusikuja", "report_description": None}
+
+
+def test_prefill_without_a_place(kb):
+    assert flow.prefill(kb, "tiessä on kuoppa", "fi")["report_location"] is None
+
+
+@pytest.mark.parametrize("text, expected", [("Hämeenkatu 5", "Hämeenkatu 5"), ("  a ", None), ("/affirm", None), ("", None)])
+def test_check_location(text, expected):
+    assert flow.check_location(text) == expected
+
+
+def test_check_contact_accepts_email_phone_or_skip():
+    assert flow.check_contact("anna@example.com", None) == "anna@example.com"
+    assert flow.check_contact("ohita", None) == flow.SKIPPED
+    assert flow.check_contact("/deny", "deny") == flow.SKIPPED
+    assert flow.check_contact("Hämeenkatu", None) is None
+
+
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [("kyllä", None, "yes"), ("joo lähetä", None, "yes"), ("/affirm", "affirm", "yes"), ("Ja", None, "yes"),
+     ("ei", None, "no"), ("nej", None, "no"), ("no", None, "no"), ("peruuta", "cancel", "no"), ("hmm en tiedä", None, None),
+     ("mikä tää on", None, None)],
+)
+def test_check_confirm(text, intent, expected):
+    assert flow.check_confirm(text, intent) == expected
+
+
+def test_confirm_summary_has_every_field_and_yes_no_buttons(kb):
+    reply = flow.confirm(kb, "maintenance.pothole", "Hämeenkatu 5", "Syvä kuoppa", flow.SKIPPED, "fi")
+    assert reply.topic == "maintenance.pothole.report.confirm"
+    assert "Hämeenkatu 5" in reply.text and "Syvä kuoppa" in reply.text
+    assert kb.label("skipped", "fi") in reply.text
+    assert [b["payload"] for b in reply.buttons] == ["/affirm", "/deny"]
+
+
+def test_questions_are_tagged_with_the_report_topic(kb):
+    reply = flow.ask(kb, "maintenance.street_light", "report_contact", "sv")
+    assert reply.topic == "maintenance.street_light.report.ask_contact"
+    assert reply.text == kb.answer("maintenance.report.ask_contact", "sv")
+    assert [b["payload"] for b in reply.buttons] == ["/deny", "/cancel"]
