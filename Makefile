@@ -57,7 +57,7 @@ lint: setup
 	$(RUN) ruff check citizenbot actions tests
 
 pytest: setup
-	$(RUN) pytest -q
+	scripts/with_postgres.sh $(RUN) pytest -q
 
 validate: setup
 	$(RASA) data validate --fail-on-warnings --max-history 5

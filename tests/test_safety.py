@@ -7,13 +7,20 @@ import pytest
 
 from citizenbot.safety import RuleError, emergency_rule, parse_rules
 
-ROWS = list(csv.DictReader(open(Path(__file__).parent / "data" / "emergency_phrases.tsv", encoding="utf-8"), delimiter="\t"))
+# emergency_phrases.tsv was written with the rules; emergency_holdout.tsv independently of them
+# (rules alone caught 76/105 of its emergencies before they were extended; see README).
+FILES = ("emergency_phrases.tsv", "emergency_holdout.tsv")
+ROWS = [
+    row
+    for name in FILES
+    for row in csv.DictReader(open(Path(__file__).parent / "data" / name, encoding="utf-8"), delimiter="\t")
+]
 
 
 def test_the_phrase_list_covers_every_language():
     for lang in ("fi", "sv", "en"):
-        assert sum(r["lang"] == lang and r["expected"] == "emergency" for r in ROWS) >= 40
-        assert sum(r["lang"] == lang and r["expected"] == "not_emergency" for r in ROWS) >= 25
+        assert sum(r["lang"] == lang and r["expected"] == "emergency" for r in ROWS) >= 75
+        assert sum(r["lang"] == lang and r["expected"] == "not_emergency" for r in ROWS) >= 45
 
 
 @pytest.mark.parametrize("row", [r for r in ROWS if r["expected"] == "emergency"], ids=lambda r: r["text"][:50])

@@ -56,7 +56,12 @@ def test_an_emergency_during_a_report_gets_the_emergency_answer(resident):
     assert "112" in reply[0]["text"].split("\n\n")[0]
 
 
-EMERGENCIES = [r for r in csv.DictReader(open(ROOT / "tests" / "data" / "emergency_phrases.tsv", encoding="utf-8"), delimiter="\t") if r["expected"] == "emergency"]
+EMERGENCIES = [
+    row
+    for name in ("emergency_phrases.tsv", "emergency_holdout.tsv")
+    for row in csv.DictReader(open(ROOT / "tests" / "data" / name, encoding="utf-8"), delimiter="\t")
+    if row["expected"] == "emergency"
+]
 
 
 @pytest.mark.parametrize("row", EMERGENCIES, ids=lambda r: r["text"][:40])

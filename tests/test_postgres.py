@@ -1,0 +1,70 @@
+"""The same store on PostgreSQL (DATABASE_URL for production): seeding, lookups, reports, tracker
+store. Runs when TEST_POSTGRES_URL points at a server (`make pytest` starts a throwaway one)."""
+
+import os
+
+import pytest
+
+from .conftest import KB_DIR
+
+URL = os.environ.get("TEST_POSTGRES_URL")
+pytestmark = pytest.mark.skipif(not URL, reason="no PostgreSQL server (TEST_POSTGRES_URL)")
+
+
+@pytest.fixture(scope="module")
+def pg():
+    from sqlalchemy import text
+
+    from citizenbot.store.db import Database
+    from citizenbot.store.models import Base
+
+    database = Database(URL)
+    Base.metadata.drop_all(database.engine)
+    database.create_schema()
+    yield database
+    with database.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS events"))
+    Base.metadata.drop_all(database.engine)
+    database.dispose()
+
+
+def test_seeding_and_lookups_on_postgresql(pg):
+    from citizenbot.kb import KnowledgeBase
+    from citizenbot.replies import answer_topic
+    from citizenbot.seed import seed
+
+    assert seed(pg, KB_DIR, "tampere").changed
+    assert not seed(pg, KB_DIR, "tampere").changed
+    kb = KnowledgeBase(pg)
+    assert kb.best_name("Hämeenkadulla", ["street"]).entry.key == "Hämeenkatu"
+    (reply,) = answer_topic(kb, "maintenance.snow_plowing", "milloin Hämeenkadulla aurataan", "sv")
+    assert reply.topic == "maintenance.snow_plowing.street"
+    assert kb.plans_in_district("Lielahti")
+
+
+def test_reports_on_postgresql(pg):
+    from citizenbot.reports import ReportStore
+
+    store = ReportStore(pg)
+    number = store.create(category="maintenance.pothole", location="Hämeenkatu 5", description="Kuoppa",
+                          contact=None, lang="fi", conversation_id="pg", deliver=True)
+    assert store.get(number).location == "Hämeenkatu 5"
+    assert number in store.due()
+    store.mark_failed(number, "503", retryable=True)
+    assert number not in store.due()
+
+
+def test_the_rasa_tracker_store_uses_the_same_database(pg, monkeypatch):
+    import asyncio
+
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from citizenbot.rasa_ext.tracker_store import DatabaseUrlTrackerStore
+
+    monkeypatch.setenv("DATABASE_URL", URL)
+    store = DatabaseUrlTrackerStore()
+    tracker = DialogueStateTracker.from_events("pg-resident", [UserUttered("moi", {"name": "meta.greet"})])
+    asyncio.run(store.save(tracker))
+    loaded = asyncio.run(store.retrieve("pg-resident"))
+    assert loaded.latest_message.text == "moi"
