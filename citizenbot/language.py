@@ -44,6 +44,27 @@ SHORT_WORDS: dict[str, frozenset[str]] = {
     ),
 }
 
+# Frequent words that belong to one served language only (folded; shared ones such as "on", "en",
+# "i", "se" left out). They outvote the detector when a sentence mixes in a word of another
+# language ("what is a siirtokehotus? there's a paper on my windshield").
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "fi": frozenset(
+        "ja ei ole oli mika mita missa milloin miten miksi kuka onko voiko voinko saako pitaako etta kun jos "
+        "mutta tai myos vai mun mulla minun minulla minua sinun meidan meilla tama taa tassa siella nyt viela "
+        "jo kanssa ilman pitaa voi saa kiitos olen olet ovat oon oo ollut onks mulle meille".split()
+    ),
+    "sv": frozenset(
+        "och ar det att som for med har kan inte vad nar hur vem varfor jag du vi min mitt mina var ett "
+        "till fran eller ocksa men om sa hade skulle ska maste vill finns kommer blir nagon nagot har ni "
+        "int e vart".split()
+    ),
+    "en": frozenset(
+        "the is are was were what when where why who how which this that there these those and or but "
+        "of to in for with my our your you we they it do does did can could should would will have has "
+        "been be a an not no please about from there's it's i'm don't can't isn't".split()
+    ),
+}
+
 _NAME_SUFFIX_RE = re.compile(
     r"(katu|kadu|tie|kuja|polku|polu|vayla|raitti|kaari|puisto|gatan|gata|vagen|vag|grand|torg)"
     r"[a-z]{0,6}$"
@@ -134,7 +155,19 @@ def detect(text: str) -> Detection:
     if not values:
         return Detection(None, 0.0, len(kept))
     top = values[0]
-    return Detection(top.language.iso_code_639_1.name.lower(), float(top.value), len(kept))
+    detected = Detection(top.language.iso_code_639_1.name.lower(), float(top.value), len(kept))
+    voted = _function_word_vote(folded)
+    if voted and voted != detected.lang and detected.confidence < 0.9:
+        return Detection(voted, 0.85, len(kept))
+    return detected
+
+
+def _function_word_vote(folded_words: list[str]) -> str | None:
+    """A language whose function words clearly dominate (at least 3, and 3 times any other)."""
+    votes = {lang: sum(w in FUNCTION_WORDS[lang] for w in folded_words) for lang in LANGS}
+    ranked = sorted(votes.items(), key=lambda kv: kv[1], reverse=True)
+    (best, n), (_second, m) = ranked[0], ranked[1]
+    return best if n >= 3 and n >= 3 * max(m, 1) else None
 
 
 def requested_language(text: str) -> str | None:

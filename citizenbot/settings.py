@@ -27,6 +27,10 @@ class Settings:
     open311_timeout: float
     outbox_interval: float
     default_lang: str
+    rasa_url: str
+    rasa_token: str
+    web_secret: str
+    socketio_redis_url: str
 
 
 def get_settings() -> Settings:
@@ -39,4 +43,8 @@ def get_settings() -> Settings:
         open311_timeout=float(_env("OPEN311_TIMEOUT", "5")),
         outbox_interval=float(_env("OUTBOX_INTERVAL", "30")),
         default_lang=_env("DEFAULT_LANG", "fi"),
+        rasa_url=_env("RASA_URL", f"http://localhost:{_env('RASA_PORT', '5005')}"),
+        rasa_token=_env("RASA_TOKEN", "dev-token-change-me"),
+        web_secret=_env("WEB_SECRET", "dev-secret-change-me"),
+        socketio_redis_url=_env("SOCKETIO_REDIS_URL", ""),
     )

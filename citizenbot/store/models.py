@@ -144,3 +144,21 @@ class Report(Base):
     next_attempt_at = Column(DateTime(timezone=True))
     last_error = Column(Text)
     __table_args__ = (Index("ix_report_sync", "sync_state", "next_attempt_at"),)
+
+
+class Feedback(Base):
+    """"Was this helpful?" on one answer: the answer's topic and language, per conversation."""
+
+    __tablename__ = "feedback"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(200), nullable=False)
+    message_id = Column(String(64), nullable=False)
+    topic = Column(String(200), nullable=False)
+    lang = Column(String(8), nullable=False)
+    value = Column(String(8), nullable=False)  # up | down
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    __table_args__ = (
+        Index("ux_feedback_message", "conversation_id", "message_id", unique=True),
+        Index("ix_feedback_topic", "topic"),
+    )

@@ -1,0 +1,140 @@
+"""The web server of the project: demo city pages, the chat widget's files and its real-time
+gateway (Socket.IO at /socket.io/). Started by `make run` next to Rasa and the action server.
+
+    uv run citizenbot web --port 8080
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import socketio
+from aiohttp import web
+
+from citizenbot.feedback import FeedbackStore
+from citizenbot.kb import KnowledgeBase
+from citizenbot.settings import PROJECT_ROOT, get_settings
+from citizenbot.store.db import get_database
+from citizenbot.web.gateway import Gateway, GatewayConfig
+from citizenbot.web.rasa_client import RasaClient
+
+logger = logging.getLogger(__name__)
+
+WEB_DIR = PROJECT_ROOT / "web"
+WIDGET_DIR = WEB_DIR / "src"
+DEMO_DIR = WEB_DIR / "demo"
+NODE_MODULES = WEB_DIR / "node_modules"
+# Third-party browser files, served from the npm packages installed by `make setup` (no CDN).
+VENDOR_FILES = {
+    "socket.io.esm.min.js": NODE_MODULES / "socket.io-client" / "dist" / "socket.io.esm.min.js",
+    "hds-core.min.css": NODE_MODULES / "hds-core" / "lib" / "base.min.css",
+    "axe.min.js": NODE_MODULES / "axe-core" / "axe.min.js",
+}
+GATEWAY_KEY = web.AppKey("gateway", Gateway)
+RASA_KEY = web.AppKey("rasa", RasaClient)
+KB_KEY = web.AppKey("kb", KnowledgeBase)
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler):
+    response = await handler(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _file(path: Path, content_type: str | None = None) -> web.StreamResponse:
+    if not path.is_file():
+        raise web.HTTPNotFound(text=f"{path.name} is not installed: run `make setup`")
+    response = web.FileResponse(path)
+    if content_type:
+        response.content_type = content_type
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+async def vendor(request: web.Request) -> web.StreamResponse:
+    path = VENDOR_FILES.get(request.match_info["name"])
+    if path is None:
+        raise web.HTTPNotFound()
+    return _file(path)
+
+
+async def widget_file(request: web.Request) -> web.StreamResponse:
+    name = request.match_info["name"]
+    path = (WIDGET_DIR / name).resolve()
+    if WIDGET_DIR.resolve() not in path.parents:
+        raise web.HTTPNotFound()
+    return _file(path, "text/javascript" if name.endswith(".js") else None)
+
+
+async def widget_config(request: web.Request) -> web.Response:
+    """City settings the widget shows (privacy notice); from the knowledge base, per language."""
+    kb = request.app[KB_KEY]
+    config = {}
+    for lang in ("fi", "sv", "en"):
+        config[lang] = {
+            "privacy_url": await asyncio.to_thread(kb.fact, "privacy_url", lang),
+            "retention_days": await asyncio.to_thread(kb.fact, "conversation_retention_days", lang),
+            "city": await asyncio.to_thread(kb.fact, "city", lang),
+        }
+    return web.json_response(config, headers={"Cache-Control": "max-age=60"})
+
+
+async def demo_page(request: web.Request) -> web.StreamResponse:
+    name = request.match_info.get("page") or "index.html"
+    path = (DEMO_DIR / name).resolve()
+    if DEMO_DIR.resolve() not in path.parents and path != DEMO_DIR.resolve():
+        raise web.HTTPNotFound()
+    if path.is_dir():
+        path = path / "index.html"
+    return _file(path)
+
+
+async def health(request: web.Request) -> web.Response:
+    rasa_ok = await request.app[RASA_KEY].healthy()
+    return web.json_response({"status": "ok", "rasa": "up" if rasa_ok else "down"})
+
+
+def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secret: str | None = None,
+               database_url: str | None = None) -> web.Application:
+    settings = get_settings()
+    database = get_database(database_url or settings.database_url)
+    rasa = RasaClient(rasa_url or settings.rasa_url, rasa_token or settings.rasa_token)
+    sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*", client_manager=_manager(settings))
+    app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
+    sio.attach(app, socketio_path="socket.io")
+    app[RASA_KEY] = rasa
+    app[KB_KEY] = KnowledgeBase(database)
+    app[GATEWAY_KEY] = Gateway(sio, GatewayConfig(secret or settings.web_secret, rasa, FeedbackStore(database)))
+
+    app.router.add_get("/healthz", health)
+    app.router.add_get("/widget/config.json", widget_config)
+    app.router.add_get("/widget/vendor/{name}", vendor)
+    app.router.add_get("/widget/{name:[a-z0-9_.-]+}", widget_file)
+    app.router.add_get("/", demo_page)
+    app.router.add_get("/{page:[a-z0-9_/.-]+}", demo_page)
+
+    async def close(_app: web.Application) -> None:
+        await rasa.close()
+
+    app.on_cleanup.append(close)
+    return app
+
+
+def _manager(settings):
+    if settings.socketio_redis_url:
+        return socketio.AsyncRedisManager(settings.socketio_redis_url)
+    return None
+
+
+def serve(host: str = "127.0.0.1", port: int = 8080) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    web.run_app(create_app(), host=host, port=port, access_log=None, print=None)

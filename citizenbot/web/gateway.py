@@ -1,0 +1,186 @@
+"""The residents' real-time connection (Socket.IO): messages to Rasa and back, history, typing,
+feedback and the language switch.
+
+Each widget session is a Socket.IO room named after its conversation id, so a message can reach
+the resident at any time (staff replies later use the same room) and in every open tab. With
+several gateway processes, python-socketio's Redis manager carries room messages between them
+(``SOCKETIO_REDIS_URL``; see README, "Scaling").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from typing import Any
+
+import socketio
+
+from citizenbot.feedback import FeedbackStore, Vote
+from citizenbot.text import LANGS
+from citizenbot.web import sessions
+from citizenbot.web.history import transcript
+from citizenbot.web.rasa_client import RasaClient, RasaUnavailable
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 2000
+RATE_LIMIT = 20  # messages per connection per minute
+
+
+@dataclass
+class GatewayConfig:
+    secret: str
+    rasa: RasaClient
+    feedback: FeedbackStore
+
+
+class RateLimiter:
+    def __init__(self, limit: int, window: float = 60.0):
+        self.limit, self.window = limit, window
+        self._hits: dict[str, deque] = defaultdict(deque)
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        hits = self._hits[key]
+        while hits and now - hits[0] > self.window:
+            hits.popleft()
+        if len(hits) >= self.limit:
+            return False
+        hits.append(now)
+        return True
+
+    def forget(self, key: str) -> None:
+        self._hits.pop(key, None)
+
+
+def clean_metadata(raw: Any) -> dict[str, Any]:
+    """Only the metadata the widget may send: page language, explicit choice, button title."""
+    if not isinstance(raw, dict):
+        return {}
+    out: dict[str, Any] = {}
+    if raw.get("lang") in LANGS:
+        out["lang"] = raw["lang"]
+    if raw.get("lang_selected") is True:
+        out["lang_selected"] = True
+    if isinstance(raw.get("display"), str):
+        out["display"] = raw["display"][:200]
+    if isinstance(raw.get("page"), str):
+        out["page"] = raw["page"][:300]
+    return out
+
+
+class Gateway:
+    def __init__(self, sio: socketio.AsyncServer, config: GatewayConfig):
+        self.sio = sio
+        self.config = config
+        self.limiter = RateLimiter(RATE_LIMIT)
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        for event in ("connect", "disconnect", "session_request", "user_uttered", "set_language", "feedback"):
+            sio.on(event, getattr(self, f"on_{event}"))
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _session(self, data: Any) -> str | None:
+        if not isinstance(data, dict):
+            return None
+        session_id, token = data.get("session_id"), data.get("token")
+        return session_id if sessions.verify(self.config.secret, session_id, token) else None
+
+    async def _error(self, sid: str, code: str) -> None:
+        await self.sio.emit("error_notice", {"code": code}, to=sid)
+
+    async def push(self, session_id: str, message: dict[str, Any]) -> None:
+        """Deliver a message to every open widget of a conversation, now."""
+        await self.sio.emit("bot_uttered", message, room=session_id)
+
+    # --- events -------------------------------------------------------------------------------
+
+    async def on_connect(self, sid: str, environ: dict, auth: Any = None) -> bool:
+        return True
+
+    async def on_disconnect(self, sid: str) -> None:
+        self.limiter.forget(sid)
+
+    async def on_session_request(self, sid: str, data: Any = None) -> None:
+        session_id = self._session(data)
+        if session_id is None:
+            session_id, token = sessions.new_session(self.config.secret)
+        else:
+            token = data["token"]
+        await self.sio.enter_room(sid, session_id)
+        await self.sio.emit("session_confirm", {"session_id": session_id, "token": token}, to=sid)
+        try:
+            messages = transcript(await self.config.rasa.tracker(session_id))
+        except RasaUnavailable:
+            logger.warning("history of %s not available: Rasa is not answering", session_id)
+            await self._error(sid, "unavailable")
+            messages = []
+        await self.sio.emit("history", {"messages": messages}, to=sid)
+
+    async def on_user_uttered(self, sid: str, data: Any = None) -> None:
+        session_id = self._session(data)
+        if session_id is None:
+            await self._error(sid, "session")
+            return
+        text = data.get("message")
+        if not isinstance(text, str) or not text.strip():
+            await self._error(sid, "empty")
+            return
+        text = text.strip()[:MAX_MESSAGE_CHARS]
+        if not self.limiter.allow(sid):
+            await self._error(sid, "rate_limited")
+            return
+        metadata = clean_metadata(data.get("metadata"))
+        shown = metadata.get("display") or text
+        # the resident's own message appears in their other open tabs too
+        await self.sio.emit("resident_message", {"text": shown}, room=session_id, skip_sid=sid)
+        async with self._locks[session_id]:
+            await self.sio.emit("typing", {"on": True}, room=session_id)
+            try:
+                replies = await self.config.rasa.send(session_id, text, metadata)
+            except RasaUnavailable as exc:
+                logger.warning("message of %s not answered: %s", session_id, exc)
+                await self.sio.emit("typing", {"on": False}, room=session_id)
+                await self._error(sid, "unavailable")
+                return
+            await self.sio.emit("typing", {"on": False}, room=session_id)
+            for reply in replies:
+                reply.pop("recipient_id", None)
+                reply["from"] = "bot"
+                await self.push(session_id, reply)
+
+    async def on_set_language(self, sid: str, data: Any = None) -> dict[str, Any]:
+        session_id = self._session(data)
+        lang = data.get("lang") if isinstance(data, dict) else None
+        if session_id is None or lang not in LANGS:
+            return {"ok": False}
+        try:
+            await self.config.rasa.append_events(
+                session_id, [{"event": "slot", "name": "lang", "value": lang, "timestamp": time.time()}]
+            )
+        except RasaUnavailable:
+            return {"ok": False, "error": "unavailable"}
+        return {"ok": True}
+
+    async def on_feedback(self, sid: str, data: Any = None) -> dict[str, Any]:
+        session_id = self._session(data)
+        if session_id is None or not isinstance(data, dict):
+            return {"ok": False, "error": "session"}
+        message_id, value = data.get("message_id"), data.get("value")
+        if not isinstance(message_id, str) or value not in ("up", "down"):
+            return {"ok": False, "error": "invalid"}
+        try:
+            tracker = await self.config.rasa.tracker(session_id)
+        except RasaUnavailable:
+            return {"ok": False, "error": "unavailable"}
+        # topic and language come from the conversation itself, not from the browser
+        for event in tracker.get("events") or []:
+            custom = ((event.get("data") or {}).get("custom") or {}) if event.get("event") == "bot" else {}
+            if custom.get("id") == message_id and custom.get("topic"):
+                vote = Vote(session_id, message_id, custom["topic"], custom.get("lang") or "fi", value)
+                await asyncio.to_thread(self.config.feedback.record, vote)
+                return {"ok": True}
+        return {"ok": False, "error": "unknown_message"}

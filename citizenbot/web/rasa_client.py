@@ -1,0 +1,69 @@
+"""Talking to the Rasa server from the web gateway: the REST channel and the HTTP API."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+
+class RasaUnavailable(Exception):
+    """The Rasa server did not answer (down, starting, or too slow)."""
+
+
+class RasaClient:
+    def __init__(self, base_url: str, token: str, timeout: float = 30.0, session: aiohttp.ClientSession | None = None):
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session = session
+        self._own_session = session is None
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self.timeout)
+            self._own_session = True
+        return self._session
+
+    async def close(self) -> None:
+        if self._own_session and self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            async with self._http().request(method, f"{self.base_url}{path}", **kwargs) as response:
+                if response.status >= 500:
+                    raise RasaUnavailable(f"Rasa answered {response.status}")
+                response.raise_for_status()
+                return await response.json(content_type=None)
+        except (aiohttp.ClientConnectionError, aiohttp.ServerTimeoutError, TimeoutError) as exc:
+            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
+        except aiohttp.ClientResponseError as exc:
+            raise RasaUnavailable(f"Rasa answered {exc.status}") from exc
+
+    async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict]:
+        """A resident's message through the REST channel; returns the bot's messages."""
+        body: dict[str, Any] = {"sender": sender, "message": text}
+        if metadata:
+            body["metadata"] = metadata
+        result = await self._request("POST", "/webhooks/rest/webhook", json=body)
+        return result if isinstance(result, list) else []
+
+    async def tracker(self, sender: str) -> dict:
+        return await self._request(
+            "GET", f"/conversations/{quote(sender, safe='')}/tracker", params={"token": self.token}
+        )
+
+    async def append_events(self, sender: str, events: list[dict]) -> dict:
+        return await self._request(
+            "POST", f"/conversations/{quote(sender, safe='')}/tracker/events",
+            params={"token": self.token}, json=events,
+        )
+
+    async def healthy(self) -> bool:
+        try:
+            await self._request("GET", "/webhooks/rest/")
+            return True
+        except RasaUnavailable:
+            return False

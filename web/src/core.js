@@ -1,0 +1,247 @@
+// Pure logic of the chat widget: texts, language choice, message model, link detection, storage.
+// No DOM here, so it is unit-tested with `node --test` (web/test/).
+
+export const LANGS = ["fi", "sv", "en"];
+
+export const STRINGS = {
+  fi: {
+    launcher: "Kysy neuvoa",
+    title: "Kaupungin neuvonta",
+    subtitle: "Automaattinen avustaja",
+    languageGroup: "Kieli",
+    menu: "Valikko",
+    close: "Sulje keskustelu",
+    talkToPerson: "Keskustele ihmisen kanssa",
+    privacyMenu: "Tietosuoja",
+    newConversation: "Aloita uusi keskustelu",
+    log: "Keskustelu",
+    inputLabel: "Kirjoita kysymyksesi",
+    placeholder: "Kirjoita kysymyksesi…",
+    send: "Lähetä",
+    you: "Sinä",
+    assistant: "Avustaja",
+    typing: "Avustaja kirjoittaa…",
+    helpfulQuestion: "Oliko vastauksesta apua?",
+    helpfulYes: "Kyllä",
+    helpfulNo: "Ei",
+    feedbackThanks: "Kiitos palautteesta!",
+    privacyTitle: "Ennen kuin aloitat",
+    privacyText:
+      "Keskustelu tallennetaan, jotta voimme vastata ja kehittää palvelua. Tallennamme viestit ja mahdolliset vikailmoituksen tiedot {days} päivän ajan. Älä kirjoita henkilötunnustasi tai terveystietojasi tarkemmin kuin on tarpeen.",
+    privacyLink: "Lue lisää tietosuojasta",
+    privacyAccept: "Selvä, aloitetaan",
+    connecting: "Yhdistetään…",
+    disconnected: "Yhteys katkesi. Yritetään uudelleen…",
+    unavailable: "Palvelu ei juuri nyt vastaa. Yritä hetken päästä uudelleen. Hätätilanteessa soita 112.",
+    rateLimited: "Lähetit paljon viestejä lyhyessä ajassa. Odota hetki.",
+    languageChanged: "Kieli vaihdettu: suomi",
+    staffPrefix: "{role} {name}",
+    roleNurse: "Sairaanhoitaja",
+    roleAgent: "Asiakaspalvelu",
+  },
+  sv: {
+    launcher: "Fråga om råd",
+    title: "Stadens rådgivning",
+    subtitle: "Automatisk assistent",
+    languageGroup: "Språk",
+    menu: "Meny",
+    close: "Stäng chatten",
+    talkToPerson: "Tala med en människa",
+    privacyMenu: "Dataskydd",
+    newConversation: "Börja en ny chatt",
+    log: "Chatt",
+    inputLabel: "Skriv din fråga",
+    placeholder: "Skriv din fråga…",
+    send: "Skicka",
+    you: "Du",
+    assistant: "Assistenten",
+    typing: "Assistenten skriver…",
+    helpfulQuestion: "Hade du nytta av svaret?",
+    helpfulYes: "Ja",
+    helpfulNo: "Nej",
+    feedbackThanks: "Tack för din respons!",
+    privacyTitle: "Innan du börjar",
+    privacyText:
+      "Chatten sparas så att vi kan svara och utveckla tjänsten. Vi sparar meddelandena och eventuella uppgifter i en felanmälan i {days} dagar. Skriv inte din personbeteckning och berätta inte mer om din hälsa än vad som behövs.",
+    privacyLink: "Läs mer om dataskydd",
+    privacyAccept: "Okej, vi börjar",
+    connecting: "Ansluter…",
+    disconnected: "Anslutningen bröts. Vi försöker igen…",
+    unavailable: "Tjänsten svarar inte just nu. Försök igen om en stund. I en nödsituation, ring 112.",
+    rateLimited: "Du skickade många meddelanden på kort tid. Vänta en stund.",
+    languageChanged: "Språket är nu svenska",
+    staffPrefix: "{role} {name}",
+    roleNurse: "Sjukskötare",
+    roleAgent: "Kundtjänst",
+  },
+  en: {
+    launcher: "Ask for advice",
+    title: "City advice",
+    subtitle: "Automated assistant",
+    languageGroup: "Language",
+    menu: "Menu",
+    close: "Close the chat",
+    talkToPerson: "Talk to a person",
+    privacyMenu: "Privacy",
+    newConversation: "Start a new conversation",
+    log: "Conversation",
+    inputLabel: "Type your question",
+    placeholder: "Type your question…",
+    send: "Send",
+    you: "You",
+    assistant: "Assistant",
+    typing: "The assistant is typing…",
+    helpfulQuestion: "Was this answer helpful?",
+    helpfulYes: "Yes",
+    helpfulNo: "No",
+    feedbackThanks: "Thank you for your feedback!",
+    privacyTitle: "Before you start",
+    privacyText:
+      "The conversation is stored so that we can answer and improve the service. We keep the messages and any fault report details for {days} days. Do not type your personal identity code, and share no more about your health than needed.",
+    privacyLink: "Read more about privacy",
+    privacyAccept: "OK, let's start",
+    connecting: "Connecting…",
+    disconnected: "The connection was lost. Trying again…",
+    unavailable: "The service is not answering right now. Please try again in a moment. In an emergency, call 112.",
+    rateLimited: "You sent many messages in a short time. Please wait a moment.",
+    languageChanged: "Language changed to English",
+    staffPrefix: "{role} {name}",
+    roleNurse: "Nurse",
+    roleAgent: "Customer service",
+  },
+};
+
+export const LANGUAGE_NAMES = { fi: "Suomi", sv: "Svenska", en: "English" };
+
+export function t(lang, key, params = {}) {
+  const table = STRINGS[lang] || STRINGS.fi;
+  const template = table[key] ?? STRINGS.fi[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+}
+
+/** The widget's language: the resident's earlier choice, else the page's <html lang>, else Finnish. */
+export function pickLanguage(stored, htmlLang) {
+  if (LANGS.includes(stored)) return stored;
+  const page = String(htmlLang || "").toLowerCase().split("-")[0];
+  return LANGS.includes(page) ? page : "fi";
+}
+
+const URL_RE = /\bhttps?:\/\/[^\s<>"']+/gi;
+const TRAILING = /[.,;:!?)\]»”’]+$/;
+
+/** Split text into plain parts and http(s) links (trailing punctuation stays text). */
+export function linkifyParts(text) {
+  const parts = [];
+  const source = String(text ?? "");
+  let last = 0;
+  for (const match of source.matchAll(URL_RE)) {
+    let url = match[0];
+    const trailing = url.match(TRAILING);
+    if (trailing) url = url.slice(0, -trailing[0].length);
+    if (match.index > last) parts.push({ type: "text", value: source.slice(last, match.index) });
+    parts.push({ type: "link", href: url, value: url });
+    last = match.index + url.length;
+  }
+  if (last < source.length) parts.push({ type: "text", value: source.slice(last) });
+  return parts;
+}
+
+export function paragraphs(text) {
+  return String(text ?? "")
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+}
+
+/** A message from the server in one shape, whatever its origin (live reply, history, staff). */
+export function normaliseMessage(raw) {
+  const message = raw && typeof raw === "object" ? raw : {};
+  const custom = message.custom && typeof message.custom === "object" ? message.custom : {};
+  const buttons = Array.isArray(message.buttons) ? message.buttons : [];
+  return {
+    from: ["resident", "staff", "bot"].includes(message.from) ? message.from : "bot",
+    text: typeof message.text === "string" ? message.text : "",
+    buttons: buttons
+      .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")
+      .map((b) => ({ title: b.title, payload: b.payload })),
+    id: typeof custom.id === "string" ? custom.id : null,
+    topic: typeof custom.topic === "string" ? custom.topic : null,
+    lang: LANGS.includes(custom.lang) ? custom.lang : null,
+    staff: message.staff && typeof message.staff === "object" ? message.staff : null,
+  };
+}
+
+/** Feedback is asked on answers the assistant gave, not on its questions inside a report form. */
+export function wantsFeedback(message) {
+  if (message.from !== "bot" || !message.id || !message.topic) return false;
+  return !/\.report\.(ask_|invalid_|confirm)/.test(message.topic);
+}
+
+/** "Talk to a person": the nurse for a health conversation, customer service otherwise. */
+export function personPayload(lastTopic) {
+  return String(lastTopic || "").startsWith("health.") ? "/handoff.nurse" : "/handoff.agent";
+}
+
+/** Browser storage of the widget (localStorage survives reloads and pages of the same site). */
+export class WidgetStore {
+  constructor(storage, prefix = "citizenbot.") {
+    this.storage = storage;
+    this.prefix = prefix;
+  }
+  _get(key) {
+    try {
+      const value = this.storage.getItem(this.prefix + key);
+      return value === null ? null : JSON.parse(value);
+    } catch {
+      return null;
+    }
+  }
+  _set(key, value) {
+    try {
+      if (value === null || value === undefined) this.storage.removeItem(this.prefix + key);
+      else this.storage.setItem(this.prefix + key, JSON.stringify(value));
+    } catch {
+      /* storage full or blocked: the widget still works for this page */
+    }
+  }
+  get session() {
+    const s = this._get("session");
+    return s && typeof s.session_id === "string" && typeof s.token === "string" ? s : null;
+  }
+  set session(value) {
+    this._set("session", value);
+  }
+  get lang() {
+    return this._get("lang");
+  }
+  set lang(value) {
+    this._set("lang", LANGS.includes(value) ? value : null);
+  }
+  get privacyAccepted() {
+    return this._get("privacy") === true;
+  }
+  set privacyAccepted(value) {
+    this._set("privacy", value ? true : null);
+  }
+  get open() {
+    return this._get("open") === true;
+  }
+  set open(value) {
+    this._set("open", value ? true : null);
+  }
+  vote(messageId) {
+    const votes = this._get("votes") || {};
+    return votes[messageId] || null;
+  }
+  setVote(messageId, value) {
+    const votes = this._get("votes") || {};
+    votes[messageId] = value;
+    const keys = Object.keys(votes);
+    if (keys.length > 200) delete votes[keys[0]];
+    this._set("votes", votes);
+  }
+  clearConversation() {
+    this._set("session", null);
+    this._set("votes", null);
+  }
+}

@@ -1,0 +1,415 @@
+// The city's chat widget. Embed with one tag:
+//   <script type="module" src="https://<server>/widget/widget.js" data-citizenbot></script>
+// Everything lives in a shadow root (styles cannot leak in or out); all files come from the
+// project's own server. Texts from the server are inserted as text, never as HTML.
+import { io } from "./vendor/socket.io.esm.min.js";
+import {
+  LANGS,
+  LANGUAGE_NAMES,
+  WidgetStore,
+  linkifyParts,
+  normaliseMessage,
+  paragraphs,
+  personPayload,
+  pickLanguage,
+  t,
+  wantsFeedback,
+} from "./core.js";
+
+const BASE = new URL(".", import.meta.url);
+const SERVER = new URL("/", BASE).href;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+/** Safe rich text: paragraphs and http(s) links built as DOM nodes, never innerHTML. */
+function richText(text) {
+  const fragment = document.createDocumentFragment();
+  for (const paragraph of paragraphs(text)) {
+    const p = el("p");
+    paragraph.split("\n").forEach((line, index) => {
+      if (index > 0) p.append(el("br"));
+      for (const part of linkifyParts(line)) {
+        if (part.type === "link") {
+          p.append(el("a", { href: part.href, target: "_blank", rel: "noopener noreferrer", text: part.value }));
+        } else {
+          p.append(document.createTextNode(part.value));
+        }
+      }
+    });
+    fragment.append(p);
+  }
+  return fragment;
+}
+
+class CitizenWidget {
+  constructor(host) {
+    this.store = new WidgetStore(window.localStorage);
+    this.lang = pickLanguage(this.store.lang, document.documentElement.lang);
+    this.session = this.store.session;
+    this.lastTopic = null;
+    this.config = {};
+    this.root = host.attachShadow({ mode: "open" });
+    this.build();
+    this.applyTexts();
+    this.connect();
+    fetch(new URL("config.json", BASE))
+      .then((r) => (r.ok ? r.json() : {}))
+      .then((config) => {
+        this.config = config || {};
+        this.applyTexts();
+      })
+      .catch(() => {});
+    if (this.store.open) this.open({ focus: false });
+  }
+
+  // --- structure ---------------------------------------------------------------------------
+
+  build() {
+    this.root.append(
+      el("link", { rel: "stylesheet", href: new URL("vendor/hds-core.min.css", BASE).href }),
+      el("link", { rel: "stylesheet", href: new URL("widget.css", BASE).href }),
+    );
+    this.launcher = el("button", {
+      class: "launcher",
+      type: "button",
+      "aria-expanded": "false",
+      "aria-controls": "cb-panel",
+      onclick: () => this.open({ focus: true }),
+    });
+    this.launcherText = el("span");
+    this.launcher.append(
+      el("span", { class: "launcher-icon", "aria-hidden": "true", text: "?" }),
+      this.launcherText,
+    );
+
+    this.title = el("h2", { id: "cb-title" });
+    this.subtitle = el("p", { class: "subtitle" });
+    this.langGroup = el("div", { class: "langs", role: "group" });
+    this.langButtons = LANGS.map((lang) =>
+      el("button", {
+        type: "button",
+        lang,
+        "data-lang": lang,
+        text: LANGUAGE_NAMES[lang],
+        onclick: () => this.switchLanguage(lang),
+      }),
+    );
+    this.langGroup.append(...this.langButtons);
+    this.menuButton = el("button", {
+      type: "button",
+      class: "menu-toggle",
+      "aria-expanded": "false",
+      "aria-controls": "cb-menu",
+      onclick: () => this.toggleMenu(),
+    });
+    this.personButton = el("button", { type: "button", onclick: () => this.talkToPerson() });
+    this.privacyButton = el("button", { type: "button", onclick: () => this.showPrivacy(true) });
+    this.newButton = el("button", { type: "button", onclick: () => this.newConversation() });
+    this.menu = el("div", { id: "cb-menu", class: "menu", hidden: true }, this.personButton, this.privacyButton, this.newButton);
+    this.closeButton = el("button", { type: "button", class: "close", onclick: () => this.close() });
+    this.closeButton.append(el("span", { "aria-hidden": "true", text: "×" }));
+    this.closeLabel = el("span", { class: "visually-hidden" });
+    this.closeButton.append(this.closeLabel);
+
+    this.privacyTitle = el("h3", { id: "cb-privacy-title" });
+    this.privacyText = el("p");
+    this.privacyLink = el("a", { target: "_blank", rel: "noopener noreferrer" });
+    this.privacyAccept = el("button", { type: "button", class: "hds-button hds-button--primary", onclick: () => this.acceptPrivacy() });
+    this.privacy = el(
+      "section",
+      { class: "privacy", "aria-labelledby": "cb-privacy-title", hidden: true },
+      this.privacyTitle,
+      this.privacyText,
+      el("p", {}, this.privacyLink),
+      this.privacyAccept,
+    );
+
+    this.log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
+    this.typing = el("p", { class: "typing", hidden: true, "aria-live": "polite" });
+    this.status = el("p", { class: "status", role: "status" });
+
+    this.inputLabel = el("label", { for: "cb-input", class: "visually-hidden" });
+    this.input = el("textarea", { id: "cb-input", rows: "2", maxlength: "2000", autocomplete: "off" });
+    this.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        this.form.requestSubmit();
+      }
+    });
+    this.sendButton = el("button", { type: "submit", class: "send" });
+    this.form = el("form", { class: "composer", onsubmit: (e) => this.submit(e) }, this.inputLabel, this.input, this.sendButton);
+
+    const header = el(
+      "header",
+      {},
+      el("div", { class: "heading" }, this.title, this.subtitle),
+      el("div", { class: "tools" }, this.langGroup, this.menuButton, this.closeButton),
+    );
+    this.panel = el(
+      "section",
+      { id: "cb-panel", class: "panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "cb-title", hidden: true },
+      header,
+      this.menu,
+      this.privacy,
+      this.log,
+      this.typing,
+      this.status,
+      this.form,
+    );
+    this.panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.stopPropagation();
+        if (!this.menu.hidden) this.toggleMenu(false);
+        else this.close();
+      }
+    });
+    this.root.append(this.launcher, this.panel);
+  }
+
+  applyTexts() {
+    const lang = this.lang;
+    const days = this.config[lang]?.retention_days ?? "30";
+    this.launcherText.textContent = t(lang, "launcher");
+    this.title.textContent = t(lang, "title");
+    this.subtitle.textContent = t(lang, "subtitle");
+    this.langGroup.setAttribute("aria-label", `${t(lang, "languageGroup")} / Språk / Language`);
+    for (const button of this.langButtons) button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
+    this.menuButton.textContent = t(lang, "menu");
+    this.personButton.textContent = t(lang, "talkToPerson");
+    this.privacyButton.textContent = t(lang, "privacyMenu");
+    this.newButton.textContent = t(lang, "newConversation");
+    this.closeLabel.textContent = t(lang, "close");
+    this.closeButton.setAttribute("title", t(lang, "close"));
+    this.privacyTitle.textContent = t(lang, "privacyTitle");
+    this.privacyText.textContent = t(lang, "privacyText", { days });
+    this.privacyLink.textContent = t(lang, "privacyLink");
+    this.privacyLink.href = this.config[lang]?.privacy_url || SERVER;
+    this.privacyAccept.textContent = t(lang, "privacyAccept");
+    this.log.setAttribute("aria-label", t(lang, "log"));
+    this.inputLabel.textContent = t(lang, "inputLabel");
+    this.input.placeholder = t(lang, "placeholder");
+    this.sendButton.textContent = t(lang, "send");
+    this.typing.textContent = t(lang, "typing");
+    this.panel.setAttribute("lang", lang);
+    this.launcher.setAttribute("lang", lang);
+    this.showPrivacy(!this.store.privacyAccepted);
+  }
+
+  // --- opening and closing -----------------------------------------------------------------
+
+  open({ focus }) {
+    this.panel.hidden = false;
+    this.launcher.hidden = true;
+    this.launcher.setAttribute("aria-expanded", "true");
+    this.store.open = true;
+    this.scrollToEnd();
+    if (focus) (this.store.privacyAccepted ? this.input : this.privacyAccept).focus();
+  }
+
+  close() {
+    this.panel.hidden = true;
+    this.launcher.hidden = false;
+    this.launcher.setAttribute("aria-expanded", "false");
+    this.toggleMenu(false);
+    this.store.open = false;
+    this.launcher.focus();
+  }
+
+  toggleMenu(show) {
+    const open = show === undefined ? this.menu.hidden : show;
+    this.menu.hidden = !open;
+    this.menuButton.setAttribute("aria-expanded", String(open));
+    if (open) this.personButton.focus();
+  }
+
+  showPrivacy(show) {
+    this.privacy.hidden = !show;
+    this.input.disabled = show;
+    this.sendButton.disabled = show;
+    if (show) this.toggleMenu(false);
+  }
+
+  acceptPrivacy() {
+    this.store.privacyAccepted = true;
+    this.showPrivacy(false);
+    this.input.focus();
+  }
+
+  // --- connection --------------------------------------------------------------------------
+
+  connect() {
+    this.setStatus("connecting");
+    this.socket = io(SERVER, { path: "/socket.io/", transports: ["websocket", "polling"] });
+    this.socket.on("connect", () => {
+      this.setStatus(null);
+      this.socket.emit("session_request", this.session || {});
+    });
+    this.socket.on("disconnect", () => this.setStatus("disconnected"));
+    this.socket.on("session_confirm", (session) => {
+      this.session = session;
+      this.store.session = session;
+    });
+    this.socket.on("history", ({ messages }) => {
+      this.log.replaceChildren();
+      for (const message of messages || []) this.render(normaliseMessage(message), { announce: false });
+      this.scrollToEnd();
+    });
+    this.socket.on("bot_uttered", (message) => {
+      this.setTyping(false);
+      this.render(normaliseMessage(message));
+    });
+    this.socket.on("resident_message", ({ text }) => this.render(normaliseMessage({ from: "resident", text })));
+    this.socket.on("typing", ({ on }) => this.setTyping(on));
+    this.socket.on("error_notice", ({ code }) => {
+      this.setTyping(false);
+      if (code === "session") {
+        this.session = null;
+        this.store.session = null;
+        this.socket.emit("session_request", {});
+      } else {
+        this.setStatus(code === "rate_limited" ? "rateLimited" : "unavailable");
+      }
+    });
+  }
+
+  setStatus(key) {
+    this.status.textContent = key ? t(this.lang, key) : "";
+  }
+
+  setTyping(on) {
+    this.typing.hidden = !on;
+  }
+
+  // --- messages ----------------------------------------------------------------------------
+
+  send(text, display) {
+    if (!this.session) return;
+    const metadata = { lang: this.lang, page: window.location.pathname };
+    if (display) metadata.display = display;
+    this.socket.emit("user_uttered", { ...this.session, message: text, metadata });
+    this.render(normaliseMessage({ from: "resident", text: display || text }));
+    this.setStatus(null);
+  }
+
+  submit(event) {
+    event.preventDefault();
+    const text = this.input.value.trim();
+    if (!text || !this.store.privacyAccepted) return;
+    this.input.value = "";
+    this.send(text);
+  }
+
+  talkToPerson() {
+    this.toggleMenu(false);
+    if (!this.store.privacyAccepted) this.acceptPrivacy();
+    this.send(personPayload(this.lastTopic), t(this.lang, "talkToPerson"));
+    this.input.focus();
+  }
+
+  newConversation() {
+    this.toggleMenu(false);
+    this.store.clearConversation();
+    this.session = null;
+    this.log.replaceChildren();
+    this.socket.emit("session_request", {});
+    this.input.focus();
+  }
+
+  switchLanguage(lang) {
+    if (!LANGS.includes(lang) || lang === this.lang) return;
+    this.lang = lang;
+    this.store.lang = lang;
+    this.applyTexts();
+    if (this.session) this.socket.emit("set_language", { ...this.session, lang });
+    this.status.textContent = t(lang, "languageChanged");
+  }
+
+  render(message, { announce = true } = {}) {
+    if (!message.text && !message.buttons.length) return;
+    if (message.topic) this.lastTopic = message.topic;
+    const who =
+      message.from === "resident"
+        ? t(this.lang, "you")
+        : message.from === "staff"
+          ? t(this.lang, "staffPrefix", {
+              role: t(this.lang, message.staff?.role === "nurse" ? "roleNurse" : "roleAgent"),
+              name: message.staff?.first_name || "",
+            }).trim()
+          : t(this.lang, "assistant");
+    const item = el("div", { class: `msg ${message.from}`, lang: message.lang || null });
+    item.append(el("span", { class: message.from === "staff" ? "who" : "who visually-hidden", text: `${who}: ` }));
+    item.append(richText(message.text));
+    if (message.buttons.length) {
+      const choices = el("div", { class: "choices" });
+      for (const button of message.buttons) {
+        choices.append(
+          el("button", {
+            type: "button",
+            class: "choice",
+            text: button.title,
+            onclick: () => {
+              this.send(button.payload, button.title);
+              this.input.focus();
+            },
+          }),
+        );
+      }
+      item.append(choices);
+    }
+    if (wantsFeedback(message)) item.append(this.feedbackFor(message));
+    if (!announce) item.setAttribute("aria-hidden", "false");
+    this.log.append(item);
+    this.scrollToEnd();
+  }
+
+  feedbackFor(message) {
+    const group = el("div", { class: "feedback", role: "group", "aria-label": t(this.lang, "helpfulQuestion") });
+    const question = el("span", { class: "feedback-question", text: t(this.lang, "helpfulQuestion") });
+    const thanks = el("span", { class: "feedback-thanks", role: "status" });
+    const buttons = ["up", "down"].map((value) =>
+      el("button", {
+        type: "button",
+        class: `vote vote-${value}`,
+        "data-vote": value,
+        "aria-pressed": String(this.store.vote(message.id) === value),
+        text: t(this.lang, value === "up" ? "helpfulYes" : "helpfulNo"),
+        onclick: () => {
+          this.socket.emit("feedback", { ...this.session, message_id: message.id, value }, (ack) => {
+            if (!ack || !ack.ok) return;
+            this.store.setVote(message.id, value);
+            for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.vote === value));
+            thanks.textContent = t(this.lang, "feedbackThanks");
+          });
+        },
+      }),
+    );
+    group.append(question, ...buttons, thanks);
+    return group;
+  }
+
+  scrollToEnd() {
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+}
+
+function start() {
+  if (document.getElementById("citizenbot-widget")) return;
+  const host = document.createElement("div");
+  host.id = "citizenbot-widget";
+  document.body.append(host);
+  window.citizenbot = new CitizenWidget(host);
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();
