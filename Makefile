@@ -12,6 +12,9 @@ export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export RASA_TOKEN ?= dev-token-change-me
 export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
+export WEB_PORT ?= 8080
+export RASA_URL ?= http://localhost:$(RASA_PORT)
+export WEB_SECRET ?= dev-secret-change-me
 export CITY ?= tampere
 # quieter TensorFlow / SQLAlchemy / Rasa start-up
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -19,17 +22,23 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 export PYTHONHASHSEED ?= 0
 
-.PHONY: help setup seed train run shell actions eval test lint pytest validate conversations clean
+.PHONY: help setup seed train run shell actions web eval test lint pytest jstest validate clean
 
 help:
-	@echo "make run    set up, seed, train if needed, serve (Rasa :$(RASA_PORT), actions :$(ACTION_PORT))"
+	@echo "make run    set up, seed, train if needed, serve: demo page + widget http://localhost:$(WEB_PORT),"
+	@echo "            Rasa :$(RASA_PORT) (REST + HTTP API), actions :$(ACTION_PORT)"
 	@echo "make test   set up and run every check (lint, pytest, rasa data validate, train, conversations, eval)"
 	@echo "make train | make eval | make shell | make seed | make lint | make clean"
 
-setup: .venv/.synced
+setup: .venv/.synced web/node_modules/.installed
 
 .venv/.synced: pyproject.toml uv.lock
 	$(UV) sync --frozen
+	@touch $@
+
+# The widget's browser dependencies (socket.io-client, hds-core, axe-core), pinned in package-lock.json.
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 seed: setup
@@ -45,6 +54,9 @@ run: setup seed train
 actions: setup seed
 	$(RUN) citizenbot actions --port $(ACTION_PORT)
 
+web: setup seed
+	$(RUN) citizenbot web --port $(WEB_PORT)
+
 shell: setup seed train
 	scripts/serve.sh --shell
 
@@ -59,10 +71,13 @@ lint: setup
 pytest: setup
 	scripts/with_postgres.sh $(RUN) pytest -q
 
+jstest: setup
+	cd web && npm test --silent
+
 validate: setup
 	$(RASA) data validate --fail-on-warnings --max-history 5
 
-test: setup lint validate pytest
+test: setup lint validate pytest jstest
 	scripts/test_dialogue.sh
 
 clean:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -112,10 +113,12 @@ def resolve_language(tracker: Tracker, default: str | None = None) -> str:
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply, lang: str) -> None:
+    """One bot message: text, buttons, and custom {"topic", "lang", "id"} (the id lets the widget's
+    "Was this helpful?" name the exact answer; it is stored with the message in the tracker)."""
     dispatcher.utter_message(
         text=reply.text,
         buttons=reply.buttons or None,
-        json_message={"topic": reply.topic, "lang": lang},
+        json_message={"topic": reply.topic, "lang": lang, "id": uuid.uuid4().hex},
     )
 
 

@@ -32,6 +32,13 @@ def _actions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _web(args: argparse.Namespace) -> int:
+    from citizenbot.web.app import serve
+
+    serve(args.host, args.port)
+    return 0
+
+
 def _eval(args: argparse.Namespace) -> int:
     from citizenbot.evaluate import main as evaluate_main
 
@@ -57,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=5055)
     p.set_defaults(func=_actions)
+
+    p = sub.add_parser("web", help="run the web server: demo pages, chat widget and its real-time gateway")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.set_defaults(func=_web)
 
     p = sub.add_parser("eval", help="ask a TSV of questions from the running bot over HTTP")
     p.add_argument("files", nargs="*", help="TSV files (lang, topics, text); default tests/eval/heldout.tsv")

@@ -35,3 +35,10 @@ stop_pid() {
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
+
+# start_web PORT LOG: start the web server (demo pages, widget, gateway) in the background; sets WEB_PID.
+start_web() {
+  $RUN citizenbot web --port "$1" >"$2" 2>&1 &
+  WEB_PID=$!
+  wait_http "http://localhost:$1/healthz" 60 "the web server" || { tail -30 "$2" >&2; return 1; }
+}

@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
 # The part of `make test` that needs the trained bot: train (if the data changed), then on a fresh
-# test database and test ports: Rasa test conversations, HTTP end-to-end tests, and the accuracy
-# bar on the held-out set and dev.tsv.
+# test database and test ports: Rasa test conversations, HTTP end-to-end tests, browser tests of
+# the widget, and the accuracy bars on the evaluation sets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-export ACTION_PORT="${TEST_ACTION_PORT:-5155}" RASA_PORT="${TEST_RASA_PORT:-5105}"
-export ACTION_ENDPOINT_URL="http://localhost:$ACTION_PORT/webhook"
+export ACTION_PORT="${TEST_ACTION_PORT:-5155}" RASA_PORT="${TEST_RASA_PORT:-5105}" WEB_PORT="${TEST_WEB_PORT:-8180}"
+export ACTION_ENDPOINT_URL="http://localhost:$ACTION_PORT/webhook" RASA_URL="http://localhost:$RASA_PORT"
 rm -rf var/test results/test && mkdir -p var/test results/test
 export DATABASE_URL="sqlite:///$PWD/var/test/test.db"
 
 echo "== train (skipped when the model matches the data)"
 $RUN rasa train --num-threads 2 --out models
 
-ACTIONS_PID="" RASA_PID=""
-trap 'stop_pid "$RASA_PID"; stop_pid "$ACTIONS_PID"' EXIT
+ACTIONS_PID="" RASA_PID="" WEB_PID=""
+trap 'stop_pid "$WEB_PID"; stop_pid "$RASA_PID"; stop_pid "$ACTIONS_PID"' EXIT
 start_actions "$ACTION_PORT" var/test/actions.log
 
 echo "== Rasa test conversations (tests/conversations)"
@@ -25,6 +25,10 @@ $RUN rasa test core --stories tests/conversations --model models --endpoints end
 echo "== HTTP end-to-end tests"
 start_rasa "$RASA_PORT" var/test/rasa.log
 E2E_URL="http://localhost:$RASA_PORT" $RUN pytest -q tests/e2e
+
+echo "== browser tests of the chat widget (headless Chromium; screenshots in test-artifacts/)"
+start_web "$WEB_PORT" var/test/web.log
+WIDGET_URL="http://localhost:$WEB_PORT" $RUN pytest -q tests/browser
 
 echo "== accuracy: held-out and fresh sets (bar 90 % per language, all emergencies), dev.tsv (bar 95 %)"
 for set in heldout fresh; do

@@ -107,3 +107,10 @@ def run_action(action, tracker, domain: dict | None = None):
 
 def slot_events(events) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def tag(message: dict) -> dict:
+    """A bot message's topic and language (its custom payload without the message id)."""
+    custom = message.get("custom") or {}
+    assert len(custom.get("id", "")) == 32, f"message without an id: {message}"
+    return {"topic": custom.get("topic"), "lang": custom.get("lang")}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from pathlib import Path
 
 import socketio
@@ -29,12 +30,14 @@ NODE_MODULES = WEB_DIR / "node_modules"
 # Third-party browser files, served from the npm packages installed by `make setup` (no CDN).
 VENDOR_FILES = {
     "socket.io.esm.min.js": NODE_MODULES / "socket.io-client" / "dist" / "socket.io.esm.min.js",
-    "hds-core.min.css": NODE_MODULES / "hds-core" / "lib" / "base.min.css",
     "axe.min.js": NODE_MODULES / "axe-core" / "axe.min.js",
 }
+HDS_LIB = NODE_MODULES / "hds-core" / "lib"
+HDS_PARTS = (HDS_LIB / "base.min.css", HDS_LIB / "components" / "button" / "button.min.css")
 GATEWAY_KEY = web.AppKey("gateway", Gateway)
 RASA_KEY = web.AppKey("rasa", RasaClient)
 KB_KEY = web.AppKey("kb", KnowledgeBase)
+HDS_CSS_KEY = web.AppKey("hds_css", str)
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -60,7 +63,22 @@ def _file(path: Path, content_type: str | None = None) -> web.StreamResponse:
     return response
 
 
+def scoped_hds_css() -> str:
+    """hds-core for a shadow root: its tokens on :host instead of :root, no page-wide html rule."""
+    parts = []
+    for path in HDS_PARTS:
+        if not path.is_file():
+            raise web.HTTPNotFound(text="hds-core is not installed: run `make setup`")
+        parts.append(path.read_text(encoding="utf-8"))
+    css = "\n".join(parts).replace(":root", ":host")
+    return re.sub(r"(^|})html\{[^}]*\}", r"\1", css)
+
+
 async def vendor(request: web.Request) -> web.StreamResponse:
+    if request.match_info["name"] == "hds-core.min.css":
+        if HDS_CSS_KEY not in request.app:
+            request.app[HDS_CSS_KEY] = scoped_hds_css()
+        return web.Response(text=request.app[HDS_CSS_KEY], content_type="text/css", headers={"Cache-Control": "no-cache"})
     path = VENDOR_FILES.get(request.match_info["name"])
     if path is None:
         raise web.HTTPNotFound()
@@ -98,6 +116,16 @@ async def demo_page(request: web.Request) -> web.StreamResponse:
     return _file(path)
 
 
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" '
+    'fill="#0000bf"/><text x="16" y="23" font-size="20" text-anchor="middle" fill="#fff">?</text></svg>'
+)
+
+
+async def favicon(request: web.Request) -> web.Response:
+    return web.Response(text=FAVICON, content_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+
 async def health(request: web.Request) -> web.Response:
     rasa_ok = await request.app[RASA_KEY].healthy()
     return web.json_response({"status": "ok", "rasa": "up" if rasa_ok else "down"})
@@ -116,6 +144,7 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     app[GATEWAY_KEY] = Gateway(sio, GatewayConfig(secret or settings.web_secret, rasa, FeedbackStore(database)))
 
     app.router.add_get("/healthz", health)
+    app.router.add_get("/favicon.ico", favicon)
     app.router.add_get("/widget/config.json", widget_config)
     app.router.add_get("/widget/vendor/{name}", vendor)
     app.router.add_get("/widget/{name:[a-z0-9_.-]+}", widget_file)
@@ -123,6 +152,7 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     app.router.add_get("/{page:[a-z0-9_/.-]+}", demo_page)
 
     async def close(_app: web.Application) -> None:
+        await sio.shutdown()
         await rasa.close()
 
     app.on_cleanup.append(close)

@@ -2,20 +2,20 @@
 
 from actions.answers import ActionAnswer
 
-from ..conftest import make_tracker, run_action, slot_events
+from ..conftest import make_tracker, tag, run_action, slot_events
 
 
 def test_a_faq_answer_in_finnish(services):
     messages, events = run_action(ActionAnswer(), make_tracker("Kuka poistaa aurausvallin pihatieltä?", "maintenance.plow_berm"))
     (message,) = messages
-    assert message["custom"] == {"topic": "maintenance.plow_berm", "lang": "fi"}
+    assert tag(message) == {"topic": "maintenance.plow_berm", "lang": "fi"}
     assert message["text"] == services.kb.answer("maintenance.plow_berm", "fi")
     assert slot_events(events)["lang"] == "fi"
 
 
 def test_the_page_hint_decides_a_short_first_message(services):
     messages, events = run_action(ActionAnswer(), make_tracker("hej", "meta.greet", metadata={"lang": "sv"}))
-    assert messages[0]["custom"] == {"topic": "meta.greet", "lang": "sv"}
+    assert tag(messages[0]) == {"topic": "meta.greet", "lang": "sv"}
     assert slot_events(events)["lang"] == "sv"
 
 

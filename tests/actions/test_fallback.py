@@ -1,6 +1,6 @@
 from actions.fallback import ActionFallback
 
-from ..conftest import make_tracker, run_action, slot_events
+from ..conftest import make_tracker, tag, run_action, slot_events
 
 RANKING = [("nlu_fallback", 0.45), ("maintenance.street_light", 0.3), ("maintenance.traffic_light", 0.2), ("out_of_scope", 0.1)]
 
@@ -9,7 +9,7 @@ def test_not_understood_offers_the_two_likeliest_topics(services):
     tracker = make_tracker("valo ei toimi siellä", "nlu_fallback", ranking=RANKING, slots={"lang": "fi"})
     messages, events = run_action(ActionFallback(), tracker)
     (message,) = messages
-    assert message["custom"] == {"topic": "fallback.not_understood", "lang": "fi"}
+    assert tag(message) == {"topic": "fallback.not_understood", "lang": "fi"}
     assert [b["payload"] for b in message["buttons"]] == ["/maintenance.street_light", "/maintenance.traffic_light"]
     assert message["buttons"][0]["title"] == services.kb.label("topic.maintenance.street_light", "fi")
     assert events[0]["event"] == "rewind"

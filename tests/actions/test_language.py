@@ -1,11 +1,11 @@
 from actions.language import ActionSwitchLanguage
 
-from ..conftest import make_tracker, run_action, slot_events
+from ..conftest import make_tracker, tag, run_action, slot_events
 
 
 def test_a_switch_request_is_answered_in_its_language_then_continues_in_the_new_one(services):
     messages, events = run_action(ActionSwitchLanguage(), make_tracker("Can we switch to Finnish?", "meta.language", slots={"lang": "en"}))
-    assert [m["custom"] for m in messages] == [
+    assert [tag(m) for m in messages] == [
         {"topic": "meta.language", "lang": "en"},
         {"topic": "meta.language.switched", "lang": "fi"},
     ]
@@ -15,13 +15,13 @@ def test_a_switch_request_is_answered_in_its_language_then_continues_in_the_new_
 
 def test_a_request_written_in_the_target_language_gets_one_message(services):
     messages, events = run_action(ActionSwitchLanguage(), make_tracker("voidaanko jatkaa suomeksi", "meta.language", slots={"lang": "sv"}))
-    assert [m["custom"] for m in messages] == [{"topic": "meta.language.switched", "lang": "fi"}]
+    assert [tag(m) for m in messages] == [{"topic": "meta.language.switched", "lang": "fi"}]
     assert slot_events(events)["lang"] == "fi"
 
 
 def test_a_question_about_languages_gets_the_overview(services):
     messages, events = run_action(ActionSwitchLanguage(), make_tracker("vilka språk kan du?", "meta.language"))
-    assert messages[0]["custom"] == {"topic": "meta.language", "lang": "sv"}
+    assert tag(messages[0]) == {"topic": "meta.language", "lang": "sv"}
     assert messages[0]["text"] == services.kb.answer("meta.language", "sv")
 
 

@@ -10,13 +10,13 @@ from actions.reports import (
 )
 from citizenbot import report_flow as flow
 
-from ..conftest import make_tracker, run_action, slot_events
+from ..conftest import make_tracker, tag, run_action, slot_events
 
 
 def test_start_keeps_what_the_first_message_told(services):
     text = "talon edessä Sammonkadulla 45 oleva katulamppu on ollut pimeänä jo viikon"
     messages, events = run_action(ActionStartReport(), make_tracker(text, "maintenance.street_light"))
-    assert messages[0]["custom"] == {"topic": "maintenance.street_light", "lang": "fi"}
+    assert tag(messages[0]) == {"topic": "maintenance.street_light", "lang": "fi"}
     slots = slot_events(events)
     assert slots["report_category"] == "maintenance.street_light"
     assert slots["report_location"] == "Sammonkatu 45"
@@ -27,7 +27,7 @@ def test_start_keeps_what_the_first_message_told(services):
 def test_ask_location_in_the_conversation_language(services):
     tracker = make_tracker("?", "nlu_fallback", slots={"lang": "en", "report_category": "maintenance.pothole"})
     messages, _ = run_action(ActionAskReportLocation(), tracker)
-    assert messages[0]["custom"] == {"topic": "maintenance.pothole.report.ask_location", "lang": "en"}
+    assert tag(messages[0]) == {"topic": "maintenance.pothole.report.ask_location", "lang": "en"}
 
 
 def validate(slots: dict, text: str, intent: str | None = None, requested: str = "report_contact"):
@@ -58,7 +58,7 @@ def test_confirm_summary(services):
                                               "report_location": "Hämeenkatu 5", "report_description": flow.SKIPPED,
                                               "report_contact": "anna@example.com"})
     messages, _ = run_action(ActionAskReportConfirm(), tracker)
-    assert messages[0]["custom"] == {"topic": "maintenance.pothole.report.confirm", "lang": "sv"}
+    assert tag(messages[0]) == {"topic": "maintenance.pothole.report.confirm", "lang": "sv"}
     assert "anna@example.com" in messages[0]["text"]
 
 
@@ -69,7 +69,7 @@ def filled(confirm: str) -> dict:
 
 def test_submit_stores_the_report_and_gives_its_number(services):
     messages, events = run_action(ActionSubmitReport(), make_tracker("kyllä", "affirm", slots=filled("yes")))
-    assert messages[0]["custom"] == {"topic": "maintenance.pothole.report.submitted", "lang": "fi"}
+    assert tag(messages[0]) == {"topic": "maintenance.pothole.report.submitted", "lang": "fi"}
     number = int("".join(ch for ch in messages[0]["text"] if ch.isdigit())[:4])
     report = services.reports.get(number)
     assert report.location == "Hämeenkatu 5" and report.category == "maintenance.pothole"
@@ -88,7 +88,7 @@ def test_status_of_a_report(services):
     number = services.reports.create(category="maintenance.street_light", location="Teiskontie 3", description=None,
                                      contact="anna@example.com", lang="fi", conversation_id="x", deliver=False)
     messages, _ = run_action(ActionReportStatus(), make_tracker(f"what is the status of report {number}?", "maintenance.report_status"))
-    assert messages[0]["custom"] == {"topic": "maintenance.report_status.found", "lang": "en"}
+    assert tag(messages[0]) == {"topic": "maintenance.report_status.found", "lang": "en"}
     assert "Teiskontie 3" in messages[0]["text"] and "anna@example.com" not in messages[0]["text"]
     assert services.kb.label("report_status.received", "en") in messages[0]["text"]
 

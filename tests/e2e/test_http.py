@@ -30,7 +30,8 @@ def test_the_page_language_hint_and_stickiness(resident):
     bot = resident(page_lang="sv")
     assert bot.say("hi")[0]["custom"]["lang"] == "sv"
     assert bot.say("Hämeenkatu?")[0]["custom"]["lang"] == "sv"
-    assert bot.say("When is Hämeenkatu plowed?")[0]["custom"] == {"topic": "maintenance.snow_plowing.street", "lang": "en"}
+    custom = bot.say("When is Hämeenkatu plowed?")[0]["custom"]
+    assert (custom["topic"], custom["lang"]) == ("maintenance.snow_plowing.street", "en")
     assert bot.say("ok")[0]["custom"]["lang"] == "en"
 
 
@@ -52,7 +53,7 @@ def test_an_emergency_during_a_report_gets_the_emergency_answer(resident):
     bot = resident()
     bot.say("the street lamp outside our house is broken")
     reply = bot.say("help, my dad collapsed and is not breathing")
-    assert reply[0]["custom"] == {"topic": "health.emergency", "lang": "en"}
+    assert (reply[0]["custom"]["topic"], reply[0]["custom"]["lang"]) == ("health.emergency", "en")
     assert "112" in reply[0]["text"].split("\n\n")[0]
 
 
@@ -67,7 +68,7 @@ EMERGENCIES = [
 @pytest.mark.parametrize("row", EMERGENCIES, ids=lambda r: r["text"][:40])
 def test_every_emergency_phrase_gets_112_first_in_its_language(resident, row):
     reply = resident().say(row["text"])
-    assert reply[0]["custom"] == {"topic": "health.emergency", "lang": row["lang"]}
+    assert (reply[0]["custom"]["topic"], reply[0]["custom"]["lang"]) == ("health.emergency", row["lang"])
     assert "112" in reply[0]["text"].split("\n\n")[0]
 
 

@@ -154,7 +154,8 @@ class CitizenWidget {
       "header",
       {},
       el("div", { class: "heading" }, this.title, this.subtitle),
-      el("div", { class: "tools" }, this.langGroup, this.menuButton, this.closeButton),
+      this.closeButton,
+      el("div", { class: "tools" }, this.langGroup, this.menuButton),
     );
     this.panel = el(
       "section",
@@ -347,7 +348,7 @@ class CitizenWidget {
               name: message.staff?.first_name || "",
             }).trim()
           : t(this.lang, "assistant");
-    const item = el("div", { class: `msg ${message.from}`, lang: message.lang || null });
+    const item = el("div", { class: `msg ${message.from}`, lang: message.lang || null, "data-topic": message.topic });
     item.append(el("span", { class: message.from === "staff" ? "who" : "who visually-hidden", text: `${who}: ` }));
     item.append(richText(message.text));
     if (message.buttons.length) {

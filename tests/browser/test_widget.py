@@ -1,0 +1,177 @@
+"""The resident's chat widget on the demo city page, as residents use it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import WIDGET_URL, shot
+
+W = "#citizenbot-widget"
+
+
+def open_chat(page, url: str = "/", launcher: str = "Kysy neuvoa", accept: str = "Selvä, aloitetaan"):
+    page.goto(WIDGET_URL + url)
+    page.get_by_role("button", name=launcher).click()
+    page.get_by_role("button", name=accept).click()
+
+
+def ask(page, text: str, label: str = "Kirjoita kysymyksesi"):
+    before = page.locator(f"{W} .msg.bot").count()
+    box = page.get_by_label(label)
+    box.fill(text)
+    box.press("Enter")
+    page.locator(f"{W} .msg.bot").nth(before).wait_for(timeout=20000)
+    return page.locator(f"{W} .msg.bot").last
+
+
+def test_a_finnish_question_gets_a_finnish_answer(page):
+    open_chat(page)
+    answer = ask(page, "milloin Hämeenkadulla aurataan?")
+    expect(answer).to_have_attribute("lang", "fi")
+    expect(answer).to_have_attribute("data-topic", re.compile(r"^maintenance\.snow_plowing"))
+    expect(answer).to_contain_text("Hämeenkatu")
+    shot(page, "widget-desktop-fi")
+
+
+def test_the_language_switch_changes_texts_and_answers(page):
+    open_chat(page)
+    page.get_by_role("button", name="Svenska").click()
+    expect(page.get_by_role("button", name="Svenska")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="Skicka")).to_be_visible()
+    answer = ask(page, "hej", label="Skriv din fråga")
+    expect(answer).to_have_attribute("lang", "sv")
+    answer = ask(page, "plogas Hämeenkatu snart?", label="Skriv din fråga")
+    expect(answer).to_have_attribute("lang", "sv")
+
+
+def test_the_page_language_is_the_first_language(page):
+    open_chat(page, "/en/", launcher="Ask for advice", accept="OK, let's start")
+    expect(page.get_by_role("heading", name="Before you start")).to_be_hidden()
+    answer = ask(page, "hi", label="Type your question")
+    expect(answer).to_have_attribute("lang", "en")
+
+
+def test_quick_replies_are_buttons_that_answer(page):
+    open_chat(page)
+    ask(page, "Teiskontiellä 12 on tosi syvä kuoppa keskellä ajokaistaa, rengas meinasi hajota")
+    question = page.locator(f"{W} .msg.bot[data-topic$='report.ask_contact']")
+    question.get_by_role("button", name="Ohita").click()
+    confirm = page.locator(f"{W} .msg.bot[data-topic$='report.confirm']")
+    expect(confirm).to_be_visible(timeout=20000)
+    confirm.get_by_role("button", name="Kyllä").click()
+    done = page.locator(f"{W} .msg.bot[data-topic$='report.submitted']")
+    expect(done).to_contain_text(re.compile(r"\b1\d{3,}\b"), timeout=20000)
+    expect(page.locator(f"{W} .msg.resident").last).to_have_text(re.compile("Kyllä"))
+
+
+def test_feedback_is_stored_with_topic_and_language(page):
+    from citizenbot.feedback import FeedbackStore
+    from citizenbot.store.db import get_database
+
+    open_chat(page)
+    answer = ask(page, "kuka poistaa aurausvallin pihatien suulta?")
+    answer.get_by_role("button", name="Kyllä").click()
+    expect(answer.get_by_role("button", name="Kyllä")).to_have_attribute("aria-pressed", "true")
+    expect(answer).to_contain_text("Kiitos palautteesta")
+    session = page.evaluate("JSON.parse(localStorage.getItem('citizenbot.session'))")
+    votes = FeedbackStore(get_database()).for_conversation(session["session_id"])
+    assert [(v.topic, v.lang, v.value) for v in votes] == [("maintenance.plow_berm", "fi", "up")]
+
+
+def test_the_conversation_survives_reload_and_moving_between_pages(page):
+    open_chat(page)
+    ask(page, "mistä saan sairauslomatodistuksen")
+    page.reload()
+    expect(page.locator(f"{W} .msg.resident")).to_have_text([re.compile("sairauslomatodistuksen")], timeout=15000)
+    page.get_by_role("link", name="Kadut ja liikenne").click()
+    expect(page).to_have_url(re.compile("kadut"))
+    expect(page.locator(f"{W} .msg.bot")).to_have_count(1, timeout=15000)
+    expect(page.get_by_label("Kirjoita kysymyksesi")).to_be_visible()  # still open on the next page
+
+
+def test_markup_is_shown_as_text_never_run(page):
+    open_chat(page)
+    ask(page, "<img src=x onerror=alert(1)> <b>lihava</b>")
+    resident = page.locator(f"{W} .msg.resident").last
+    expect(resident).to_contain_text("<img src=x onerror=alert(1)>")
+    assert page.locator(f"{W} img").count() == 0 and page.locator(f"{W} b").count() == 0
+
+
+def test_talk_to_a_person_is_in_the_menu(page):
+    open_chat(page)
+    page.get_by_role("button", name="Valikko").click()
+    page.get_by_role("button", name="Keskustele ihmisen kanssa").click()
+    answer = page.locator(f"{W} .msg.bot").last
+    expect(answer).to_have_attribute("data-topic", re.compile(r"^handoff\.agent"), timeout=20000)
+
+
+def test_keyboard_only(page):
+    page.goto(WIDGET_URL + "/")
+    launcher = page.get_by_role("button", name="Kysy neuvoa")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if launcher.evaluate("el => el.getRootNode().activeElement === el || document.activeElement === el.getRootNode().host && el.getRootNode().activeElement === el"):
+            break
+    else:
+        pytest.fail("the launcher cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    accept = page.get_by_role("button", name="Selvä, aloitetaan")
+    expect(accept).to_be_focused()
+    page.keyboard.press("Enter")
+    box = page.get_by_label("Kirjoita kysymyksesi")
+    expect(box).to_be_focused()
+    page.keyboard.type("kiitos avusta")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"{W} .msg.bot")).to_have_count(1, timeout=20000)
+    page.keyboard.press("Shift+Tab")  # to the feedback buttons of the answer
+    page.keyboard.press("Escape")
+    expect(launcher).to_be_focused()
+    expect(page.locator(f"{W} .panel")).to_be_hidden()
+
+
+def test_no_serious_accessibility_violations(page):
+    open_chat(page)
+    ask(page, "milloin Hämeenkadulla aurataan?")
+    ask(page, "tiessä on kuoppa")
+    page.add_script_tag(url=WIDGET_URL + "/widget/vendor/axe.min.js")
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}));
+    }""")
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
+
+
+def test_phone_full_screen_and_text_resize(browser):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="fi-FI")
+    page = context.new_page()
+    open_chat(page)
+    ask(page, "lapsella on kuumetta 39, mitä teen?")
+    box = page.locator(f"{W} .panel").bounding_box()
+    assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, 375, 740)
+    shot(page, "widget-phone-fi")
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    page.wait_for_timeout(200)
+    # text at 200 %: nothing wider than the screen (no sideways scrolling), everything reachable
+    widths = page.locator(f"{W} .panel").evaluate("p => [p.scrollWidth, p.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    english = page.get_by_role("button", name="English").bounding_box()
+    assert english["x"] + english["width"] <= 375
+    send = page.get_by_role("button", name="Lähetä")
+    send.scroll_into_view_if_needed()
+    box = send.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 740 and box["x"] + box["width"] <= 375
+    shot(page, "widget-phone-fi-text-200")
+    context.close()
+
+
+def test_reduced_motion_turns_animation_off(browser):
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(WIDGET_URL + "/")
+    page.get_by_role("button", name="Kysy neuvoa").click()
+    name = page.locator(f"{W} .typing").evaluate("el => getComputedStyle(el, '::after').animationName")
+    assert name == "none"
+    context.close()

@@ -1,0 +1,59 @@
+"""A stand-in for the Rasa server's REST channel and HTTP API, for gateway tests."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from aiohttp import web
+
+TOKEN = "test-token"
+
+
+class FakeRasa:
+    def __init__(self):
+        self.events: dict[str, list[dict]] = {}
+        self.down = False
+        self.app = web.Application()
+        self.app.router.add_post("/webhooks/rest/webhook", self.webhook)
+        self.app.router.add_get("/webhooks/rest/", self.health)
+        self.app.router.add_get("/conversations/{sid}/tracker", self.tracker)
+        self.app.router.add_post("/conversations/{sid}/tracker/events", self.append)
+
+    def _check(self, request):
+        if self.down:
+            raise web.HTTPServiceUnavailable()
+
+    async def health(self, request):
+        self._check(request)
+        return web.json_response({"status": "ok"})
+
+    async def webhook(self, request):
+        self._check(request)
+        body = await request.json()
+        sender, text, metadata = body["sender"], body["message"], body.get("metadata") or {}
+        events = self.events.setdefault(sender, [])
+        events.append({"event": "user", "text": text, "metadata": metadata, "timestamp": time.time()})
+        lang = metadata.get("lang") or next((e["value"] for e in reversed(events) if e.get("event") == "slot"), "fi")
+        reply = {"recipient_id": sender, "text": f"vastaus: {text}",
+                 "custom": {"topic": "meta.greet", "lang": lang, "id": uuid.uuid4().hex}}
+        if text == "buttons please":
+            reply["buttons"] = [{"title": "Katujen auraus", "payload": "/maintenance.snow_plowing"}]
+        events.append({"event": "bot", "text": reply["text"], "data": {"custom": reply["custom"], "buttons": reply.get("buttons")},
+                       "timestamp": time.time()})
+        return web.json_response([reply])
+
+    async def tracker(self, request):
+        self._check(request)
+        if request.query.get("token") != TOKEN:
+            raise web.HTTPUnauthorized()
+        sid = request.match_info["sid"]
+        return web.json_response({"sender_id": sid, "events": self.events.get(sid, [])})
+
+    async def append(self, request):
+        self._check(request)
+        if request.query.get("token") != TOKEN:
+            raise web.HTTPUnauthorized()
+        sid = request.match_info["sid"]
+        self.events.setdefault(sid, []).extend(await request.json())
+        return web.json_response({"sender_id": sid})

@@ -1,0 +1,188 @@
+"""The widget's real-time gateway against a fake Rasa server, through a real Socket.IO client."""
+
+import asyncio
+
+import pytest
+import pytest_asyncio
+import socketio
+from aiohttp.test_utils import TestServer
+
+from citizenbot.feedback import FeedbackStore
+from citizenbot.web import sessions
+from citizenbot.web.app import create_app
+from citizenbot.web.gateway import RateLimiter, clean_metadata
+
+from .fake_rasa import TOKEN, FakeRasa
+
+SECRET = "test-secret"
+
+
+class Widget:
+    """A Socket.IO client that records what the server sends, like the widget does."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.received: list[tuple[str, object]] = []
+        for event in ("session_confirm", "history", "bot_uttered", "typing", "error_notice", "resident_message"):
+            self.client.on(event, self._recorder(event))
+
+    def _recorder(self, event):
+        async def record(data=None):
+            self.received.append((event, data))
+        return record
+
+    async def connect(self):
+        await self.client.connect(self.url, socketio_path="socket.io", transports=["websocket"])
+
+    async def wait_for(self, event: str, count: int = 1, timeout: float = 5.0):
+        for _ in range(int(timeout / 0.02)):
+            found = [d for e, d in self.received if e == event]
+            if len(found) >= count:
+                return found
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"no {event} after {timeout}s; got {self.received}")
+
+    async def session(self, **data):
+        await self.client.emit("session_request", data)
+        return (await self.wait_for("session_confirm"))[-1]
+
+
+@pytest_asyncio.fixture
+async def servers(fresh_database):
+    rasa = FakeRasa()
+    async with TestServer(rasa.app, host="127.0.0.1") as rasa_server:
+        app = create_app(rasa_url=str(rasa_server.make_url("")).rstrip("/"), rasa_token=TOKEN, secret=SECRET,
+                         database_url=fresh_database.url)
+        async with TestServer(app, host="127.0.0.1") as web_server:
+            yield rasa, str(web_server.make_url("")).rstrip("/"), fresh_database
+
+
+@pytest_asyncio.fixture
+async def widget(servers):
+    _rasa, url, _db = servers
+    client = Widget(url)
+    await client.connect()
+    yield client
+    await client.client.disconnect()
+
+
+@pytest.mark.asyncio
+async def test_a_new_resident_gets_a_signed_session_and_an_empty_history(widget):
+    session = await widget.session()
+    assert sessions.verify(SECRET, session["session_id"], session["token"])
+    assert (await widget.wait_for("history"))[0] == {"messages": []}
+
+
+@pytest.mark.asyncio
+async def test_a_message_is_answered_with_typing_indicator_and_tagged_reply(widget, servers):
+    rasa, _url, _db = servers
+    session = await widget.session()
+    await widget.client.emit("user_uttered", {**session, "message": "moi", "metadata": {"lang": "fi", "evil": 1}})
+    (reply,) = await widget.wait_for("bot_uttered")
+    assert reply["text"] == "vastaus: moi" and reply["custom"]["topic"] == "meta.greet"
+    assert [d["on"] for e, d in widget.received if e == "typing"] == [True, False]
+    assert rasa.events[session["session_id"]][0]["metadata"] == {"lang": "fi"}  # only allowed metadata
+
+
+@pytest.mark.asyncio
+async def test_history_comes_back_after_a_reload(widget, servers):
+    _rasa, url, _db = servers
+    session = await widget.session()
+    await widget.client.emit("user_uttered", {**session, "message": "buttons please"})
+    await widget.wait_for("bot_uttered")
+    await widget.client.emit("user_uttered", {**session, "message": "/maintenance.snow_plowing",
+                                              "metadata": {"display": "Katujen auraus"}})
+    await widget.wait_for("bot_uttered", 2)
+    reloaded = Widget(url)
+    await reloaded.connect()
+    again = await reloaded.session(**session)
+    assert again == session
+    (history,) = await reloaded.wait_for("history")
+    texts = [(m["from"], m["text"]) for m in history["messages"]]
+    assert texts == [("resident", "buttons please"), ("bot", "vastaus: buttons please"),
+                     ("resident", "Katujen auraus"), ("bot", "vastaus: /maintenance.snow_plowing")]
+    assert history["messages"][1]["buttons"][0]["payload"] == "/maintenance.snow_plowing"
+    await reloaded.client.disconnect()
+
+
+@pytest.mark.asyncio
+async def test_another_residents_conversation_cannot_be_read_or_written(widget, servers):
+    rasa, url, _db = servers
+    victim = await widget.session()
+    await widget.client.emit("user_uttered", {**victim, "message": "salaisuus"})
+    await widget.wait_for("bot_uttered")
+    intruder = Widget(url)
+    await intruder.connect()
+    forged = await intruder.session(session_id=victim["session_id"], token="0" * 40)
+    assert forged["session_id"] != victim["session_id"]  # a new conversation, not the victim's
+    assert (await intruder.wait_for("history"))[0] == {"messages": []}
+    await intruder.client.emit("user_uttered", {"session_id": victim["session_id"], "token": "x", "message": "hi"})
+    assert (await intruder.wait_for("error_notice"))[0] == {"code": "session"}
+    assert len(rasa.events[victim["session_id"]]) == 2
+    await intruder.client.disconnect()
+
+
+@pytest.mark.asyncio
+async def test_feedback_is_stored_with_the_answers_topic_and_language(widget, servers):
+    _rasa, _url, database = servers
+    session = await widget.session()
+    await widget.client.emit("user_uttered", {**session, "message": "hej", "metadata": {"lang": "sv"}})
+    (reply,) = await widget.wait_for("bot_uttered")
+    ack = await widget.client.call("feedback", {**session, "message_id": reply["custom"]["id"], "value": "down"})
+    assert ack == {"ok": True}
+    (vote,) = FeedbackStore(database).for_conversation(session["session_id"])
+    assert (vote.topic, vote.lang, vote.value) == ("meta.greet", "sv", "down")
+    bad = await widget.client.call("feedback", {**session, "message_id": "not-in-this-chat", "value": "up"})
+    assert bad == {"ok": False, "error": "unknown_message"}
+
+
+@pytest.mark.asyncio
+async def test_the_language_switch_sets_the_conversation_language(widget, servers):
+    rasa, _url, _db = servers
+    session = await widget.session()
+    assert await widget.client.call("set_language", {**session, "lang": "en"}) == {"ok": True}
+    assert await widget.client.call("set_language", {**session, "lang": "de"}) == {"ok": False}
+    assert rasa.events[session["session_id"]][-1]["name"] == "lang"
+    assert rasa.events[session["session_id"]][-1]["value"] == "en"
+
+
+@pytest.mark.asyncio
+async def test_rasa_down_gives_a_clear_notice_not_a_crash(widget, servers):
+    rasa, _url, _db = servers
+    session = await widget.session()
+    rasa.down = True
+    await widget.client.emit("user_uttered", {**session, "message": "moi"})
+    assert (await widget.wait_for("error_notice"))[0] == {"code": "unavailable"}
+    rasa.down = False
+    await widget.client.emit("user_uttered", {**session, "message": "moi taas"})
+    assert (await widget.wait_for("bot_uttered"))[0]["text"] == "vastaus: moi taas"
+
+
+@pytest.mark.asyncio
+async def test_empty_messages_are_refused(widget):
+    session = await widget.session()
+    await widget.client.emit("user_uttered", {**session, "message": "   "})
+    assert (await widget.wait_for("error_notice"))[0] == {"code": "empty"}
+
+
+def test_rate_limiter():
+    limiter = RateLimiter(2, window=60)
+    assert limiter.allow("a", 0) and limiter.allow("a", 1) and not limiter.allow("a", 2)
+    assert limiter.allow("a", 61.5)
+    assert limiter.allow("b", 2)
+
+
+def test_clean_metadata_keeps_only_known_keys():
+    assert clean_metadata({"lang": "sv", "lang_selected": True, "display": "x" * 500, "x": 1}) == {
+        "lang": "sv", "lang_selected": True, "display": "x" * 200}
+    assert clean_metadata({"lang": "de"}) == {}
+    assert clean_metadata("nope") == {}
+
+
+def test_sessions_are_signed():
+    session_id, token = sessions.new_session(SECRET)
+    assert sessions.verify(SECRET, session_id, token)
+    assert not sessions.verify("other", session_id, token)
+    assert not sessions.verify(SECRET, "../etc", token)
+    assert not sessions.verify(SECRET, None, None)
