@@ -2,7 +2,7 @@
 
 from actions.answers import ActionAnswer
 
-from ..conftest import make_tracker, tag, run_action, slot_events
+from ..conftest import make_tracker, run_action, slot_events, tag
 
 
 def test_a_faq_answer_in_finnish(services):

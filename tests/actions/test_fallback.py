@@ -1,6 +1,6 @@
 from actions.fallback import ActionFallback
 
-from ..conftest import make_tracker, tag, run_action, slot_events
+from ..conftest import make_tracker, run_action, slot_events, tag
 
 RANKING = [("nlu_fallback", 0.45), ("maintenance.street_light", 0.3), ("maintenance.traffic_light", 0.2), ("out_of_scope", 0.1)]
 

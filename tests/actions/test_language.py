@@ -1,6 +1,6 @@
 from actions.language import ActionSwitchLanguage
 
-from ..conftest import make_tracker, tag, run_action, slot_events
+from ..conftest import make_tracker, run_action, slot_events, tag
 
 
 def test_a_switch_request_is_answered_in_its_language_then_continues_in_the_new_one(services):

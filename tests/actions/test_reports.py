@@ -10,7 +10,7 @@ from actions.reports import (
 )
 from citizenbot import report_flow as flow
 
-from ..conftest import make_tracker, tag, run_action, slot_events
+from ..conftest import make_tracker, run_action, slot_events, tag
 
 
 def test_start_keeps_what_the_first_message_told(services):
