@@ -84,6 +84,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--api-key", default="dev-key")
     p.set_defaults(func=_open311_fake)
 
+    # Subcommands of other modules register themselves here (each module owns its commands).
+    for module in ("citizenbot.trainer.cli", "bench.cli"):
+        try:
+            register = __import__(module, fromlist=["register"]).register
+        except ModuleNotFoundError as exc:
+            if exc.name not in (module, module.rsplit(".", 1)[0]):
+                raise
+            continue
+        register(sub)
+
     args = parser.parse_args(argv)
     return args.func(args)
 
