@@ -13,6 +13,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from citizenbot.handoff.hours import HandoffConfig, parse_config
+from citizenbot.handoff.store import HandoffStore
 from citizenbot.kb import KnowledgeBase
 from citizenbot.language import choose_language, requested_language
 from citizenbot.outbox import Open311Config
@@ -32,29 +34,32 @@ MAX_FAILURES_BEFORE_PERSON = 2
 class Services:
     kb: KnowledgeBase
     reports: ReportStore
+    handoffs: HandoffStore
     open311: Open311Config
+    handoff: HandoffConfig
     default_lang: str
 
 
 @functools.lru_cache(maxsize=1)
 def services() -> Services:
     """Created on first use (not at import), then shared by every action in the process."""
+    from citizenbot.content import load_content  # city configuration (service codes, hours) is content
+
     settings = get_settings()
     database = get_database(settings.database_url)
-    kb = KnowledgeBase(database)
+    city = load_content(settings.kb_dir, settings.city).city_config
     return Services(
-        kb=kb,
+        kb=KnowledgeBase(database),
         reports=ReportStore(database),
-        open311=open311_config(kb, settings),
+        handoffs=HandoffStore(database),
+        open311=open311_config(city.get("open311") or {}, settings),
+        handoff=parse_config(city.get("handoff")),
         default_lang=settings.default_lang,
     )
 
 
-def open311_config(kb: KnowledgeBase, settings=None) -> Open311Config:
+def open311_config(city: dict, settings=None) -> Open311Config:
     settings = settings or get_settings()
-    from citizenbot.content import load_content  # city configuration (service codes) is content
-
-    city = load_content(settings.kb_dir, settings.city).city_config.get("open311") or {}
     return Open311Config(
         base_url=settings.open311_base_url or city.get("base_url") or "",
         api_key=settings.open311_api_key,

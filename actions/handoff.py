@@ -1,7 +1,8 @@
-"""Talking to a person: the nurse chat or customer service."""
+"""Talking to a person: the nurse chat or customer service (queue, hours, leaving the queue)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -9,19 +10,105 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import blocking, language_events, latest_intent, resolve_language, send, services
-from citizenbot.replies import faq
+from citizenbot.handoff.hours import is_open
+from citizenbot.handoff.store import estimate_wait_minutes
+from citizenbot.replies import Reply, faq
+
+QUEUE_OF_INTENT = {"handoff.nurse": "nurse", "handoff.agent": "agent"}
+
+
+def utc_now() -> datetime:
+    """The clock of the opening-hours check (tests set it)."""
+    return datetime.now(timezone.utc)
+
+
+def conversation_topic(tracker: Tracker) -> str | None:
+    """The latest topic the assistant answered before the request (for the staff's queue view)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            topic = ((event.get("data") or {}).get("custom") or {}).get("topic")
+            if topic and not topic.startswith(("handoff.", "fallback.")):
+                return topic
+    return None
+
+
+def first_resident_message(tracker: Tracker) -> str | None:
+    for event in tracker.events:
+        if event.get("event") == "user":
+            text = event.get("text") or ""
+            if text and not text.startswith("/"):
+                return text
+    return None
 
 
 class ActionHandoff(Action):
-    """Tells where and when a person can be reached (health -> nurse, else customer service)."""
+    """Queues the conversation for a nurse (health) or customer service, or tells the hours."""
 
     def name(self) -> str:
         return "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        svc = services()
         lang = resolve_language(tracker)
-        topic = latest_intent(tracker)
-        if topic not in {"handoff.nurse", "handoff.agent"}:
-            topic = "handoff.agent"
-        send(dispatcher, await blocking(faq, services().kb, topic, lang), lang)
-        return language_events(tracker, lang) + [SlotSet("failures", 0.0)]
+        intent = latest_intent(tracker)
+        queue_name = QUEUE_OF_INTENT.get(intent or "", "agent")
+        topic = f"handoff.{queue_name}"
+        events = language_events(tracker, lang) + [SlotSet("failures", 0.0)]
+        queue = svc.handoff.queues.get(queue_name)
+        if queue is None:  # no live chat configured: where and when to reach a person
+            send(dispatcher, await blocking(faq, svc.kb, topic, lang), lang)
+            return events
+        if not is_open(queue, utc_now(), svc.handoff.timezone):
+            from citizenbot.handoff.hours import format_hours
+
+            text = await blocking(svc.kb.answer, f"{topic}.closed", lang, hours=format_hours(queue, lang))
+            send(dispatcher, Reply(text, f"{topic}.closed"), lang)
+            return events
+        handoff, created = await blocking(
+            svc.handoffs.request, tracker.sender_id, queue_name, lang,
+            conversation_topic(tracker), first_resident_message(tracker),
+        )
+        if handoff.status == "active":
+            text = await blocking(svc.kb.answer, "handoff.already_connected", lang)
+            send(dispatcher, Reply(text, "handoff.already_connected"), lang)
+            return events
+        position = await blocking(svc.handoffs.position, handoff.id)
+        wait = estimate_wait_minutes(position, svc.handoff.average_handling_minutes)
+        key = f"handoff.{handoff.queue}.queued" if created else "handoff.already_queued"
+        text = await blocking(svc.kb.answer, key, lang, position=position, wait=wait)
+        button = {"title": await blocking(svc.kb.label, "button.leave_queue", lang), "payload": "/cancel"}
+        dispatcher.utter_message(
+            text=text, buttons=[button],
+            json_message={"topic": f"handoff.{handoff.queue}.queued", "lang": lang, "id": _new_id(),
+                          "handoff": {"id": handoff.id, "state": "queued", "queue": handoff.queue,
+                                      "position": position, "wait_minutes": wait}},
+        )
+        return events
+
+
+class ActionCancel(Action):
+    """"Cancel" outside a form: leaves the handoff queue when waiting, otherwise acknowledges."""
+
+    def name(self) -> str:
+        return "action_cancel"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        svc = services()
+        lang = resolve_language(tracker)
+        cancelled = await blocking(svc.handoffs.cancel, tracker.sender_id)
+        if cancelled is None:
+            send(dispatcher, await blocking(faq, svc.kb, "meta.capabilities.acknowledge", lang), lang)
+        else:
+            text = await blocking(svc.kb.answer, "handoff.cancelled", lang)
+            dispatcher.utter_message(
+                text=text,
+                json_message={"topic": f"handoff.{cancelled.queue}.cancelled", "lang": lang, "id": _new_id(),
+                              "handoff": {"id": cancelled.id, "state": "cancelled", "queue": cancelled.queue}},
+            )
+        return language_events(tracker, lang)
+
+
+def _new_id() -> str:
+    import uuid
+
+    return uuid.uuid4().hex

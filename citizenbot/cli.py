@@ -39,6 +39,37 @@ def _web(args: argparse.Namespace) -> int:
     return 0
 
 
+def _staff(args: argparse.Namespace) -> int:
+    import getpass
+
+    from citizenbot.handoff.staff import StaffDirectory, StaffError
+    from citizenbot.store.db import get_database
+
+    directory = StaffDirectory(get_database())
+    try:
+        if args.staff_command == "list":
+            for staff in directory.list():
+                print(f"{staff.username}\t{staff.role}\t{staff.first_name}")
+            return 0
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("password (12+ characters): ")
+            if getpass.getpass("again: ") != password:
+                print("the passwords differ", file=sys.stderr)
+                return 2
+        if args.staff_command == "add":
+            staff = directory.create(args.username, args.first_name, args.role, password)
+            print(f"created {staff.username} ({staff.role})")
+        else:
+            directory.set_password(args.username, password)
+            print(f"password of {args.username} changed; its sessions ended")
+    except StaffError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _eval(args: argparse.Namespace) -> int:
     from citizenbot.evaluate import main as evaluate_main
 
@@ -69,6 +100,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
     p.set_defaults(func=_web)
+
+    p = sub.add_parser("staff", help="staff accounts of the console (nurses, agents, admins, trainers)")
+    staff_sub = p.add_subparsers(dest="staff_command", required=True)
+    add = staff_sub.add_parser("add", help="create an account")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["nurse", "agent", "admin", "trainer"])
+    add.add_argument("--first-name", required=True, help="shown to residents with the role")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    pw = staff_sub.add_parser("passwd", help="set a new password (ends the user's sessions)")
+    pw.add_argument("username")
+    pw.add_argument("--password-stdin", action="store_true")
+    staff_sub.add_parser("list", help="list accounts")
+    p.set_defaults(func=_staff)
 
     p = sub.add_parser("eval", help="ask a TSV of questions from the running bot over HTTP")
     p.add_argument("files", nargs="*", help="TSV files (lang, topics, text); default tests/eval/heldout.tsv")

@@ -135,9 +135,26 @@ def load_content(kb_dir: Path, city: str) -> Content:
         content.facts[key] = _facts_value(value, f"{city_path.name}: fact {key}")
         content.fact_sources[key] = city_path.name
 
+    _handoff_facts(city_path, content)
     _load_places(kb_dir, content)
     check_placeholders(content)
     return content
+
+
+def _handoff_facts(city_path: Path, content: Content) -> None:
+    """Opening hours of the handoff queues become facts ({nurse_chat_hours}...): one source."""
+    from citizenbot.handoff.hours import HoursError, format_hours, parse_config
+
+    try:
+        config = parse_config(content.city_config.get("handoff"))
+    except (HoursError, ValueError, KeyError) as exc:
+        raise ContentError(f"{city_path}: handoff: {exc}") from exc
+    for queue in config.queues.values():
+        if queue.hours_fact:
+            if queue.hours_fact in content.facts:
+                raise ContentError(f"{city_path}: fact {queue.hours_fact} is written from handoff hours; remove it from facts")
+            content.facts[queue.hours_fact] = {lang: format_hours(queue, lang) for lang in LANGS}
+            content.fact_sources[queue.hours_fact] = f"{city_path.name} (handoff hours)"
 
 
 def _facts_value(value: Any, where: str) -> dict[str, str]:

@@ -103,6 +103,10 @@ class KnowledgeBase:
             raise MissingText(key)
         return texts.get(lang) or texts.get("fi") or next(iter(texts.values()))
 
+    def render(self, template: str, lang: str) -> str:
+        """Fill fact placeholders in a text that is not an answer (e.g. a canned response)."""
+        return render(template, lang, self._current().facts).strip()
+
     def fact(self, key: str, lang: str) -> str | None:
         values = self._current().facts.get(key)
         if not values:

@@ -31,6 +31,7 @@ class Settings:
     rasa_token: str
     web_secret: str
     socketio_redis_url: str
+    secure_cookies: bool
 
 
 def get_settings() -> Settings:
@@ -47,4 +48,5 @@ def get_settings() -> Settings:
         rasa_token=_env("RASA_TOKEN", "dev-token-change-me"),
         web_secret=_env("WEB_SECRET", "dev-secret-change-me"),
         socketio_redis_url=_env("SOCKETIO_REDIS_URL", ""),
+        secure_cookies=_env("SECURE_COOKIES", "false").lower() in ("1", "true", "yes"),
     )

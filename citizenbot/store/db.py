@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from citizenbot.store import staff_models  # noqa: F401  (registers the handoff and staff tables)
 from citizenbot.store.models import Base
 
 

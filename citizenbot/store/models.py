@@ -162,3 +162,42 @@ class Feedback(Base):
         Index("ux_feedback_message", "conversation_id", "message_id", unique=True),
         Index("ix_feedback_topic", "topic"),
     )
+
+
+# --- trainers' review inbox (citizenbot.trainer.inbox; never touched by seeding) ------------------
+
+
+class InboxMessage(Base):
+    """A resident message the assistant did not handle well, redacted, waiting for a trainer.
+
+    One row per resident message (``source_key`` = hash of conversation and message, so collecting
+    again adds nothing twice); ``reasons`` is a comma-separated set: not_understood,
+    low_confidence, out_of_scope, thumbs_down. The text is stored only after redaction.
+    """
+
+    __tablename__ = "trainer_inbox"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    source_key = Column(String(64), nullable=False, unique=True)
+    conversation = Column(String(16), nullable=False)  # a short hash of the conversation id, not the id
+    text = Column(Text, nullable=False)  # redacted
+    lang = Column(String(8), nullable=False)
+    reasons = Column(String(100), nullable=False)
+    predicted = Column(String(200))  # the intent the classifier chose (nlu_fallback when none)
+    confidence = Column(Float)
+    asked_at = Column(DateTime(timezone=True))
+    collected_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    status = Column(String(20), nullable=False, default="new")  # new|assigned|out_of_scope|new_topic|ignored
+    topic = Column(String(200))  # the trainer's decision: the topic the message belongs to
+    example = Column(Text)  # the example written to the training data (the trainer may edit it)
+    reviewed_by = Column(String(200))
+    reviewed_at = Column(DateTime(timezone=True))
+    written_to = Column(String(300))  # the training data file the example went into
+    __table_args__ = (Index("ix_trainer_inbox_status", "status", "lang"),)
+
+
+class TrainerMeta(Base):
+    """Small bookkeeping of the trainer tools (how far the tracker store has been read)."""
+
+    __tablename__ = "trainer_meta"
+    key = Column(String(100), primary_key=True)
+    value = Column(Text, nullable=False)

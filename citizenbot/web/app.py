@@ -14,18 +14,25 @@ from pathlib import Path
 import socketio
 from aiohttp import web
 
+from citizenbot.content import load_content
 from citizenbot.feedback import FeedbackStore
+from citizenbot.handoff.hours import parse_config
+from citizenbot.handoff.staff import StaffDirectory
+from citizenbot.handoff.store import HandoffStore
 from citizenbot.kb import KnowledgeBase
 from citizenbot.settings import PROJECT_ROOT, get_settings
 from citizenbot.store.db import get_database
 from citizenbot.web.gateway import Gateway, GatewayConfig
+from citizenbot.web.handoff_service import HandoffService
 from citizenbot.web.rasa_client import RasaClient
+from citizenbot.web.staff_api import StaffApi, StaffSocket
 
 logger = logging.getLogger(__name__)
 
 WEB_DIR = PROJECT_ROOT / "web"
 WIDGET_DIR = WEB_DIR / "src"
 DEMO_DIR = WEB_DIR / "demo"
+STAFF_DIR = WEB_DIR / "staff"
 NODE_MODULES = WEB_DIR / "node_modules"
 # Third-party browser files, served from the npm packages installed by `make setup` (no CDN).
 VENDOR_FILES = {
@@ -35,6 +42,9 @@ VENDOR_FILES = {
 HDS_LIB = NODE_MODULES / "hds-core" / "lib"
 HDS_PARTS = (HDS_LIB / "base.min.css", HDS_LIB / "components" / "button" / "button.min.css")
 GATEWAY_KEY = web.AppKey("gateway", Gateway)
+HANDOFF_KEY = web.AppKey("handoff", HandoffService)
+REFRESH_KEY = web.AppKey("queue_refresh", asyncio.Task)
+QUEUE_REFRESH_SECONDS = 15
 RASA_KEY = web.AppKey("rasa", RasaClient)
 KB_KEY = web.AppKey("kb", KnowledgeBase)
 HDS_CSS_KEY = web.AppKey("hds_css", str)
@@ -106,6 +116,20 @@ async def widget_config(request: web.Request) -> web.Response:
     return web.json_response(config, headers={"Cache-Control": "max-age=60"})
 
 
+async def staff_file(request: web.Request) -> web.StreamResponse:
+    name = request.match_info.get("name") or "index.html"
+    path = (STAFF_DIR / name).resolve()
+    if STAFF_DIR.resolve() not in path.parents:
+        raise web.HTTPNotFound()
+    return _file(path, "text/javascript" if name.endswith(".js") else None)
+
+
+async def staff_hds_css(request: web.Request) -> web.Response:
+    """hds-core for the staff console (its own page, so the tokens stay on :root)."""
+    parts = [p.read_text(encoding="utf-8") for p in HDS_PARTS if p.is_file()]
+    return web.Response(text="\n".join(parts), content_type="text/css", headers={"Cache-Control": "no-cache"})
+
+
 async def demo_page(request: web.Request) -> web.StreamResponse:
     name = request.match_info.get("page") or "index.html"
     path = (DEMO_DIR / name).resolve()
@@ -139,22 +163,48 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*", client_manager=_manager(settings))
     app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
     sio.attach(app, socketio_path="socket.io")
+    kb = KnowledgeBase(database)
+    city = load_content(settings.kb_dir, settings.city).city_config
+    handoffs = HandoffService(sio, rasa, HandoffStore(database), kb, parse_config(city.get("handoff")))
+    directory = StaffDirectory(database)
     app[RASA_KEY] = rasa
-    app[KB_KEY] = KnowledgeBase(database)
-    app[GATEWAY_KEY] = Gateway(sio, GatewayConfig(secret or settings.web_secret, rasa, FeedbackStore(database)))
+    app[KB_KEY] = kb
+    app[HANDOFF_KEY] = handoffs
+    app[GATEWAY_KEY] = Gateway(sio, GatewayConfig(secret or settings.web_secret, rasa, FeedbackStore(database), handoffs))
+    StaffSocket(sio, directory, handoffs)
+    StaffApi(directory, handoffs, kb, settings.kb_dir, secure_cookies=settings.secure_cookies).routes(app)
 
     app.router.add_get("/healthz", health)
     app.router.add_get("/favicon.ico", favicon)
     app.router.add_get("/widget/config.json", widget_config)
     app.router.add_get("/widget/vendor/{name}", vendor)
     app.router.add_get("/widget/{name:[a-z0-9_.-]+}", widget_file)
+    app.router.add_get("/staff/", staff_file)
+    app.router.add_get("/staff/hds.css", staff_hds_css)
+    app.router.add_get("/staff/{name:[a-z0-9_.-]+}", staff_file)
     app.router.add_get("/", demo_page)
     app.router.add_get("/{page:[a-z0-9_/.-]+}", demo_page)
 
+    async def refresh_queues(_app: web.Application) -> None:
+        # Waiting residents see their place move, also when another process changed the queue.
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(QUEUE_REFRESH_SECONDS)
+                try:
+                    await handoffs.refresh_all()
+                except Exception:
+                    logger.exception("queue refresh failed")
+
+        _app[REFRESH_KEY] = asyncio.create_task(loop())
+
     async def close(_app: web.Application) -> None:
+        task = _app.get(REFRESH_KEY)
+        if task:
+            task.cancel()
         await sio.shutdown()
         await rasa.close()
 
+    app.on_startup.append(refresh_queues)
     app.on_cleanup.append(close)
     return app
 

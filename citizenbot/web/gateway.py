@@ -35,6 +35,7 @@ class GatewayConfig:
     secret: str
     rasa: RasaClient
     feedback: FeedbackStore
+    handoffs: Any = None  # citizenbot.web.handoff_service.HandoffService, when handoff is enabled
 
 
 class RateLimiter:
@@ -78,7 +79,8 @@ class Gateway:
         self.config = config
         self.limiter = RateLimiter(RATE_LIMIT)
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        for event in ("connect", "disconnect", "session_request", "user_uttered", "set_language", "feedback"):
+        for event in ("connect", "disconnect", "session_request", "user_uttered", "set_language", "feedback",
+                      "handoff_cancel", "resident_typing"):
             sio.on(event, getattr(self, f"on_{event}"))
 
     # --- helpers ------------------------------------------------------------------------------
@@ -119,6 +121,9 @@ class Gateway:
             await self._error(sid, "unavailable")
             messages = []
         await self.sio.emit("history", {"messages": messages}, to=sid)
+        if self.config.handoffs is not None:
+            handoff = await self.config.handoffs.current(session_id)
+            await self.sio.emit("handoff_status", await self.config.handoffs.status_for(handoff), to=sid)
 
     async def on_user_uttered(self, sid: str, data: Any = None) -> None:
         session_id = self._session(data)
@@ -138,6 +143,11 @@ class Gateway:
         # the resident's own message appears in their other open tabs too
         await self.sio.emit("resident_message", {"text": shown}, room=session_id, skip_sid=sid)
         async with self._locks[session_id]:
+            handoff = await self.config.handoffs.current(session_id) if self.config.handoffs is not None else None
+            if handoff is not None and handoff.status == "active":
+                # a person has the conversation: the message goes to them (the bot is paused)
+                await self.config.handoffs.resident_message(handoff, text, metadata)
+                return
             await self.sio.emit("typing", {"on": True}, room=session_id)
             try:
                 replies = await self.config.rasa.send(session_id, text, metadata)
@@ -147,10 +157,36 @@ class Gateway:
                 await self._error(sid, "unavailable")
                 return
             await self.sio.emit("typing", {"on": False}, room=session_id)
+            queues_changed = set()
             for reply in replies:
                 reply.pop("recipient_id", None)
                 reply["from"] = "bot"
                 await self.push(session_id, reply)
+                handoff_info = (reply.get("custom") or {}).get("handoff")
+                if isinstance(handoff_info, dict) and handoff_info.get("queue"):
+                    queues_changed.add(handoff_info["queue"])
+            if queues_changed and self.config.handoffs is not None:
+                # the action server queued or cancelled a request: the widget's banner and the
+                # staff consoles update now (not only at the next periodic refresh)
+                current = await self.config.handoffs.current(session_id)
+                await self.sio.emit("handoff_status", await self.config.handoffs.status_for(current), room=session_id)
+                for queue in queues_changed:
+                    await self.config.handoffs.queue_changed(queue)
+
+    async def on_handoff_cancel(self, sid: str, data: Any = None) -> dict[str, Any]:
+        """The widget's "Leave the queue" button."""
+        session_id = self._session(data)
+        if session_id is None or self.config.handoffs is None:
+            return {"ok": False}
+        return {"ok": await self.config.handoffs.resident_cancel(session_id)}
+
+    async def on_resident_typing(self, sid: str, data: Any = None) -> None:
+        session_id = self._session(data)
+        if session_id is None or self.config.handoffs is None:
+            return
+        handoff = await self.config.handoffs.current(session_id)
+        if handoff is not None and handoff.status == "active":
+            await self.config.handoffs.resident_typing(handoff, bool(data.get("on")))
 
     async def on_set_language(self, sid: str, data: Any = None) -> dict[str, Any]:
         session_id = self._session(data)

@@ -34,6 +34,8 @@ class FakeRasa:
         sender, text, metadata = body["sender"], body["message"], body.get("metadata") or {}
         events = self.events.setdefault(sender, [])
         events.append({"event": "user", "text": text, "metadata": metadata, "timestamp": time.time()})
+        if self.paused(sender):  # like Rasa: a paused conversation logs the message, no reply
+            return web.json_response([])
         lang = metadata.get("lang") or next((e["value"] for e in reversed(events) if e.get("event") == "slot"), "fi")
         reply = {"recipient_id": sender, "text": f"vastaus: {text}",
                  "custom": {"topic": "meta.greet", "lang": lang, "id": uuid.uuid4().hex}}
@@ -42,6 +44,12 @@ class FakeRasa:
         events.append({"event": "bot", "text": reply["text"], "data": {"custom": reply["custom"], "buttons": reply.get("buttons")},
                        "timestamp": time.time()})
         return web.json_response([reply])
+
+    def paused(self, sender: str) -> bool:
+        for event in reversed(self.events.get(sender, [])):
+            if event.get("event") in ("pause", "resume"):
+                return event["event"] == "pause"
+        return False
 
     async def tracker(self, request):
         self._check(request)

@@ -24,7 +24,8 @@ class Widget:
         self.url = url
         self.client = socketio.AsyncClient(reconnection=False)
         self.received: list[tuple[str, object]] = []
-        for event in ("session_confirm", "history", "bot_uttered", "typing", "error_notice", "resident_message"):
+        for event in ("session_confirm", "history", "bot_uttered", "typing", "error_notice", "resident_message",
+                      "handoff_status"):
             self.client.on(event, self._recorder(event))
 
     def _recorder(self, event):

@@ -38,6 +38,10 @@ export const STRINGS = {
     staffPrefix: "{role} {name}",
     roleNurse: "Sairaanhoitaja",
     roleAgent: "Asiakaspalvelu",
+    queueBanner: "Olet jonossa: sija {position}, arvioitu odotus noin {wait} min.",
+    leaveQueue: "Poistu jonosta",
+    withStaff: "Keskustelet nyt: {role} {name}",
+    staffTyping: "{role} kirjoittaa…",
   },
   sv: {
     launcher: "Fråga om råd",
@@ -73,6 +77,10 @@ export const STRINGS = {
     staffPrefix: "{role} {name}",
     roleNurse: "Sjukskötare",
     roleAgent: "Kundtjänst",
+    queueBanner: "Du står i kön: nummer {position}, beräknad väntetid cirka {wait} min.",
+    leaveQueue: "Lämna kön",
+    withStaff: "Du chattar nu med: {role} {name}",
+    staffTyping: "{role} skriver…",
   },
   en: {
     launcher: "Ask for advice",
@@ -108,6 +116,10 @@ export const STRINGS = {
     staffPrefix: "{role} {name}",
     roleNurse: "Nurse",
     roleAgent: "Customer service",
+    queueBanner: "You are in the queue: number {position}, estimated wait about {wait} min.",
+    leaveQueue: "Leave the queue",
+    withStaff: "You are now talking to: {role} {name}",
+    staffTyping: "{role} is typing…",
   },
 };
 

@@ -137,10 +137,15 @@ class CitizenWidget {
 
     this.log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
     this.typing = el("p", { class: "typing", hidden: true, "aria-live": "polite" });
+    this.bannerText = el("span");
+    this.leaveButton = el("button", { type: "button", class: "leave", onclick: () => this.leaveQueue() });
+    this.banner = el("div", { class: "banner", role: "status", hidden: true }, this.bannerText, this.leaveButton);
+    this.handoff = { state: "none" };
     this.status = el("p", { class: "status", role: "status" });
 
     this.inputLabel = el("label", { for: "cb-input", class: "visually-hidden" });
     this.input = el("textarea", { id: "cb-input", rows: "2", maxlength: "2000", autocomplete: "off" });
+    this.input.addEventListener("input", () => this.residentTyping());
     this.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey) {
         event.preventDefault();
@@ -163,6 +168,7 @@ class CitizenWidget {
       header,
       this.menu,
       this.privacy,
+      this.banner,
       this.log,
       this.typing,
       this.status,
@@ -202,6 +208,8 @@ class CitizenWidget {
     this.input.placeholder = t(lang, "placeholder");
     this.sendButton.textContent = t(lang, "send");
     this.typing.textContent = t(lang, "typing");
+    this.leaveButton.textContent = t(lang, "leaveQueue");
+    this.renderBanner();
     this.panel.setAttribute("lang", lang);
     this.launcher.setAttribute("lang", lang);
     this.showPrivacy(!this.store.privacyAccepted);
@@ -271,7 +279,11 @@ class CitizenWidget {
       this.render(normaliseMessage(message));
     });
     this.socket.on("resident_message", ({ text }) => this.render(normaliseMessage({ from: "resident", text })));
-    this.socket.on("typing", ({ on }) => this.setTyping(on));
+    this.socket.on("typing", ({ on, who }) => this.setTyping(on, who));
+    this.socket.on("handoff_status", (status) => {
+      this.handoff = status || { state: "none" };
+      this.renderBanner();
+    });
     this.socket.on("error_notice", ({ code }) => {
       this.setTyping(false);
       if (code === "session") {
@@ -288,8 +300,35 @@ class CitizenWidget {
     this.status.textContent = key ? t(this.lang, key) : "";
   }
 
-  setTyping(on) {
+  setTyping(on, who) {
+    this.typing.textContent =
+      who === "staff" && this.handoff.staff
+        ? t(this.lang, "staffTyping", { role: this.roleName(this.handoff.staff.role) })
+        : t(this.lang, "typing");
     this.typing.hidden = !on;
+  }
+
+  roleName(role) {
+    return t(this.lang, role === "nurse" ? "roleNurse" : "roleAgent");
+  }
+
+  renderBanner() {
+    const h = this.handoff || {};
+    if (h.state === "queued") {
+      this.bannerText.textContent = t(this.lang, "queueBanner", { position: h.position, wait: h.wait_minutes });
+      this.leaveButton.hidden = false;
+      this.banner.hidden = false;
+    } else if (h.state === "active" && h.staff) {
+      this.bannerText.textContent = t(this.lang, "withStaff", { role: this.roleName(h.staff.role), name: h.staff.first_name || "" });
+      this.leaveButton.hidden = true;
+      this.banner.hidden = false;
+    } else {
+      this.banner.hidden = true;
+    }
+  }
+
+  leaveQueue() {
+    if (this.session) this.socket.emit("handoff_cancel", { ...this.session });
   }
 
   // --- messages ----------------------------------------------------------------------------
@@ -301,6 +340,20 @@ class CitizenWidget {
     this.socket.emit("user_uttered", { ...this.session, message: text, metadata });
     this.render(normaliseMessage({ from: "resident", text: display || text }));
     this.setStatus(null);
+  }
+
+  residentTyping() {
+    // only while a person has the conversation, and at most every two seconds
+    if (this.handoff.state !== "active" || !this.session) return;
+    const now = Date.now();
+    if (this.lastTyping && now - this.lastTyping < 2000) return;
+    this.lastTyping = now;
+    this.socket.emit("resident_typing", { ...this.session, on: true });
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => {
+      this.lastTyping = 0;
+      this.socket.emit("resident_typing", { ...this.session, on: false });
+    }, 4000);
   }
 
   submit(event) {

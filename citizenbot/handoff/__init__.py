@@ -1,0 +1,1 @@
+"""Talking to a person: queues, service hours, the handoff state of conversations, staff."""

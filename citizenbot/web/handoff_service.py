@@ -1,0 +1,187 @@
+"""Handoff in the web process: one place that changes the handoff state, tells Rasa (pause,
+resume, staff messages into the transcript), and tells the resident's widget and the staff
+consoles (Socket.IO rooms ``<conversation id>``, ``staff:queue:<queue>``, ``staff:handoff:<id>``)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from typing import Any
+
+import socketio
+
+from citizenbot import safety
+from citizenbot.handoff.hours import HandoffConfig
+from citizenbot.handoff.staff import Staff
+from citizenbot.handoff.store import HandoffStore, HandoffView, estimate_wait_minutes
+from citizenbot.kb import KnowledgeBase
+from citizenbot.web.rasa_client import RasaClient, RasaUnavailable
+
+logger = logging.getLogger(__name__)
+STAFF_NS = "/staff"
+
+
+def queue_room(queue: str) -> str:
+    return f"staff:queue:{queue}"
+
+
+def handoff_room(handoff_id: int) -> str:
+    return f"staff:handoff:{handoff_id}"
+
+
+class HandoffService:
+    def __init__(self, sio: socketio.AsyncServer, rasa: RasaClient, store: HandoffStore, kb: KnowledgeBase,
+                 config: HandoffConfig):
+        self.sio, self.rasa, self.store, self.kb, self.config = sio, rasa, store, kb, config
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    async def _text(self, key: str, lang: str, **params: Any) -> str:
+        return await asyncio.to_thread(self.kb.answer, key, lang, **params)
+
+    async def _label(self, key: str, lang: str) -> str:
+        return await asyncio.to_thread(self.kb.label, key, lang, key)
+
+    async def _bot_message(self, handoff: HandoffView, text: str, topic: str, staff: Staff | None = None,
+                           extra: dict | None = None) -> dict:
+        """Store a message in the Rasa transcript and deliver it to the resident."""
+        custom = {"topic": topic, "lang": handoff.lang, "id": uuid.uuid4().hex, **(extra or {})}
+        event: dict[str, Any] = {"event": "bot", "text": text, "data": {"custom": custom}, "timestamp": time.time()}
+        message: dict[str, Any] = {"from": "bot", "text": text, "custom": custom}
+        if staff is not None:
+            public = {"role": staff.role if staff.role in ("nurse", "agent") else "agent", "first_name": staff.first_name}
+            event["metadata"] = {"staff": {**public, "id": staff.id}}
+            message.update({"from": "staff", "staff": public})
+        try:
+            await self.rasa.append_events(handoff.conversation_id, [event])
+        except RasaUnavailable:
+            logger.error("could not store a handoff message of %s in the transcript", handoff.conversation_id)
+        await self.sio.emit("bot_uttered", message, room=handoff.conversation_id)
+        return message
+
+    async def status_for(self, handoff: HandoffView | None) -> dict:
+        if handoff is None:
+            return {"state": "none"}
+        state: dict[str, Any] = {"state": handoff.status, "queue": handoff.queue, "id": handoff.id}
+        if handoff.status == "queued":
+            position = await asyncio.to_thread(self.store.position, handoff.id)
+            state.update(position=position, wait_minutes=estimate_wait_minutes(position, self.config.average_handling_minutes))
+        elif handoff.status == "active":
+            state["staff"] = {"role": handoff.staff_role if handoff.staff_role in ("nurse", "agent") else "agent",
+                              "first_name": handoff.staff_first_name}
+        return state
+
+    async def push_status(self, handoff: HandoffView) -> None:
+        await self.sio.emit("handoff_status", await self.status_for(handoff), room=handoff.conversation_id)
+
+    async def queue_changed(self, queue: str) -> None:
+        """Tell the staff consoles, and every waiting resident their new place."""
+        waiting = await asyncio.to_thread(self.store.waiting, (queue,))
+        await self.sio.emit("queue_changed", {"queue": queue}, room=queue_room(queue), namespace=STAFF_NS)
+        for handoff in waiting:
+            await self.push_status(handoff)
+
+    async def refresh_all(self) -> None:
+        for queue in self.config.queues:
+            await self.queue_changed(queue)
+
+    # --- resident side --------------------------------------------------------------------------
+
+    async def current(self, conversation_id: str) -> HandoffView | None:
+        return await asyncio.to_thread(self.store.current, conversation_id)
+
+    async def resident_cancel(self, conversation_id: str) -> bool:
+        handoff = await asyncio.to_thread(self.store.cancel, conversation_id)
+        if handoff is None:
+            return False
+        await self._bot_message(handoff, await self._text("handoff.cancelled", handoff.lang), f"handoff.{handoff.queue}.cancelled")
+        await self.push_status(handoff)
+        await self.queue_changed(handoff.queue)
+        return True
+
+    async def resident_message(self, handoff: HandoffView, text: str, metadata: dict) -> None:
+        """A message while a person has the conversation: into the transcript, to the staff
+        member, and the emergency answer first when it describes a life-threatening emergency."""
+        emergency = safety.is_emergency(text)
+        try:
+            await self.rasa.send(handoff.conversation_id, text, metadata)  # logged; the bot is paused
+        except RasaUnavailable:
+            logger.error("could not store a resident message of %s in the transcript", handoff.conversation_id)
+        if emergency:
+            await asyncio.to_thread(self.store.mark_emergency, handoff.id)
+            await self._bot_message(handoff, await self._text("health.emergency", handoff.lang), "health.emergency")
+        await self.sio.emit(
+            "resident_message",
+            {"handoff_id": handoff.id, "text": text, "emergency": emergency, "ts": time.time()},
+            room=handoff_room(handoff.id), namespace=STAFF_NS,
+        )
+
+    async def resident_typing(self, handoff: HandoffView, on: bool) -> None:
+        await self.sio.emit("resident_typing", {"handoff_id": handoff.id, "on": bool(on)},
+                            room=handoff_room(handoff.id), namespace=STAFF_NS)
+
+    # --- staff side -----------------------------------------------------------------------------
+
+    async def claim(self, handoff_id: int, staff: Staff) -> HandoffView | None:
+        if not await asyncio.to_thread(self.store.claim, handoff_id, staff.id):
+            return None
+        handoff = await asyncio.to_thread(self.store.get, handoff_id)
+        try:
+            await self.rasa.append_events(handoff.conversation_id, [{"event": "pause", "timestamp": time.time()}])
+        except RasaUnavailable:
+            logger.error("could not pause the bot for %s", handoff.conversation_id)
+        role = await self._label(f"handoff.role.{'nurse' if staff.role == 'nurse' else 'agent'}", handoff.lang)
+        text = await self._text("handoff.connected", handoff.lang, role=role, name=staff.first_name)
+        await self._bot_message(handoff, text, f"handoff.{handoff.queue}.connected")
+        await self.push_status(handoff)
+        await self.queue_changed(handoff.queue)
+        return handoff
+
+    async def staff_message(self, handoff: HandoffView, staff: Staff, text: str) -> dict:
+        return await self._bot_message(handoff, text, f"handoff.{handoff.queue}.staff", staff)
+
+    async def staff_typing(self, handoff: HandoffView, on: bool) -> None:
+        await self.sio.emit("typing", {"on": bool(on), "who": "staff"}, room=handoff.conversation_id)
+
+    async def _resume(self, handoff: HandoffView) -> None:
+        try:
+            await self.rasa.append_events(handoff.conversation_id, [{"event": "resume", "timestamp": time.time()}])
+        except RasaUnavailable:
+            logger.error("could not resume the bot for %s", handoff.conversation_id)
+
+    async def hand_back(self, handoff: HandoffView, staff: Staff) -> HandoffView | None:
+        done = await asyncio.to_thread(self.store.hand_back, handoff.id)
+        if done is None:
+            return None
+        await self._resume(done)
+        await self._bot_message(done, await self._text("handoff.returned", done.lang, name=staff.first_name),
+                                f"handoff.{done.queue}.returned")
+        await self.push_status(done)
+        return done
+
+    async def close(self, handoff: HandoffView, staff: Staff, outcome: str) -> HandoffView | None:
+        done = await asyncio.to_thread(self.store.close, handoff.id, outcome)
+        if done is None:
+            return None
+        await self._resume(done)
+        await self._bot_message(done, await self._text("handoff.ended", done.lang, name=staff.first_name),
+                                f"handoff.{done.queue}.ended")
+        await self.push_status(done)
+        return done
+
+    async def transfer(self, handoff: HandoffView, queue: str) -> HandoffView | None:
+        moved = await asyncio.to_thread(self.store.transfer, handoff.id, queue)
+        if moved is None:
+            return None
+        if handoff.status == "active":
+            await self._resume(moved)  # the assistant answers again while the resident waits
+        position = await asyncio.to_thread(self.store.position, moved.id)
+        text = await self._text("handoff.transferred", moved.lang, queue=await self._label(f"handoff.queue.{queue}", moved.lang),
+                                position=position, wait=estimate_wait_minutes(position, self.config.average_handling_minutes))
+        await self._bot_message(moved, text, f"handoff.{queue}.transferred")
+        await self.queue_changed(handoff.queue)
+        if queue != handoff.queue:
+            await self.queue_changed(queue)
+        return moved

@@ -1,0 +1,281 @@
+// Staff console: queues, claiming, the conversation with the resident, notes, hand back,
+// transfer and close. Every text from residents or staff is inserted with textContent.
+import { io } from "/widget/vendor/socket.io.esm.min.js";
+
+const HEADERS = { "Content-Type": "application/json", "X-Requested-With": "citizenbot" };
+const $ = (id) => document.getElementById(id);
+const QUEUE_NAMES = { nurse: "Hoitaja (nurse)", agent: "Asiakaspalvelu (agent)" };
+const FROM = { resident: "Asukas", bot: "Avustaja", staff: "Henkilöstö", system: "Järjestelmä" };
+
+const state = { me: null, current: null, socket: null, typingTimer: null, lastTyping: 0 };
+
+async function api(path, { method = "GET", body } = {}) {
+  const response = await fetch(path, {
+    method,
+    headers: method === "GET" ? {} : HEADERS,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: "same-origin",
+  });
+  let data = {};
+  try {
+    data = await response.json();
+  } catch {
+    /* empty body */
+  }
+  if (response.status === 401 && path !== "/api/staff/login") showLogin();
+  return { ok: response.ok, status: response.status, data };
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, String(value));
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+function setStatus(text) {
+  $("status").textContent = text || "";
+}
+
+function minutes(seconds) {
+  const m = Math.floor((seconds || 0) / 60);
+  const s = (seconds || 0) % 60;
+  return `${m} min ${String(s).padStart(2, "0")} s`;
+}
+
+// --- login -----------------------------------------------------------------------------------
+
+function showLogin() {
+  state.me = null;
+  if (state.socket) state.socket.disconnect();
+  $("console-view").hidden = true;
+  $("who").hidden = true;
+  $("login-view").hidden = false;
+  $("username").focus();
+}
+
+async function showConsole(me) {
+  state.me = me;
+  $("login-view").hidden = true;
+  $("console-view").hidden = false;
+  $("who").hidden = false;
+  $("who-name").textContent = `${me.first_name} (${me.role})`;
+  connectSocket();
+  await refreshQueue();
+}
+
+$("login-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  $("login-error").textContent = "";
+  const { ok, status, data } = await api("/api/staff/login", {
+    method: "POST",
+    body: { username: $("username").value, password: $("password").value },
+  });
+  $("password").value = "";
+  if (ok) return showConsole(data.staff);
+  $("login-error").textContent =
+    status === 429 ? "Liian monta epäonnistunutta yritystä. Odota 15 minuuttia." : "Väärä käyttäjätunnus tai salasana.";
+});
+
+$("logout").addEventListener("click", async () => {
+  await api("/api/staff/logout", { method: "POST" });
+  showLogin();
+});
+
+// --- queues ----------------------------------------------------------------------------------
+
+function handoffItem(h, { claimable }) {
+  const li = el("li", { class: h.emergency ? "emergency" : "", "data-handoff": h.id });
+  li.append(
+    el(
+      "div",
+      { class: "item-head" },
+      el("span", { class: "badge", lang: h.lang, text: h.lang.toUpperCase() }),
+      el("span", { text: h.topic || "–" }),
+      h.waiting_seconds !== null && h.waiting_seconds !== undefined
+        ? el("span", { text: `odottanut ${minutes(h.waiting_seconds)}` })
+        : null,
+      h.emergency ? el("strong", { text: "HÄTÄ – 112-ohje annettu" }) : null,
+    ),
+    el("p", { class: "item-text", text: h.first_message || "" }),
+    el("button", { type: "button", text: "Avaa", onclick: () => openHandoff(h.id) }),
+    claimable ? el("button", { type: "button", class: "claim-item", text: "Ota käsittelyyn", onclick: () => claim(h.id) }) : null,
+  );
+  return li;
+}
+
+async function refreshQueue() {
+  const { ok, data } = await api("/api/staff/queue");
+  if (!ok) return;
+  const box = $("queues");
+  box.replaceChildren();
+  for (const [queue, items] of Object.entries(data.queues)) {
+    const list = el("ul", { class: "items", "aria-label": QUEUE_NAMES[queue] || queue });
+    for (const h of items) list.append(handoffItem(h, { claimable: true }));
+    box.append(el("h3", { text: `${QUEUE_NAMES[queue] || queue} (${items.length})` }), list);
+    if (!items.length) box.append(el("p", { text: "Jono on tyhjä." }));
+  }
+  const mine = $("mine");
+  mine.replaceChildren(...data.mine.map((h) => handoffItem(h, { claimable: false })));
+  if (!data.mine.length) mine.append(el("li", { text: "Ei keskusteluja." }));
+}
+
+async function claim(id) {
+  const { ok, status, data } = await api(`/api/staff/handoffs/${id}/claim`, { method: "POST" });
+  if (!ok) {
+    setStatus(status === 409 ? "Joku muu ehti ottaa keskustelun." : data.error || "Ei onnistunut.");
+    await refreshQueue();
+    return;
+  }
+  setStatus("Keskustelu on nyt sinulla. Avustaja on hiljaa, kunnes palautat keskustelun.");
+  await refreshQueue();
+  await openHandoff(id);
+  $("reply").focus();
+}
+
+// --- one conversation ------------------------------------------------------------------------
+
+function transcriptItem(m) {
+  const label = m.from === "staff" && m.staff ? `${m.staff.first_name} (${m.staff.role})` : FROM[m.from] || m.from;
+  const detail = m.topic ? ` · ${m.topic}` : m.intent ? ` · ${m.intent} ${(m.confidence ?? 0).toFixed(2)}` : "";
+  const time = m.ts ? new Date(m.ts * 1000).toLocaleTimeString("fi-FI", { hour: "2-digit", minute: "2-digit" }) : "";
+  const li = el("li", { class: m.from, lang: m.lang || null });
+  li.append(el("span", { class: "from", text: `${label} ${time}${detail}` }), document.createTextNode(m.text || ""));
+  return li;
+}
+
+async function openHandoff(id) {
+  const { ok, data } = await api(`/api/staff/handoffs/${id}`);
+  if (!ok) return setStatus(data.error || "Keskustelua ei voi avata.");
+  state.current = data.handoff;
+  $("conv-empty").hidden = true;
+  $("conv").hidden = false;
+  const h = data.handoff;
+  const staff = h.staff ? `, ${h.staff.first_name}` : "";
+  $("conv-meta").textContent = `#${h.id} · ${QUEUE_NAMES[h.queue] || h.queue} · kieli ${h.lang} · tila ${h.status}${staff}`;
+  $("conv-alert").hidden = !h.emergency;
+  $("conv-alert").textContent = h.emergency ? "Asukas kuvasi hätätilanteen: avustaja antoi 112-ohjeen." : "";
+  $("transcript").replaceChildren(...data.transcript.map(transcriptItem));
+  $("notes").replaceChildren(...data.notes.map((n) => el("li", { text: `${n.author}: ${n.text}` })));
+  const mine = h.status === "active" && h.claimed_by === state.me.id;
+  $("reply-form").hidden = !mine;
+  $("handback").hidden = !mine;
+  $("close").parentElement.hidden = !mine;
+  $("claim").hidden = h.status !== "queued";
+  $("transfer").parentElement.hidden = !["queued", "active"].includes(h.status);
+  scrollTranscript();
+  state.socket?.emit("watch", { handoff_id: h.id });
+  await loadCanned(h.lang);
+}
+
+function scrollTranscript() {
+  const t = $("transcript");
+  t.scrollTop = t.scrollHeight;
+}
+
+async function loadCanned(lang) {
+  const { ok, data } = await api(`/api/staff/canned?lang=${encodeURIComponent(lang)}`);
+  const select = $("canned");
+  select.replaceChildren(el("option", { value: "", text: "– valitse –" }));
+  if (!ok || !state.current) return;
+  for (const c of data.canned[state.current.queue] || []) select.append(el("option", { value: c.text, text: c.title }));
+}
+
+$("canned").addEventListener("change", (event) => {
+  if (event.target.value) $("reply").value = event.target.value;
+  event.target.value = "";
+  $("reply").focus();
+});
+
+$("reply-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const text = $("reply").value.trim();
+  if (!text || !state.current) return;
+  const { ok, data } = await api(`/api/staff/handoffs/${state.current.id}/messages`, { method: "POST", body: { text } });
+  if (!ok) return setStatus(data.error || "Viesti ei lähtenyt.");
+  $("reply").value = "";
+  $("transcript").append(transcriptItem({ from: "staff", text, ts: Date.now() / 1000, staff: { first_name: state.me.first_name, role: state.me.role } }));
+  scrollTranscript();
+  sendTyping(false);
+});
+
+$("reply").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    $("reply-form").requestSubmit();
+  }
+});
+
+$("reply").addEventListener("input", () => sendTyping(true));
+
+function sendTyping(on) {
+  if (!state.current || !state.socket) return;
+  const now = Date.now();
+  if (on && now - state.lastTyping < 2000) return;
+  state.lastTyping = on ? now : 0;
+  state.socket.emit("typing", { handoff_id: state.current.id, on });
+  clearTimeout(state.typingTimer);
+  if (on) state.typingTimer = setTimeout(() => sendTyping(false), 4000);
+}
+
+$("note-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const text = $("note").value.trim();
+  if (!text || !state.current) return;
+  const { ok, data } = await api(`/api/staff/handoffs/${state.current.id}/notes`, { method: "POST", body: { text } });
+  if (!ok) return setStatus(data.error || "Muistiinpano ei tallentunut.");
+  $("note").value = "";
+});
+
+async function act(action, body, done) {
+  if (!state.current) return;
+  const { ok, data } = await api(`/api/staff/handoffs/${state.current.id}/${action}`, { method: "POST", body });
+  if (!ok) return setStatus(data.error || "Ei onnistunut.");
+  setStatus(done);
+  await refreshQueue();
+  await openHandoff(state.current.id);
+}
+
+$("claim").addEventListener("click", () => state.current && claim(state.current.id));
+$("handback").addEventListener("click", () => act("return", {}, "Keskustelu palautettiin avustajalle."));
+$("transfer").addEventListener("click", () => act("transfer", { queue: $("transfer-queue").value }, "Keskustelu siirrettiin."));
+$("close").addEventListener("click", () => act("close", { outcome: $("outcome").value }, "Keskustelu päätettiin."));
+
+// --- real time -------------------------------------------------------------------------------
+
+function connectSocket() {
+  if (state.socket) state.socket.disconnect();
+  state.socket = io("/staff", { path: "/socket.io/", transports: ["websocket", "polling"] });
+  state.socket.on("connect", () => state.current && state.socket.emit("watch", { handoff_id: state.current.id }));
+  state.socket.on("queue_changed", () => refreshQueue());
+  state.socket.on("resident_message", (m) => {
+    if (!state.current || m.handoff_id !== state.current.id) return;
+    $("resident-typing").hidden = true;
+    $("transcript").append(transcriptItem({ from: "resident", text: m.text, ts: m.ts }));
+    if (m.emergency) {
+      $("conv-alert").hidden = false;
+      $("conv-alert").textContent = "Asukas kuvasi hätätilanteen: avustaja antoi 112-ohjeen.";
+    }
+    scrollTranscript();
+  });
+  state.socket.on("resident_typing", (m) => {
+    if (state.current && m.handoff_id === state.current.id) $("resident-typing").hidden = !m.on;
+  });
+  state.socket.on("note_added", (m) => {
+    if (state.current && m.handoff_id === state.current.id) $("notes").append(el("li", { text: `${m.note.author}: ${m.note.text}` }));
+  });
+}
+
+setInterval(() => state.me && refreshQueue(), 15000);
+
+(async () => {
+  const { ok, data } = await api("/api/staff/me");
+  if (ok) showConsole(data.staff);
+  else showLogin();
+})();
