@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
+export CITY="${CITY:-tampere}" RASA_TOKEN="${RASA_TOKEN:-dev-token-change-me}"
 export ACTION_PORT="${TEST_ACTION_PORT:-5155}" RASA_PORT="${TEST_RASA_PORT:-5105}" WEB_PORT="${TEST_WEB_PORT:-8180}"
 export ACTION_ENDPOINT_URL="http://localhost:$ACTION_PORT/webhook" RASA_URL="http://localhost:$RASA_PORT"
 rm -rf var/test results/test && mkdir -p var/test results/test

@@ -174,13 +174,17 @@ async def test_a_conversation_with_a_person_from_claim_to_hand_back(env):
     stored = env["rasa"].events[session["session_id"]][-1]
     assert stored["event"] == "bot" and stored["metadata"]["staff"]["first_name"] == "Anna"
     # resident -> staff: typing, then the message; the bot stays silent
+    async def seen_kind(kind: str) -> None:
+        for _ in range(250):
+            if any(k == kind for k, _ in seen):
+                return
+            await asyncio.sleep(0.02)
+
     await widget.client.emit("resident_typing", {**session, "on": True})
-    await widget.client.emit("user_uttered", {**session, "message": "korvaa särkee yöllä"})
-    for _ in range(100):
-        if any(k == "message" for k, _ in seen):
-            break
-        await asyncio.sleep(0.02)
+    await seen_kind("typing")
     assert ("typing", {"handoff_id": handoff.id, "on": True}) in seen
+    await widget.client.emit("user_uttered", {**session, "message": "korvaa särkee yöllä"})
+    await seen_kind("message")
     assert [d["text"] for k, d in seen if k == "message"] == ["korvaa särkee yöllä"]
     assert len(await widget.wait_for("bot_uttered", 3)) == 3  # no bot answer while paused
     # internal note: visible to staff, never in the resident's history
