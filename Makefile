@@ -77,8 +77,43 @@ jstest: setup
 validate: setup
 	$(RASA) data validate --fail-on-warnings --max-history 5
 
-test: setup lint validate pytest jstest
+test: setup lint validate data-check pytest jstest
 	scripts/test_dialogue.sh
 
 clean:
 	rm -rf var .rasa results .pytest_cache
+
+# Performance benchmarks (README "Performance"): latency under load against a stock `rasa init`
+# assistant, knowledge-base lookups (SQLite and a throwaway PostgreSQL), training, CLINC150, held-out
+# accuracy. Report and plots in results/bench/. Not tests: no timing thresholds anywhere.
+# bench-quick runs every code path on tiny inputs (a few minutes) to check that the benchmark works.
+BENCH_PG_PORT ?= 55532
+.PHONY: bench bench-quick
+bench: setup train
+	TEST_PG_PORT=$(BENCH_PG_PORT) scripts/with_postgres.sh $(RUN) citizenbot bench $(BENCH_ARGS)
+
+bench-quick: setup train
+	TEST_PG_PORT=$$(( $(BENCH_PG_PORT) + 1 )) scripts/with_postgres.sh $(RUN) citizenbot bench --quick $(BENCH_ARGS)
+
+# Trainers and content editors (README "For trainers and content editors"). data-check belongs in
+# `make test` (what a trainer must fix before training; exit 1 on errors, a few seconds).
+INBOX_FILE ?= var/trainer/inbox.tsv
+.PHONY: data-check inbox inbox-import retrain deploy rollback
+data-check: setup
+	$(RUN) citizenbot data check
+
+inbox: setup
+	$(RUN) citizenbot inbox collect
+	$(RUN) citizenbot inbox export $(INBOX_FILE)
+
+inbox-import: setup
+	$(RUN) citizenbot inbox import $(INBOX_FILE) $(INBOX_ARGS)
+
+retrain: setup
+	$(RUN) citizenbot train $(TRAIN_ARGS)
+
+deploy: setup
+	$(RUN) citizenbot deploy $(DEPLOY_ARGS)
+
+rollback: setup
+	$(RUN) citizenbot rollback

@@ -23,6 +23,12 @@ from actions.common import (
 from citizenbot.fallback import offer_person
 from citizenbot.replies import answer_topic, faq
 
+# Health topics where a nurse's judgement often helps: the answer offers the nurse chat.
+NURSE_OFFER_TOPICS = frozenset({
+    "health.cold_flu", "health.child_fever", "health.stomach_flu", "health.tick_bite", "health.symptom_check",
+    "health.medical_helpline", "health.mental_health", "health.poisoning",
+})
+
 
 class ActionAnswer(Action):
     """Answers the topic the classifier recognised, in the resident's language."""
@@ -39,6 +45,9 @@ class ActionAnswer(Action):
             send_all(dispatcher, [await blocking(faq, svc.kb, "meta.capabilities.acknowledge", lang)], lang)
             return events
         replies = await blocking(answer_topic, svc.kb, topic, resident_text(tracker), lang)
+        if topic in NURSE_OFFER_TOPICS and replies:
+            title = await blocking(svc.kb.label, "topic.handoff.nurse", lang)
+            replies[-1].buttons.append({"title": title, "payload": "/handoff.nurse"})
         if topic == "out_of_scope":
             count = failures(tracker) + 1
             if count >= MAX_FAILURES_BEFORE_PERSON:

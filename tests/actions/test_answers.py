@@ -57,3 +57,10 @@ def test_an_answer_resets_the_failure_count(services):
 def test_yes_or_no_outside_a_form_is_acknowledged(services):
     messages, _ = run_action(ActionAnswer(), make_tracker("joo", "affirm", slots={"lang": "fi"}))
     assert messages[0]["custom"]["topic"] == "meta.capabilities.acknowledge"
+
+
+def test_health_answers_where_a_nurse_helps_offer_the_nurse_chat(services):
+    messages, _ = run_action(ActionAnswer(), make_tracker("lapsella on kuumetta 39", "health.child_fever"))
+    assert messages[0]["buttons"] == [{"title": services.kb.label("topic.handoff.nurse", "fi"), "payload": "/handoff.nurse"}]
+    messages, _ = run_action(ActionAnswer(), make_tracker("where do I renew a prescription", "health.prescription"))
+    assert not messages[0].get("buttons")

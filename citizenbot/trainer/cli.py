@@ -1,0 +1,425 @@
+"""The trainers' commands of ``citizenbot`` (registered by citizenbot/cli.py).
+
+    citizenbot topic add [--from FILE] | template [FILE] | show ID | list
+    citizenbot data check [--links] [--min-examples N] [--json]
+    citizenbot inbox collect | status | export [FILE] | import FILE
+    citizenbot train [--deploy]
+    citizenbot deploy [MODEL] [--force]
+    citizenbot rollback
+    citizenbot models
+
+Every command takes ``--project DIR`` (default: this checkout, or CITIZENBOT_PROJECT).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from citizenbot.settings import get_settings
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _project(args: argparse.Namespace):
+    from .project import Project
+
+    return Project.default(getattr(args, "project", None))
+
+
+def _database(args: argparse.Namespace):
+    from citizenbot.store.db import get_database
+
+    return get_database(getattr(args, "database_url", None) or get_settings().database_url)
+
+
+def _eval_files(args: argparse.Namespace, project) -> list[Path]:
+    files = [Path(f).resolve() for f in getattr(args, "eval_file", None) or []]
+    return files or [project.heldout_file]
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", help="project folder (default: this checkout or CITIZENBOT_PROJECT)")
+
+
+# --- topic ---------------------------------------------------------------------------------------
+
+
+def _topic_add(args: argparse.Namespace) -> int:
+    from .check import run_check
+    from .scaffold import ScaffoldError, TopicSpec, add_topic, ask_spec
+
+    project = _project(args)
+    try:
+        spec = TopicSpec.from_file(Path(args.from_file)) if args.from_file else ask_spec()
+        result = add_topic(project, spec, dry_run=args.dry_run)
+    except ScaffoldError as exc:
+        print(f"topic not added: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (EOFError, KeyboardInterrupt):
+        print("\ncancelled; nothing written", file=sys.stderr)
+        return EXIT_USAGE
+    verb = "would change" if result.dry_run else "changed"
+    print(f"topic {result.topic}: {verb} " + ", ".join(result.files))
+    if result.dry_run:
+        return EXIT_OK
+    report = run_check(project)
+    mine = [i for i in report.issues if spec.id in i.message]
+    for issue in mine:
+        print(issue.format())
+    print(f"data check: {len(report.errors)} error(s), {len(report.warnings)} warning(s) in the project"
+          + ("" if report.ok else " - run `citizenbot data check` for all of them"))
+    print("Next: `citizenbot seed` makes the answer live at once; `citizenbot train` teaches the model the "
+          "new topic (then `citizenbot deploy`).")
+    return EXIT_OK if report.ok else EXIT_ERRORS
+
+
+def _topic_template(args: argparse.Namespace) -> int:
+    from .scaffold import TEMPLATE
+
+    if args.file in (None, "-"):
+        sys.stdout.write(TEMPLATE)
+        return EXIT_OK
+    path = Path(args.file)
+    if path.exists() and not args.force:
+        print(f"{path} exists (use --force to overwrite)", file=sys.stderr)
+        return EXIT_USAGE
+    path.write_text(TEMPLATE, encoding="utf-8")
+    print(f"wrote {path}: fill it in, then `citizenbot topic add --from {path}`")
+    return EXIT_OK
+
+
+def _topic_show(args: argparse.Namespace) -> int:
+    project = _project(args)
+    topics = {t["id"]: t for t in project.topics()}
+    topic = topics.get(args.id)
+    if topic is None:
+        print(f"no topic {args.id} in kb/topics.yml", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{args.id} ({topic.get('kind')}): {topic.get('about')}")
+    counts: dict[str, list] = {}
+    for e in project.examples():
+        if e.intent == args.id:
+            counts.setdefault(e.lang, []).append(e)
+    for lang, items in sorted(counts.items()):
+        files = sorted({project.relative(e.path) for e in items})
+        print(f"  examples {lang}: {len(items)} in {', '.join(files)}")
+    from .edits import answers_file_for
+
+    print(f"  answer and button title: {project.relative(answers_file_for(project, args.id))} "
+          "(edit, `citizenbot data check`, `citizenbot seed`: live without retraining)")
+    rules = project.rule_intents().get(args.id, [])
+    print(f"  dialogue rule: {', '.join(project.relative(p) for p in rules) or 'none'}")
+    return EXIT_OK
+
+
+def _topic_list(args: argparse.Namespace) -> int:
+    project = _project(args)
+    counts: dict[tuple[str, str], int] = {}
+    for e in project.examples():
+        counts[(e.intent, e.lang)] = counts.get((e.intent, e.lang), 0) + 1
+    print(f"{'topic':40} {'kind':7} fi  sv  en")
+    for t in project.topics():
+        print(f"{t['id']:40} {t.get('kind', ''):7} " + " ".join(f"{counts.get((t['id'], lang), 0):3d}" for lang in ("fi", "sv", "en")))
+    return EXIT_OK
+
+
+# --- data check ----------------------------------------------------------------------------------
+
+
+def _data_check(args: argparse.Namespace) -> int:
+    from .check import run_check
+
+    report = run_check(_project(args), min_examples=args.min_examples, links=args.links)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(report.format())
+    return EXIT_OK if report.ok else EXIT_ERRORS
+
+
+# --- inbox ---------------------------------------------------------------------------------------
+
+
+def _inbox_collect(args: argparse.Namespace) -> int:
+    from .inbox import collect
+
+    project = _project(args)
+    result = collect(_database(args), project.kb_dir, low_confidence=args.low_confidence,
+                     include_out_of_scope=not args.no_out_of_scope)
+    reasons = ", ".join(f"{k} {v}" for k, v in sorted(result.by_reason.items())) or "nothing new"
+    print(f"inbox: read {result.scanned_events} new events; {result.added} messages added, {result.updated} updated ({reasons})")
+    return _inbox_status(args)
+
+
+def _inbox_status(args: argparse.Namespace) -> int:
+    from .inbox import summary
+
+    s = summary(_database(args))
+    waiting = s["by_status"]["new"]
+    langs = ", ".join(f"{k} {v}" for k, v in sorted(s["waiting_by_lang"].items()))
+    print(f"inbox: {waiting} messages waiting for review" + (f" ({langs})" if langs else "")
+          + "; reviewed: " + ", ".join(f"{k} {v}" for k, v in s["by_status"].items() if k != "new"))
+    return EXIT_OK
+
+
+def _inbox_export(args: argparse.Namespace) -> int:
+    from .inbox import export_tsv
+
+    database = _database(args)
+    status = None if args.status == "all" else args.status
+    if args.file in (None, "-"):
+        rows = export_tsv(database, sys.stdout, status, args.lang, args.reason, args.threshold)
+        print(f"{rows} rows", file=sys.stderr)
+        return EXIT_OK
+    path = Path(args.file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        rows = export_tsv(database, handle, status, args.lang, args.reason, args.threshold)
+    print(f"wrote {rows} rows to {path}. For each row fill in `action` (assign, out_of_scope, new_topic, ignore) and "
+          f"`topic`; optionally correct the text in `example`. Then: citizenbot inbox import {path}")
+    return EXIT_OK
+
+
+def _inbox_import(args: argparse.Namespace) -> int:
+    from .inbox import DecisionFileError, import_tsv
+
+    project = _project(args)
+    try:
+        with open(args.file, encoding="utf-8-sig", newline="") as handle:  # -sig: spreadsheets add a BOM
+            result = import_tsv(_database(args), project, handle, reviewer=args.reviewer, dry_run=args.dry_run)
+    except (OSError, DecisionFileError) as exc:
+        print(f"import failed: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    prefix = "would write" if result.dry_run else "wrote"
+    for w in result.written:
+        print(f"{prefix} [{w['lang']}] {w['topic']}: {w['example']!r} -> {w['file']}")
+    for n in result.not_written:
+        print(f"not written [{n['lang']}] {n['topic']}: {n['example']!r}: {n['reason']}")
+    for d in result.drafts:
+        print(f"new topic {d['topic']} [{d['lang']}]: {d['example']!r} -> {d.get('draft', 'draft')}")
+    for p in result.problems:
+        print(f"skipped ({p['where']}): {p['problem']}", file=sys.stderr)
+    drafts = sorted({d.get("draft") for d in result.drafts if d.get("draft")})
+    for draft in drafts:
+        print(f"complete {draft} (about, titles, answers, 20+ examples per language), then `citizenbot topic add --from {draft}`")
+    written = (f"{len(result.written)} examples {'would be ' if result.dry_run else ''}written to {', '.join(result.files)}"
+               if result.written else "no new examples")
+    print(f"{result.updated} inbox messages {'would be ' if result.dry_run else ''}marked reviewed; {written}"
+          + ("; next: `citizenbot data check` and `citizenbot train`" if result.written and not result.dry_run else ""))
+    return EXIT_ERRORS if result.problems else EXIT_OK
+
+
+# --- train / deploy / rollback / models -----------------------------------------------------------
+
+
+def _train(args: argparse.Namespace) -> int:
+    from .check import run_check
+    from .deploy import DeployError, Refused, deploy
+    from .evaluation import evaluate_model, regressions, write_report
+    from .registry import Registry
+    from .training import train
+
+    project = _project(args)
+    if not args.skip_check:
+        report = run_check(project)
+        if not report.ok:
+            print(report.format())
+            print("not training: fix the errors above first (or --skip-check)", file=sys.stderr)
+            return EXIT_ERRORS
+    registry = Registry(project)
+    deployed = registry.deployed()
+    before = Path(deployed["path"]) if deployed and Path(deployed["path"]).exists() else registry.latest_trained()
+    outcome = train(project, config=Path(args.config) if args.config else None)
+    if not outcome.ok or outcome.model is None:
+        return EXIT_ERRORS
+    if deployed:
+        registry.keep_newest(Path(deployed["path"]))  # a restart keeps serving the deployed model
+    if args.no_eval:
+        return EXIT_OK
+    files = _eval_files(args, project)
+    print(f"Evaluating the new model on {', '.join(project.relative(f) for f in files)}"
+          + (f" and the previous model {before.name}" if before else "") + " ...")
+    new = evaluate_model(project, outcome.model, files)
+    old = evaluate_model(project, before, files) if before else None
+    md, png = write_report(project, new, old, args.max_drop)
+    for lang, value in new.accuracy.items():
+        line = f"  {lang}: {value:.1f} %"
+        if old and lang in old.accuracy:
+            line += f" (previous {old.accuracy[lang]:.1f} %, {value - old.accuracy[lang]:+.1f})"
+        print(line)
+    print(f"Report: {project.relative(md)} and {project.relative(png)}")
+    bad = regressions(new, old, args.max_drop)
+    if bad:
+        print(f"`citizenbot deploy` would refuse this model: {', '.join(f'{k} -{v:.1f} points' for k, v in bad.items())}")
+    if args.deploy:
+        settings = get_settings()
+        try:
+            deploy(project, args.url or settings.rasa_url, args.token or settings.rasa_token, outcome.model,
+                   max_drop=args.max_drop, eval_files=files)
+        except Refused as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_ERRORS
+        except DeployError as exc:
+            print(f"deploy failed: {exc}", file=sys.stderr)
+            return EXIT_ERRORS
+    return EXIT_OK
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    from .deploy import DeployError, Refused, deploy
+
+    project = _project(args)
+    settings = get_settings()
+    try:
+        deploy(project, args.url or settings.rasa_url, args.token or settings.rasa_token, args.model,
+               max_drop=args.max_drop, force=args.force, eval_files=_eval_files(args, project), dry_run=args.dry_run)
+    except Refused as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_ERRORS
+    except (DeployError, FileNotFoundError) as exc:
+        print(f"deploy failed: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from .deploy import DeployError, rollback
+
+    settings = get_settings()
+    try:
+        rollback(_project(args), args.url or settings.rasa_url, args.token or settings.rasa_token)
+    except DeployError as exc:
+        print(f"rollback failed: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _models(args: argparse.Namespace) -> int:
+    from .registry import Registry
+
+    project = _project(args)
+    registry = Registry(project)
+    deployed, previous = registry.deployed(), registry.previous()
+    if args.deployed:
+        if not deployed:
+            print("no model has been deployed with `citizenbot deploy`", file=sys.stderr)
+            return EXIT_ERRORS
+        print(deployed["path"])
+        return EXIT_OK
+    evals: dict[str, dict] = {}
+    for path in sorted((project.state_dir / "evals").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        evals[data["model"]] = data.get("accuracy") or {}
+    for model in registry.models():
+        mark = "deployed" if deployed and model.name == deployed["model"] else \
+            "previous" if previous and model.name == previous["model"] else ""
+        accuracy = evals.get(model.name)
+        acc = " ".join(f"{k} {v:.1f}" for k, v in accuracy.items()) if accuracy else "not evaluated"
+        print(f"{model.name:45} {mark:9} {acc}")
+    return EXIT_OK
+
+
+# --- registration --------------------------------------------------------------------------------
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from .evaluation import DEFAULT_MAX_DROP
+    from .inbox import DEFAULT_LOW_CONFIDENCE, DEFAULT_SIMILARITY, REASONS, STATUSES
+
+    topic = sub.add_parser("topic", help="add and inspect topics (trainers)")
+    topic_sub = topic.add_subparsers(dest="topic_command", required=True)
+    p = topic_sub.add_parser("add", help="scaffold a new topic in fi/sv/en: intent, examples, answer, rule, domain, taxonomy")
+    p.add_argument("--from", dest="from_file", help="description file (see `citizenbot topic template`); "
+                   "without it the command asks")
+    p.add_argument("--dry-run", action="store_true", help="only list the files that would change")
+    _common(p)
+    p.set_defaults(func=_topic_add)
+    p = topic_sub.add_parser("template", help="write a description file to fill in for `topic add --from`")
+    p.add_argument("file", nargs="?", help="where to write it (default: print it)")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=_topic_template)
+    p = topic_sub.add_parser("show", help="where a topic's examples, answer and rule are")
+    p.add_argument("id")
+    _common(p)
+    p.set_defaults(func=_topic_show)
+    p = topic_sub.add_parser("list", help="every topic with its number of examples per language")
+    _common(p)
+    p.set_defaults(func=_topic_list)
+
+    data = sub.add_parser("data", help="check the training data and content (trainers)")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    p = data_sub.add_parser("check", help="report what must be fixed before training (exit 1 on errors)")
+    p.add_argument("--min-examples", type=int, default=20, help="examples needed per topic and language (default 20)")
+    p.add_argument("--links", action="store_true", help="also open every link of the answers (needs network)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    _common(p)
+    p.set_defaults(func=_data_check)
+
+    inbox = sub.add_parser("inbox", help="review what residents asked that the assistant did not handle (trainers)")
+    inbox_sub = inbox.add_subparsers(dest="inbox_command", required=True)
+    p = inbox_sub.add_parser("collect", help="add new not understood / low-confidence / thumbs-down messages (redacted)")
+    p.add_argument("--low-confidence", type=float, default=DEFAULT_LOW_CONFIDENCE,
+                   help=f"collect answers below this confidence (default {DEFAULT_LOW_CONFIDENCE})")
+    p.add_argument("--no-out-of-scope", action="store_true", help="do not collect questions classified out of scope")
+    p.add_argument("--database-url", help="default: DATABASE_URL")
+    _common(p)
+    p.set_defaults(func=_inbox_collect)
+    p = inbox_sub.add_parser("status", help="how many messages wait for review")
+    p.add_argument("--database-url")
+    p.set_defaults(func=_inbox_status)
+    p = inbox_sub.add_parser("export", help="the inbox as a TSV, grouped by language and similarity, with counts")
+    p.add_argument("file", nargs="?", help="TSV file (default: standard output)")
+    p.add_argument("--lang", choices=["fi", "sv", "en"])
+    p.add_argument("--reason", choices=REASONS)
+    p.add_argument("--status", default="new", choices=[*STATUSES, "all"])
+    p.add_argument("--threshold", type=float, default=DEFAULT_SIMILARITY, help="similarity to join a group (0-1)")
+    p.add_argument("--database-url")
+    p.set_defaults(func=_inbox_export)
+    p = inbox_sub.add_parser("import", help="apply the decisions of an exported TSV; writes accepted examples")
+    p.add_argument("file")
+    p.add_argument("--reviewer", help="your name, stored with the decisions")
+    p.add_argument("--dry-run", action="store_true", help="show what would be written")
+    p.add_argument("--database-url")
+    _common(p)
+    p.set_defaults(func=_inbox_import)
+
+    def eval_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--eval-file", action="append", help="held-out TSV (default tests/eval/heldout.tsv; repeatable)")
+        p.add_argument("--max-drop", type=float, default=DEFAULT_MAX_DROP,
+                       help=f"accuracy points a language may lose (default {DEFAULT_MAX_DROP})")
+
+    def server_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--url", help="Rasa server (default RASA_URL)")
+        p.add_argument("--token", help="its API token (default RASA_TOKEN)")
+
+    p = sub.add_parser("train", help="check, train with progress, evaluate against the previous model, write a report")
+    eval_options(p)
+    server_options(p)
+    p.add_argument("--deploy", action="store_true", help="deploy the new model when it passes the gate")
+    p.add_argument("--skip-check", action="store_true", help="train even when `data check` reports errors")
+    p.add_argument("--no-eval", action="store_true", help="only train")
+    p.add_argument("--config", help="pipeline configuration (default config.yml)")
+    _common(p)
+    p.set_defaults(func=_train)
+
+    p = sub.add_parser("deploy", help="load a trained model into the running server unless a language regresses")
+    p.add_argument("model", nargs="?", help="model file or name in models/ (default: the latest trained)")
+    p.add_argument("--force", action="store_true", help="deploy even when accuracy dropped")
+    p.add_argument("--dry-run", action="store_true", help="evaluate and decide, load nothing")
+    eval_options(p)
+    server_options(p)
+    _common(p)
+    p.set_defaults(func=_deploy)
+
+    p = sub.add_parser("rollback", help="load the previously deployed model again")
+    server_options(p)
+    _common(p)
+    p.set_defaults(func=_rollback)
+
+    p = sub.add_parser("models", help="trained models, which is deployed and which came before, their accuracy")
+    p.add_argument("--deployed", action="store_true", help="print only the deployed model's path")
+    _common(p)
+    p.set_defaults(func=_models)

@@ -1,0 +1,148 @@
+"""Personal data out of residents' messages before a trainer sees them.
+
+Replaced by placeholders, the rest of the text kept as written:
+
+* ``<HETU>``     Finnish personal identity codes (131052-308T; also the 2023 century signs A-F, U-Y)
+* ``<EMAIL>``    e-mail addresses
+* ``<PHONE>``    phone numbers in Finnish formats (040 123 4567, +358 40 123 4567, 03 5656 1111,
+                 (09) 310 1111, 0401234567); the public service numbers of kb/national.yml and the
+                 city file (116117, 0800 147 111...) are not personal and stay
+* ``<ADDRESS>``  a street address with a house number (Teiskontie 12, Hämeenkadulla 10 B 5,
+                 Storgatan 3, 12 Main Street); a street named without a number is kept
+
+When accepted messages become training examples, ``surrogate`` puts neutral demo values back
+(a street of the knowledge base, example.com addresses), so no placeholder reaches the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+HETU = "<HETU>"
+EMAIL = "<EMAIL>"
+PHONE = "<PHONE>"
+ADDRESS = "<ADDRESS>"
+PLACEHOLDERS = (HETU, EMAIL, PHONE, ADDRESS)
+
+HETU_RE = re.compile(r"(?<![\w-])\d{6}[-+A-FU-Y]\d{3}[0-9A-FHJ-NPR-Y](?!\w)", re.IGNORECASE)
+EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-])", re.IGNORECASE)
+# +358 / 00358 then the area code without its 0, or a national number starting with 0; digits may
+# be grouped with single spaces or hyphens; 7 to 12 digits in all.
+PHONE_RE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)358[ -]?\(?0?\d{1,3}\)?|\(?0\d{1,3}\)?)(?:[ -]?\d){5,10}(?![\w])"
+)
+# a street-like word (Finnish and Swedish street types; "valtatie" after its name) and a house number,
+# optionally a stair letter and flat number: "Hämeenkatu 10 B 12", "Koivukujalla 3 as 4"
+_STREET_WORD = (
+    r"[A-ZÅÄÖa-zåäö][\wåäöÅÄÖ-]*?(?:katu|kadu|kadun|tie|tien|teiden|kuja|kujan|polku|polun|väylä|väylän|raitti|"
+    r"raitin|kaari|kaaren|rinne|rinteen|tori|torin|puisto|puiston|ranta|rannan|mäki|mäen|"
+    r"gatan|gata|vägen|väg|gränd|stigen|torget)[a-zåäö]{0,6}"
+)
+_HOUSE = (
+    r"\d{1,4}[a-zA-Z]?(?:\s?[-–]\s?\d{1,4})?"
+    r"(?:\s+(?:[A-Ha-h]\s?\d{1,4}|[A-Ha-h]|(?:as\.?|lgh|bst|asunto|apt\.?|flat)\s?\d{1,4}))?(?![\w])"
+)
+ADDRESS_RE = re.compile(
+    rf"(?<![\w-])(?:[A-ZÅÄÖ][\wåäöÅÄÖ-]*\s+)?{_STREET_WORD}\s+{_HOUSE}"
+    r"|(?<![\w-])\d{1,4}[a-zA-Z]?\s+(?:[A-Z][\w-]*\s+){1,3}(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Way)(?![\w])"
+    r"|(?<![\w-])(?:[A-Z][\w-]*\s+){1,3}(?:Street|Road|Avenue|Lane)\s+\d{1,4}[a-zA-Z]?(?![\w])",
+)
+_HOUSE_AFTER_RE = re.compile(rf"^\s+{_HOUSE}")
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+@lru_cache(maxsize=4)
+def public_numbers(kb_dir: str | None = None) -> frozenset[str]:
+    """Digits of the phone numbers the knowledge base publishes (national and city facts)."""
+    from citizenbot.settings import get_settings
+
+    path = Path(kb_dir) if kb_dir else get_settings().kb_dir
+    found: set[str] = {"112", "116117"}
+    for name in ("national.yml", *(str(p.relative_to(path)) for p in (path / "city").glob("*.yml"))):
+        file = path / name
+        if file.exists():
+            for m in PHONE_RE.finditer(file.read_text(encoding="utf-8")):
+                found.add(_digits(m.group(0)))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=4)
+def _name_index(kb_dir: str | None):
+    from citizenbot.gazetteer import load_name_index
+
+    try:
+        return load_name_index(kb_dir)
+    except OSError:
+        return None
+
+
+def redact(text: str, kb_dir: str | Path | None = None, use_register: bool = True) -> str:
+    """The text with personal data replaced by placeholders (see the module docstring)."""
+    if not text:
+        return text
+    kb = str(kb_dir) if kb_dir else None
+    spans: list[tuple[int, int, str]] = []
+
+    def add(start: int, end: int, placeholder: str) -> None:
+        if all(end <= s or start >= e for s, e, _p in spans):
+            spans.append((start, end, placeholder))
+
+    for m in HETU_RE.finditer(text):
+        add(m.start(), m.end(), HETU)
+    for m in EMAIL_RE.finditer(text):
+        add(m.start(), m.end(), EMAIL)
+    allowed = public_numbers(kb)
+    for m in PHONE_RE.finditer(text):
+        if _digits(m.group(0)) not in allowed:
+            add(m.start(), m.end(), PHONE)
+    if use_register:
+        index = _name_index(kb)
+        if index is not None:
+            for match in index.find(text, kinds=["street"]):
+                after = _HOUSE_AFTER_RE.match(text[match.end:])
+                if after:
+                    add(match.start, match.end + after.end(), ADDRESS)
+    for m in ADDRESS_RE.finditer(text):
+        add(m.start(), m.end(), ADDRESS)
+    out = text
+    for start, end, placeholder in sorted(spans, reverse=True):
+        out = out[:start] + placeholder + out[end:]
+    return out
+
+
+def has_personal_data(text: str, kb_dir: str | Path | None = None) -> bool:
+    return redact(text, kb_dir) != text
+
+
+SURROGATES = {
+    HETU: ("010101-123N",),
+    EMAIL: ("etunimi.sukunimi@example.com",),
+    PHONE: ("040 123 4567", "050 765 4321"),
+}
+
+
+def surrogate(text: str, streets: Iterable[str] = ("Hämeenkatu", "Satakunnankatu", "Teiskontie")) -> str:
+    """Placeholders replaced by neutral demo values, chosen by the text so the result is stable."""
+    streets = list(streets) or ["Hämeenkatu"]
+    seed = int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+    counter = 0
+
+    def pick(options: list[str] | tuple[str, ...]) -> str:
+        nonlocal counter
+        counter += 1
+        return options[(seed + counter) % len(options)]
+
+    def replace(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if token == ADDRESS:
+            return f"{pick(streets)} {1 + (seed + counter) % 40}"
+        return pick(SURROGATES[token])
+
+    return re.sub("|".join(re.escape(p) for p in PLACEHOLDERS), replace, text)
