@@ -22,9 +22,11 @@ from citizenbot.handoff.store import HandoffStore
 from citizenbot.kb import KnowledgeBase
 from citizenbot.settings import PROJECT_ROOT, get_settings
 from citizenbot.store.db import get_database
+from citizenbot.trainer.project import Project
 from citizenbot.web.gateway import Gateway, GatewayConfig
 from citizenbot.web.handoff_service import HandoffService
 from citizenbot.web.rasa_client import RasaClient
+from citizenbot.web.review_api import ReviewApi
 from citizenbot.web.staff_api import StaffApi, StaffSocket
 
 logger = logging.getLogger(__name__)
@@ -172,7 +174,9 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     app[HANDOFF_KEY] = handoffs
     app[GATEWAY_KEY] = Gateway(sio, GatewayConfig(secret or settings.web_secret, rasa, FeedbackStore(database), handoffs))
     StaffSocket(sio, directory, handoffs)
-    StaffApi(directory, handoffs, kb, settings.kb_dir, secure_cookies=settings.secure_cookies).routes(app)
+    staff_api = StaffApi(directory, handoffs, kb, settings.kb_dir, secure_cookies=settings.secure_cookies)
+    staff_api.routes(app)
+    ReviewApi(staff_api, database, Project.default(city=settings.city)).routes(app)
 
     app.router.add_get("/healthz", health)
     app.router.add_get("/favicon.ico", favicon)

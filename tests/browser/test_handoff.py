@@ -100,3 +100,30 @@ def test_console_login_page_is_accessible(page):
     page.get_by_role("button", name="Kirjaudu").click()
     expect(page.get_by_role("alert")).to_contain_text("Väärä")
     shot(page, "staff-console-login")
+
+
+def test_a_trainer_sees_the_review_inbox(browser):
+    from citizenbot.handoff.staff import StaffDirectory
+    from citizenbot.store.db import get_database
+    from citizenbot.store.models import InboxMessage
+
+    database = get_database()
+    username = f"trainer{secrets.token_hex(3)}"
+    StaffDirectory(database).create(username, "Tiina", "trainer", PASSWORD)
+    text = f"onko uimarannalla hengenpelastaja {secrets.token_hex(2)}"
+    with database.session() as session:
+        session.add(InboxMessage(source_key=secrets.token_hex(8), conversation="c", text=text, lang="fi",
+                                 reasons="not_understood", predicted="nlu_fallback", confidence=0.1))
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(WIDGET_URL + "/staff/")
+    page.get_by_label("Käyttäjätunnus").fill(username)
+    page.get_by_label("Salasana").fill(PASSWORD)
+    page.get_by_role("button", name="Kirjaudu").click()
+    group = page.locator("li[data-group]", has_text=text)
+    expect(group).to_be_visible(timeout=15000)
+    shot(page, "staff-console-review-inbox")
+    group.get_by_role("button", name="Ohita").click()  # "ignore": nothing is written to the training data
+    expect(page.get_by_role("status").last).to_contain_text("Tallennettu")
+    expect(group).to_be_hidden()
+    context.close()

@@ -55,6 +55,7 @@ function showLogin() {
   state.me = null;
   if (state.socket) state.socket.disconnect();
   $("console-view").hidden = true;
+  $("review-view").hidden = true;
   $("who").hidden = true;
   $("login-view").hidden = false;
   $("username").focus();
@@ -66,9 +67,76 @@ async function showConsole(me) {
   $("console-view").hidden = false;
   $("who").hidden = false;
   $("who-name").textContent = `${me.first_name} (${me.role})`;
-  connectSocket();
-  await refreshQueue();
+  const reviews = ["trainer", "admin"].includes(me.role);
+  $("review-view").hidden = !reviews;
+  $("console-view").hidden = me.queues.length === 0;
+  if (reviews) await loadReview();
+  if (me.queues.length) {
+    connectSocket();
+    await refreshQueue();
+  }
 }
+
+// --- the trainers' review inbox ----------------------------------------------------------------
+
+async function loadReview() {
+  if (!state.topics) {
+    const { ok, data } = await api("/api/staff/review/topics");
+    state.topics = ok ? data : [];
+  }
+  const lang = $("review-lang").value;
+  const [overview, groups] = await Promise.all([
+    api("/api/staff/review/overview"),
+    api(`/api/staff/review/groups${lang ? `?lang=${lang}` : ""}`),
+  ]);
+  if (overview.ok) {
+    const waiting = overview.data.waiting_by_lang || {};
+    $("review-overview").textContent = `Odottaa: ${Object.entries(waiting).map(([l, n]) => `${l} ${n}`).join(", ") || "ei mitään"}`;
+  }
+  const list = $("review-groups");
+  list.replaceChildren();
+  for (const group of groups.ok ? groups.data.groups : []) list.append(reviewGroup(group));
+  if (!list.children.length) list.append(el("li", { text: "Ei tarkistettavaa." }));
+}
+
+function reviewGroup(group) {
+  const li = el("li", { "data-group": group.id });
+  const reasons = Object.entries(group.reasons || {}).map(([r, n]) => `${r} ${n}`).join(", ");
+  const predicted = (group.predicted || []).map((p) => p.topic).join(", ");
+  li.append(el("div", { class: "item-head" },
+    el("span", { class: "badge", text: group.lang.toUpperCase() }),
+    el("span", { text: `${group.count} × · ${reasons}` }),
+    predicted ? el("span", { text: `luokitin: ${predicted}` }) : null));
+  const texts = el("ul");
+  for (const item of group.items || []) texts.append(el("li", { text: `${item.text}${item.count > 1 ? ` (${item.count})` : ""}` }));
+  li.append(texts);
+  const selectId = `topic-${group.id}`;
+  const select = el("select", { id: selectId });
+  for (const t of state.topics) select.append(el("option", { value: t.id, text: `${t.id} – ${(t.title && t.title.fi) || ""}` }));
+  const decide = async (action) => {
+    const decision = { ids: group.ids, action };
+    if (action === "assign") decision.topic = select.value;
+    const { ok, data } = await api("/api/staff/review/decide", { method: "POST", body: { decisions: [decision] } });
+    $("review-status").textContent = ok
+      ? `Tallennettu: ${data.written.length} esimerkkiä koulutusdataan${data.not_written.length ? `, ${data.not_written.length} jätetty pois` : ""}.`
+      : data.error || "Ei onnistunut.";
+    await loadReview();
+  };
+  li.append(
+    el("label", { for: selectId, text: "Aihe" }), select,
+    el("button", { type: "button", text: "Lisää esimerkiksi aiheeseen", onclick: () => decide("assign") }),
+    el("button", { type: "button", text: "Ei kuulu palveluun", onclick: () => decide("out_of_scope") }),
+    el("button", { type: "button", text: "Ohita", onclick: () => decide("ignore") }),
+  );
+  return li;
+}
+
+$("review-collect").addEventListener("click", async () => {
+  const { ok, data } = await api("/api/staff/review/collect", { method: "POST" });
+  $("review-status").textContent = ok ? `Kerätty: ${data.added} uutta viestiä.` : data.error || "Ei onnistunut.";
+  await loadReview();
+});
+$("review-lang").addEventListener("change", () => loadReview());
 
 $("login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
