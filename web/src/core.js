@@ -186,6 +186,7 @@ export function normaliseMessage(raw) {
 /** Feedback is asked on answers the assistant gave, not on its questions inside a report form. */
 export function wantsFeedback(message) {
   if (message.from !== "bot" || !message.id || !message.topic) return false;
+  if (/^handoff\.\w+\.(queued|connected|returned|ended|transferred|cancelled)$/.test(message.topic)) return false;
   return !/\.report\.(ask_|invalid_|confirm)/.test(message.topic);
 }
 

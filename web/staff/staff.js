@@ -173,8 +173,8 @@ function handoffItem(h, { claimable }) {
     ),
     el("p", { class: "item-text", text: h.first_message || "" }),
     el("button", { type: "button", text: "Avaa", onclick: () => openHandoff(h.id) }),
-    claimable ? el("button", { type: "button", class: "claim-item", text: "Ota käsittelyyn", onclick: () => claim(h.id) }) : null,
   );
+  if (claimable) li.append(el("button", { type: "button", class: "claim-item", text: "Ota käsittelyyn", onclick: () => claim(h.id) }));
   return li;
 }
 

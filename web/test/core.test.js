@@ -73,6 +73,10 @@ test("feedback is asked on answers, not on report-form questions", () => {
   assert.equal(wantsFeedback(answer), true);
   assert.equal(wantsFeedback(question), false);
   assert.equal(wantsFeedback(mine), false);
+  const joined = normaliseMessage({ text: "x", custom: { topic: "handoff.nurse.connected", id: "3" } });
+  const hours = normaliseMessage({ text: "x", custom: { topic: "handoff.nurse.closed", id: "4" } });
+  assert.equal(wantsFeedback(joined), false);
+  assert.equal(wantsFeedback(hours), true);
 });
 
 test("talk to a person goes to the nurse after health topics", () => {
