@@ -15,22 +15,10 @@ import {
   t,
   wantsFeedback,
 } from "./core.js";
+import { el } from "./dom.js";
 
 const BASE = new URL(".", import.meta.url);
 const SERVER = new URL("/", BASE).href;
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
 
 /** Safe rich text: paragraphs and http(s) links built as DOM nodes, never innerHTML. */
 function richText(text) {

@@ -1,5 +1,6 @@
 // Staff console: queues, claiming, the conversation with the resident, notes, hand back,
 // transfer and close. Every text from residents or staff is inserted with textContent.
+import { el } from "/widget/dom.js";
 import { io } from "/widget/vendor/socket.io.esm.min.js";
 
 const HEADERS = { "Content-Type": "application/json", "X-Requested-With": "citizenbot" };
@@ -24,19 +25,6 @@ async function api(path, { method = "GET", body } = {}) {
   }
   if (response.status === 401 && path !== "/api/staff/login") showLogin();
   return { ok: response.ok, status: response.status, data };
-}
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, String(value));
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
 }
 
 function setStatus(text) {
