@@ -33,6 +33,7 @@ def build_app(action_package: str = "actions"):
         await asyncio.to_thread(language.warm_up)
         svc = services()
         await asyncio.to_thread(svc.kb.best_name, "Hämeenkadulla")  # loads texts, facts and the name index
+        app_.ctx.retention = asyncio.create_task(_retention_loop(database, svc.kb))
         if svc.open311.enabled:
             labels = {}
             for topic in svc.open311.service_codes:
@@ -43,13 +44,28 @@ def build_app(action_package: str = "actions"):
             logger.info("Open311 outbox delivering to %s every %ss", svc.open311.base_url, settings.outbox_interval)
 
     async def stop(app_, _loop) -> None:
-        task = getattr(app_.ctx, "outbox", None)
-        if task:
-            task.cancel()
+        for name in ("outbox", "retention"):
+            task = getattr(app_.ctx, name, None)
+            if task:
+                task.cancel()
 
     app.register_listener(start, "before_server_start")
     app.register_listener(stop, "after_server_stop")
     return app
+
+
+async def _retention_loop(database, kb) -> None:
+    """Delete what is older than the city's retention period, at start and then daily."""
+    from citizenbot import privacy
+
+    while True:
+        try:
+            await asyncio.to_thread(privacy.purge, database, privacy.retention_days(kb))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("retention purge failed; trying again tomorrow")
+        await asyncio.sleep(24 * 3600)
 
 
 def serve(host: str = "127.0.0.1", port: int = 5055) -> None:

@@ -70,6 +70,20 @@ def _staff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _privacy(args: argparse.Namespace) -> int:
+    from citizenbot import privacy
+    from citizenbot.kb import KnowledgeBase
+    from citizenbot.store.db import get_database
+
+    database = get_database()
+    if args.privacy_command == "purge":
+        days = args.days or privacy.retention_days(KnowledgeBase(database))
+        print(f"older than {days} days: {privacy.purge(database, days)}")
+    else:
+        print(f"conversation {args.conversation_id}: {privacy.delete_conversation(database, args.conversation_id)}")
+    return 0
+
+
 def _eval(args: argparse.Namespace) -> int:
     from citizenbot.evaluate import main as evaluate_main
 
@@ -113,6 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     pw.add_argument("--password-stdin", action="store_true")
     staff_sub.add_parser("list", help="list accounts")
     p.set_defaults(func=_staff)
+
+    p = sub.add_parser("privacy", help="delete conversations past the retention period, or one on request")
+    privacy_sub = p.add_subparsers(dest="privacy_command", required=True)
+    purge = privacy_sub.add_parser("purge", help="apply the retention period now (the action server does it daily)")
+    purge.add_argument("--days", type=int, help="default: conversation_retention_days of the city")
+    forget = privacy_sub.add_parser("delete", help="delete one conversation (a resident's request)")
+    forget.add_argument("conversation_id")
+    p.set_defaults(func=_privacy)
 
     p = sub.add_parser("eval", help="ask a TSV of questions from the running bot over HTTP")
     p.add_argument("files", nargs="*", help="TSV files (lang, topics, text); default tests/eval/heldout.tsv")

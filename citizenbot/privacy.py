@@ -1,0 +1,86 @@
+"""Keeping what residents wrote only as long as the city says (`conversation_retention_days`).
+
+Conversations (Rasa's ``events`` table in the same database), handoff notes and feedback older
+than the retention period are deleted; reports stay as the city's records but lose the contact
+details the resident gave. One conversation can also be deleted on request. Run daily by the
+action server and on demand with ``citizenbot privacy purge`` / ``privacy delete``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import MetaData, Table, delete, inspect, select, update
+
+from citizenbot.store.db import Database
+from citizenbot.store.models import Feedback, Report, utcnow
+from citizenbot.store.staff_models import Handoff, HandoffNote
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Purged:
+    events: int
+    notes: int
+    feedback: int
+    contacts: int
+
+
+def _events_table(database: Database) -> Table | None:
+    if "events" not in inspect(database.engine).get_table_names():
+        return None  # no conversation stored yet
+    return Table("events", MetaData(), autoload_with=database.engine)
+
+
+def purge(database: Database, retention_days: int, now: datetime | None = None) -> Purged:
+    if retention_days < 1:
+        raise ValueError("retention must be at least one day")
+    now = now or utcnow()
+    cutoff = now - timedelta(days=retention_days)
+    events = _events_table(database)
+    with database.session() as session:
+        deleted_events = 0
+        if events is not None:
+            deleted_events = session.execute(delete(events).where(events.c.timestamp < cutoff.timestamp())).rowcount
+        old_handoffs = select(Handoff.id).where(Handoff.created_at < cutoff)
+        notes = session.execute(delete(HandoffNote).where(HandoffNote.handoff_id.in_(old_handoffs))
+                                .execution_options(synchronize_session=False)).rowcount
+        feedback = session.execute(delete(Feedback).where(Feedback.created_at < cutoff)).rowcount
+        contacts = session.execute(
+            update(Report).where(Report.created_at < cutoff, Report.contact.is_not(None)).values(contact=None)
+        ).rowcount
+    result = Purged(deleted_events, notes, feedback, contacts)
+    logger.info("retention %s days: %s", retention_days, result)
+    return result
+
+
+def delete_conversation(database: Database, conversation_id: str) -> Purged:
+    """A resident's request: their conversation, its feedback and handoff notes, report contacts."""
+    events = _events_table(database)
+    with database.session() as session:
+        deleted_events = 0
+        if events is not None:
+            deleted_events = session.execute(delete(events).where(events.c.sender_id == conversation_id)).rowcount
+        handoffs = select(Handoff.id).where(Handoff.conversation_id == conversation_id)
+        notes = session.execute(delete(HandoffNote).where(HandoffNote.handoff_id.in_(handoffs))
+                                .execution_options(synchronize_session=False)).rowcount
+        feedback = session.execute(delete(Feedback).where(Feedback.conversation_id == conversation_id)).rowcount
+        contacts = session.execute(
+            update(Report).where(Report.conversation_id == conversation_id).values(contact=None)
+        ).rowcount
+    return Purged(deleted_events, notes, feedback, contacts)
+
+
+def retention_days(kb) -> int:
+    value = kb.fact("conversation_retention_days", "fi")
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 30
+
+
+def utc(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, tz=timezone.utc)
