@@ -130,17 +130,53 @@ def word_score(word: str, name: str, lang_hint: str = "fi") -> float:
 
 
 class NameIndex:
-    """An in-memory index of names, blocked by the first three letters for speed."""
+    """An in-memory index of names.
+
+    Candidates for a word come from dictionary lookups (the word's prefixes against each name's
+    full form and its stems, and the word's lemma), so a lookup costs a few dozen hash lookups
+    whatever the size of the city; only a word that no name explains is compared with edit
+    distance (rapidfuzz, in C) against the names sharing its first three letters.
+    """
 
     def __init__(self, entries: Iterable[NameEntry]):
+        self._by_key: dict[str, list[tuple[NameEntry, tuple[str, ...]]]] = defaultdict(list)
         self._buckets: dict[str, list[tuple[NameEntry, tuple[str, ...]]]] = defaultdict(list)
         self.size = 0
         for entry in entries:
             tokens = tuple(fold(w) for w, _s, _e in word_spans(entry.alias))
             if not tokens:
                 continue
-            self._buckets[tokens[0][:3]].append((entry, tokens))
+            item = (entry, tokens)
+            first = tokens[0]
+            keys = {first} | {first[:-cut] for cut in (1, 2) if len(first) - cut >= 5}
+            for key in keys:
+                self._by_key[key].append(item)
+            self._buckets[first[:3]].append(item)
             self.size += 1
+        self._bucket_words = {k: [tokens[0] for _e, tokens in v] for k, v in self._buckets.items()}
+
+    def _candidates(self, word: str, lang: str) -> list[tuple[NameEntry, tuple[str, ...]]]:
+        found: dict[int, tuple[NameEntry, tuple[str, ...]]] = {}
+        for length in range(3, len(word) + 1):
+            for item in self._by_key.get(word[:length], ()):
+                found[id(item)] = item
+        known = fold(lemma(word, lang))
+        for item in self._by_key.get(known, ()):
+            found[id(item)] = item
+        if found or len(word) < MIN_FUZZY_LEN - 1:
+            return list(found.values())
+        from rapidfuzz import fuzz, process
+
+        for query in {word, known, *_strip_ending(word)}:
+            bucket = self._buckets.get(query[:3])
+            if not bucket:
+                continue
+            for _choice, _score, index in process.extract(
+                query, self._bucket_words[query[:3]], scorer=fuzz.ratio, score_cutoff=70, limit=20
+            ):
+                item = bucket[index]
+                found[id(item)] = item
+        return list(found.values())
 
     def find(self, text: str, kinds: Iterable[str] | None = None, lang: str = "fi") -> list[NameMatch]:
         """Non-overlapping name matches in the text, in text order."""
@@ -149,7 +185,7 @@ class NameIndex:
         folded = [fold(w) for w, _s, _e in spans]
         candidates: list[tuple[int, float, int, NameMatch]] = []
         for i, word in enumerate(folded):
-            for entry, tokens in self._buckets.get(word[:3], ()):
+            for entry, tokens in self._candidates(word, lang):
                 if wanted and entry.kind not in wanted:
                     continue
                 n = len(tokens)
