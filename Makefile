@@ -66,7 +66,7 @@ eval: setup seed train
 	scripts/with_servers.sh $(RUN) citizenbot eval --url http://localhost:$(RASA_PORT) $(EVAL_FILES) $(EVAL_ARGS)
 
 lint: setup
-	$(RUN) ruff check citizenbot actions tests
+	$(RUN) ruff check citizenbot actions tests bench
 
 pytest: setup
 	scripts/with_postgres.sh $(RUN) pytest -q
@@ -79,6 +79,7 @@ validate: setup
 
 test: setup lint validate data-check pytest jstest
 	scripts/test_dialogue.sh
+	$(MAKE) --no-print-directory bench-quick
 
 clean:
 	rm -rf var .rasa results .pytest_cache

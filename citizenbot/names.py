@@ -42,6 +42,7 @@ _HOUSE_NUMBER_RE = re.compile(r"^\d{1,4}[a-zA-Z]?$")
 
 MIN_FUZZY_LEN = 6
 FUZZY_MIN_SIMILARITY = 0.85
+EXACT_ENOUGH = 0.93  # a match by the inflection rules; below it a typo of another name may fit better
 
 
 @dataclass(frozen=True)
@@ -163,9 +164,16 @@ class NameIndex:
         known = fold(lemma(word, lang))
         for item in self._by_key.get(known, ()):
             found[id(item)] = item
-        if found or len(word) < MIN_FUZZY_LEN - 1:
-            return list(found.values())
+        return list(found.values())
+
+    def _fuzzy_candidates(self, word: str, lang: str) -> list[tuple[NameEntry, tuple[str, ...]]]:
+        """Names within a small edit distance of the word (typos), among those sharing its start."""
+        if len(word) < MIN_FUZZY_LEN - 1:
+            return []
         from rapidfuzz import fuzz, process
+
+        found: dict[int, tuple[NameEntry, tuple[str, ...]]] = {}
+        known = fold(lemma(word, lang))
 
         for query in {word, known, *_strip_ending(word)}:
             bucket = self._buckets.get(query[:3])
@@ -185,39 +193,48 @@ class NameIndex:
         folded = [fold(w) for w, _s, _e in spans]
         candidates: list[tuple[int, float, int, NameMatch]] = []
         for i, word in enumerate(folded):
-            for entry, tokens in self._candidates(word, lang):
-                if wanted and entry.kind not in wanted:
-                    continue
-                n = len(tokens)
-                if i + n > len(folded):
-                    continue
-                scores = []
-                for j, token in enumerate(tokens):
-                    last = j == n - 1
-                    w = folded[i + j]
-                    if last:
-                        s = word_score(w, token, lang)
-                    else:
-                        s = 1.0 if w == token else (0.9 if _strip_ending(w)[-1] == token else 0.0)
-                    if s <= 0:
-                        break
-                    scores.append(s)
-                else:
-                    score = min(scores)
-                    end_index = i + n - 1
-                    number = None
-                    if entry.kind == "street" and end_index + 1 < len(spans):
-                        nxt = spans[end_index + 1][0]
-                        if _HOUSE_NUMBER_RE.match(nxt):
-                            number = nxt
-                    match = NameMatch(entry, spans[i][1], spans[end_index][2], score, number)
-                    candidates.append((n, score, len(entry.alias), match))
+            found_before = len(candidates)
+            self._score(self._candidates(word, lang), i, folded, spans, wanted, lang, candidates)
+            if not any(c[1] >= EXACT_ENOUGH for c in candidates[found_before:]):
+                # nothing explains this word as it is written: maybe a typo of a name
+                self._score(self._fuzzy_candidates(word, lang), i, folded, spans, wanted, lang, candidates)
         candidates.sort(key=lambda c: (c[0], c[1], c[2]), reverse=True)
         chosen: list[NameMatch] = []
         for _n, _score, _len, match in candidates:
             if all(match.end <= m.start or match.start >= m.end for m in chosen):
                 chosen.append(match)
         return sorted(chosen, key=lambda m: m.start)
+
+    @staticmethod
+    def _score(items, i, folded, spans, wanted, lang, candidates) -> None:
+        """Score each candidate name starting at word i; append the matches to candidates."""
+        for entry, tokens in items:
+            if wanted and entry.kind not in wanted:
+                continue
+            n = len(tokens)
+            if i + n > len(folded):
+                continue
+            scores = []
+            for j, token in enumerate(tokens):
+                last = j == n - 1
+                w = folded[i + j]
+                if last:
+                    s = word_score(w, token, lang)
+                else:
+                    s = 1.0 if w == token else (0.9 if _strip_ending(w)[-1] == token else 0.0)
+                if s <= 0:
+                    break
+                scores.append(s)
+            else:
+                score = min(scores)
+                end_index = i + n - 1
+                number = None
+                if entry.kind == "street" and end_index + 1 < len(spans):
+                    nxt = spans[end_index + 1][0]
+                    if _HOUSE_NUMBER_RE.match(nxt):
+                        number = nxt
+                match = NameMatch(entry, spans[i][1], spans[end_index][2], score, number)
+                candidates.append((n, score, len(entry.alias), match))
 
     def best(self, text: str, kinds: Iterable[str] | None = None, lang: str = "fi") -> NameMatch | None:
         matches = self.find(text, kinds, lang)

@@ -8,6 +8,7 @@ from typing import Any, Optional
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from citizenbot.settings import get_settings
@@ -28,3 +29,17 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         super().__init__(
             domain=domain, dialect=parsed.get_backend_name(), host=url, event_broker=event_broker, **kwargs
         )
+        if parsed.get_backend_name() == "sqlite":
+            # Rasa writes the conversation on every message from inside its event loop. In WAL mode
+            # synchronous=NORMAL skips the fsync per commit (a power cut can lose the last moments of
+            # a chat, never corrupt the file), which keeps those writes from stalling other residents.
+            event.listen(self.engine, "connect", _sqlite_fast_commits)
+            self.engine.dispose()
+
+
+def _sqlite_fast_commits(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
