@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import MetaData, Table, delete, inspect, select, update
 
@@ -80,7 +80,3 @@ def retention_days(kb) -> int:
         return max(1, int(value))
     except (TypeError, ValueError):
         return 30
-
-
-def utc(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, tz=timezone.utc)

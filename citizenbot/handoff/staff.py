@@ -8,12 +8,12 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
 from citizenbot.store.db import Database
-from citizenbot.store.models import utcnow
+from citizenbot.store.models import as_utc, utcnow
 from citizenbot.store.staff_models import LoginAttempt, StaffSession, StaffUser
 
 ROLES = ("nurse", "agent", "admin", "trainer")
@@ -76,8 +76,6 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def _staff(row: StaffUser) -> Staff:
@@ -166,7 +164,7 @@ class StaffDirectory:
             row = session.get(StaffSession, _token_hash(token))
             if row is None:
                 return None
-            if _aware(row.expires_at) <= now or _aware(row.last_seen) + SESSION_IDLE <= now:
+            if as_utc(row.expires_at) <= now or as_utc(row.last_seen) + SESSION_IDLE <= now:
                 session.delete(row)
                 return None
             user = session.get(StaffUser, row.user_id)

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, select, update
 
 from citizenbot.store.db import Database
-from citizenbot.store.models import utcnow
+from citizenbot.store.models import as_utc, utcnow
 from citizenbot.store.staff_models import Handoff, HandoffNote, StaffUser
 
 OPEN_STATES = ("queued", "active")
@@ -46,19 +46,15 @@ class HandoffView:
             "created_at": _iso(self.created_at), "queued_at": _iso(self.queued_at),
             "claimed_at": _iso(self.claimed_at), "claimed_by": self.claimed_by,
             "staff": {"first_name": self.staff_first_name, "role": self.staff_role} if self.claimed_by else None,
-            "waiting_seconds": int((now - _aware(self.queued_at)).total_seconds()) if self.status == "queued" else None,
+            "waiting_seconds": int((now - as_utc(self.queued_at)).total_seconds()) if self.status == "queued" else None,
             "outcome": self.outcome, "emergency": self.emergency,
         }
 
 
-def _aware(value: datetime) -> datetime:
-    from datetime import timezone
-
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def _iso(value: datetime | None) -> str | None:
-    return _aware(value).isoformat() if value else None
+    return as_utc(value).isoformat() if value else None
 
 
 def estimate_wait_minutes(position: int, average_handling_minutes: float) -> int:

@@ -28,6 +28,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(value: datetime) -> datetime:
+    """A stored time as an aware UTC datetime (SQLite returns naive ones)."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
 # --- knowledge base (replaced as a whole by seeding) ---------------------------------------------
 
 
