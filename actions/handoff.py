@@ -55,6 +55,10 @@ class ActionHandoff(Action):
         topic = f"handoff.{queue_name}"
         events = language_events(tracker, lang) + [SlotSet("failures", 0.0)]
         queue = svc.handoff.queues.get(queue_name)
+        chosen = chosen_queue_language(tracker)
+        if queue is not None and chosen in queue.languages and chosen != lang:
+            lang = chosen  # the resident pressed "continue in <language>" (below)
+            events = language_events(tracker, lang) + [SlotSet("failures", 0.0)]
         if queue is None:  # no live chat configured: where and when to reach a person
             send(dispatcher, await blocking(faq, svc.kb, topic, lang), lang)
             return events
@@ -63,6 +67,9 @@ class ActionHandoff(Action):
 
             text = await blocking(svc.kb.answer, f"{topic}.closed", lang, hours=format_hours(queue, lang))
             send(dispatcher, Reply(text, f"{topic}.closed"), lang)
+            return events
+        if lang not in queue.languages:
+            send(dispatcher, await blocking(language_unavailable, svc.kb, queue, intent or f"handoff.{queue_name}", lang), lang)
             return events
         handoff, created = await blocking(
             svc.handoffs.request, tracker.sender_id, queue_name, lang,
@@ -84,6 +91,27 @@ class ActionHandoff(Action):
                                       "position": position, "wait_minutes": wait}},
         )
         return events
+
+
+def chosen_queue_language(tracker: Tracker) -> str | None:
+    """The language of a "continue in Finnish" button: ``/handoff.nurse{"lang": "fi"}``."""
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == "lang" and isinstance(entity.get("value"), str):
+            return entity["value"]
+    return None
+
+
+def language_unavailable(kb, queue, intent: str, lang: str) -> Reply:
+    """The queue's staff do not chat in the resident's language: which languages they do, the
+    alternative, and a button per served language that switches and queues at once."""
+    names = [kb.label(f"language.{served}", lang) for served in queue.languages]
+    joined = names[0] if len(names) == 1 else f' {kb.label("word.or", lang)} '.join(
+        [", ".join(names[:-1]), names[-1]])
+    topic = f"handoff.{queue.name}.language"
+    text = kb.answer(topic, lang, languages=joined)
+    buttons = [{"title": kb.label(f"button.continue_in.{served}", served),
+                "payload": f'/{intent}{{"lang": "{served}"}}'} for served in queue.languages]
+    return Reply(text, topic, buttons)
 
 
 class ActionCancel(Action):

@@ -26,6 +26,8 @@ ANSWER_PARAMS: dict[str, frozenset[str]] = {
         "handoff.agent.queued": "position wait",
         "handoff.nurse.closed": "hours",
         "handoff.agent.closed": "hours",
+        "handoff.nurse.language": "languages",
+        "handoff.agent.language": "languages",
         "handoff.already_queued": "position wait",
         "handoff.connected": "role name",
         "handoff.returned": "name",

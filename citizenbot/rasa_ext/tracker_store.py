@@ -8,7 +8,10 @@ from typing import Any, Optional
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.engine import make_url
 
 from citizenbot.settings import get_settings
@@ -33,8 +36,17 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             # Rasa writes the conversation on every message from inside its event loop. In WAL mode
             # synchronous=NORMAL skips the fsync per commit (a power cut can lose the last moments of
             # a chat, never corrupt the file), which keeps those writes from stalling other residents.
-            event.listen(self.engine, "connect", _sqlite_fast_commits)
+            # SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool) and Rasa opens two
+            # sessions per message; a small pool of open connections skips that and the pragmas.
+            # Rasa uses the store from its event loop only, one session at a time.
+            engine_url = self.engine.url
             self.engine.dispose()
+            self.engine = sa.create_engine(
+                engine_url, poolclass=QueuePool, pool_size=2, max_overflow=8,
+                connect_args={"check_same_thread": False, "timeout": 30},
+            )
+            event.listen(self.engine, "connect", _sqlite_fast_commits)
+            self.sessionmaker = sessionmaker(bind=self.engine)
 
 
 def _sqlite_fast_commits(dbapi_connection, _record) -> None:

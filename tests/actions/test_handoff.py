@@ -57,3 +57,32 @@ def test_cancel_leaves_the_queue(services, at):
     assert services.handoffs.current("c5") is None
     messages, _ = run_action(ActionCancel(), make_tracker("peruuta", "cancel", sender_id="c5"))
     assert tag(messages[0])["topic"] == "meta.capabilities.acknowledge"
+
+
+def test_a_queue_that_does_not_serve_the_language_says_which_do_and_queues_on_a_button(services, at, monkeypatch):
+    import dataclasses
+
+    at(OPEN)
+    nurse = dataclasses.replace(services.handoff.queues["nurse"], languages=("fi", "sv"))
+    handoff = dataclasses.replace(services.handoff, queues={**services.handoff.queues, "nurse": nurse})
+    monkeypatch.setattr(services, "handoff", handoff)
+    messages, events = run_action(ActionHandoff(), make_tracker("can I talk to a nurse", "handoff.nurse", sender_id="c7"))
+    (message,) = messages
+    assert tag(message) == {"topic": "handoff.nurse.language", "lang": "en"}
+    assert "in Finnish or in Swedish" in message["text"] and "116117" in message["text"]
+    assert [b["title"] for b in message["buttons"]] == ["Jatka suomeksi", "Fortsätt på svenska"]
+    assert message["buttons"][1]["payload"] == '/handoff.nurse{"lang": "sv"}'
+    assert services.handoffs.current("c7") is None  # not queued for staff who cannot read it
+    # the button: queued, answered and from now on talked to in Swedish
+    pressed = make_tracker(message["buttons"][1]["payload"], "handoff.nurse", sender_id="c7", slots={"lang": "en"})
+    pressed.latest_message["entities"] = [{"entity": "lang", "value": "sv"}]
+    messages, events = run_action(ActionHandoff(), pressed)
+    assert tag(messages[0]) == {"topic": "handoff.nurse.queued", "lang": "sv"}
+    assert services.handoffs.current("c7").lang == "sv"
+    assert {"event": "slot", "name": "lang", "value": "sv"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events]
+    # a language the queue does not serve cannot be chosen with a hand-written payload
+    forged = make_tracker('/handoff.nurse{"lang": "en"}', "handoff.nurse", sender_id="c8", slots={"lang": "en"})
+    forged.latest_message["entities"] = [{"entity": "lang", "value": "en"}]
+    messages, _ = run_action(ActionHandoff(), forged)
+    assert tag(messages[0])["topic"] == "handoff.nurse.language"
