@@ -70,7 +70,7 @@ def test_the_classifier_gives_identical_probabilities_with_its_weights_stored_by
     assert classifier.clf.coef_.flags["C_CONTIGUOUS"]
     LogisticRegressionClassifier.process(classifier, after)
     assert classifier.clf.coef_.flags["F_CONTIGUOUS"]
-    for a, b in zip(before, after):
+    for a, b in zip(before, after, strict=True):
         assert a.get("intent_ranking") == b.get("intent_ranking")
         assert a.get("intent") == b.get("intent")
 
