@@ -214,7 +214,7 @@ def clinc_section(clinc: dict) -> list[str]:
         "## 4. NLU pipeline on CLINC150",
         "",
         f"The project's `config.yml` pipeline (LemmaTokenizer with place masking, word 1-2-gram and char_wb 2-5-gram "
-        f"counts, logistic regression, FallbackClassifier {clinc['threshold']}) trained with `rasa train nlu` on "
+        f"counts, logistic regression on tf-idf weighted unit-length vectors, FallbackClassifier {clinc['threshold']}) trained with `rasa train nlu` on "
         f"CLINC150's `train` + `oos_train` ({clinc['train_examples']:,} examples, {clinc['intents']} intents "
         f"including `oos`) and tested on `test` + `oos_test` ({clinc['test_examples']:,}). Out of scope = the "
         f"production mechanism: the `oos` intent or the fallback threshold. The EmergencyOverride (the 112 safety "

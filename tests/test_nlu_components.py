@@ -1,0 +1,114 @@
+"""The project's Rasa NLU components: lemma tokenizer and the normalised logistic regression."""
+
+import numpy as np
+import pytest
+import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from citizenbot.nlu.components import PLACE_LEMMA, LemmaTokenizer, NormalizedLogisticRegression
+
+WORDS = ["lumi", "aura", "katu", "kuume", "lapsi", "rokote", "kaava", "vaihe"]
+TOPICS = {"snow": [0, 1, 2], "fever": [3, 4], "plan": [6, 7]}
+
+
+def message(counts: dict[int, float], intent: str | None = None) -> Message:
+    row = np.zeros((1, len(WORDS)))
+    for index, count in counts.items():
+        row[0, index] = count
+    data = {TEXT: "x"} | ({INTENT: intent} if intent else {})
+    msg = Message(data)
+    msg.add_features(Features(scipy.sparse.coo_matrix(row), FEATURE_TYPE_SENTENCE, TEXT, "test"))
+    return msg
+
+
+def training_data() -> TrainingData:
+    rng = np.random.default_rng(0)
+    examples = []
+    for intent, words in TOPICS.items():
+        for _ in range(15):
+            chosen = rng.choice(words, size=2)
+            examples.append(message({int(w): float(rng.integers(1, 4)) for w in chosen}, intent))
+    return TrainingData(examples)
+
+
+@pytest.fixture
+def storage(tmp_path):
+    return LocalModelStorage(tmp_path)
+
+
+def test_trains_persists_and_loads_with_the_same_predictions(storage):
+    resource = Resource("lr")
+    context = ExecutionContext(GraphSchema({}), node_name="lr")
+    config = {**NormalizedLogisticRegression.get_default_config(), "C": 100}
+    trained = NormalizedLogisticRegression.create(config, storage, resource, context)
+    assert trained.clf.C == 100
+    trained.train(training_data())
+    loaded = NormalizedLogisticRegression.load(config, storage, resource, context)
+    a, b = [message({0: 1, 2: 1})], [message({0: 1, 2: 1})]
+    trained.process(a)
+    loaded.process(b)
+    assert a[0].get(INTENT)["name"] == b[0].get(INTENT)["name"] == "snow"
+    assert a[0].get("intent_ranking") == b[0].get("intent_ranking")
+    fever = loaded.process([message({3: 2})])[0]
+    assert fever.get(INTENT)["name"] == "fever"
+
+
+def test_length_does_not_change_the_confidence_when_normalised(storage):
+    context = ExecutionContext(GraphSchema({}), node_name="lr")
+    normalised = NormalizedLogisticRegression.create(
+        NormalizedLogisticRegression.get_default_config(), storage, Resource("a"), context)
+    raw = NormalizedLogisticRegression.create(
+        {**NormalizedLogisticRegression.get_default_config(), "normalize": False}, storage, Resource("b"), context)
+    for component in (normalised, raw):
+        component.train(training_data())
+    short, long = message({3: 1, 4: 1}), message({3: 4, 4: 4})  # the same words, four times as often
+    normalised.process([short, long])
+    assert short.get(INTENT)["confidence"] == pytest.approx(long.get(INTENT)["confidence"])
+    short, long = message({3: 1, 4: 1}), message({3: 4, 4: 4})
+    raw.process([short, long])
+    assert long.get(INTENT)["confidence"] > short.get(INTENT)["confidence"] + 0.01
+
+
+def test_lemmas_fold_inflections_and_mask_the_city_places():
+    tokenizer = LemmaTokenizer(LemmaTokenizer.get_default_config())
+    msg = Message({TEXT: "milloin Hämeenkadulla aurataan lumet kadulla"})
+    tokens = tokenizer.tokenize(msg, TEXT)
+    lemmas = {t.text: t.lemma for t in tokens}
+    assert lemmas["Hämeenkadulla"] == PLACE_LEMMA
+    assert (lemmas["kadulla"], lemmas["lumet"]) == ("katu", "lumi")
+    assert msg.get("language")["lang"] == "fi"
+    unmasked = LemmaTokenizer({**LemmaTokenizer.get_default_config(), "mask_places": False})
+    assert {t.text: t.lemma for t in unmasked.tokenize(Message({TEXT: "Hämeenkadulla"}), TEXT)}["Hämeenkadulla"] != PLACE_LEMMA
+
+
+def test_idf_weights_are_scikit_learns():
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from citizenbot.nlu.components import idf_weights
+
+    X = scipy.sparse.random(40, 30, density=0.2, format="csr", random_state=3)
+    X.data = np.ceil(X.data * 3)
+    assert np.allclose(idf_weights(X), TfidfTransformer(smooth_idf=True).fit(X).idf_)
+
+
+def test_a_word_in_every_example_does_not_decide_the_topic(storage):
+    context = ExecutionContext(GraphSchema({}), node_name="lr")
+    component = NormalizedLogisticRegression.create(
+        {**NormalizedLogisticRegression.get_default_config(), "C": 100}, storage, Resource("idf"), context)
+    data = training_data()
+    for example in data.intent_examples:  # "milloin" (column 5) in every example
+        features = example.features[0].features.tolil()
+        features[0, 5] = 3
+        example.features[0].features = features.tocoo()
+    component.train(data)
+    assert component._idf[5] == pytest.approx(1.0) and component._idf[0] > 1.5
+    loaded = NormalizedLogisticRegression.load(
+        {**NormalizedLogisticRegression.get_default_config(), "C": 100}, storage, Resource("idf"), context)
+    assert np.array_equal(loaded._idf, component._idf)
+    assert loaded.process([message({5: 3, 3: 1})])[0].get(INTENT)["name"] == "fever"
