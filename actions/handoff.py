@@ -53,12 +53,11 @@ class ActionHandoff(Action):
         intent = latest_intent(tracker)
         queue_name = QUEUE_OF_INTENT.get(intent or "", "agent")
         topic = f"handoff.{queue_name}"
-        events = language_events(tracker, lang) + [SlotSet("failures", 0.0)]
         queue = svc.handoff.queues.get(queue_name)
         chosen = chosen_queue_language(tracker)
-        if queue is not None and chosen in queue.languages and chosen != lang:
-            lang = chosen  # the resident pressed "continue in <language>" (below)
-            events = language_events(tracker, lang) + [SlotSet("failures", 0.0)]
+        if queue is not None and chosen in queue.languages:
+            lang = chosen  # the resident pressed "continue in <language>" (language_unavailable)
+        events = language_events(tracker, lang) + [SlotSet("failures", 0.0)]
         if queue is None:  # no live chat configured: where and when to reach a person
             send(dispatcher, await blocking(faq, svc.kb, topic, lang), lang)
             return events
@@ -69,7 +68,7 @@ class ActionHandoff(Action):
             send(dispatcher, Reply(text, f"{topic}.closed"), lang)
             return events
         if lang not in queue.languages:
-            send(dispatcher, await blocking(language_unavailable, svc.kb, queue, intent or f"handoff.{queue_name}", lang), lang)
+            send(dispatcher, await blocking(language_unavailable, svc.kb, queue, lang), lang)
             return events
         handoff, created = await blocking(
             svc.handoffs.request, tracker.sender_id, queue_name, lang,
@@ -101,7 +100,7 @@ def chosen_queue_language(tracker: Tracker) -> str | None:
     return None
 
 
-def language_unavailable(kb, queue, intent: str, lang: str) -> Reply:
+def language_unavailable(kb, queue, lang: str) -> Reply:
     """The queue's staff do not chat in the resident's language: which languages they do, the
     alternative, and a button per served language that switches and queues at once."""
     names = [kb.label(f"language.{served}", lang) for served in queue.languages]
@@ -110,7 +109,7 @@ def language_unavailable(kb, queue, intent: str, lang: str) -> Reply:
     topic = f"handoff.{queue.name}.language"
     text = kb.answer(topic, lang, languages=joined)
     buttons = [{"title": kb.label(f"button.continue_in.{served}", served),
-                "payload": f'/{intent}{{"lang": "{served}"}}'} for served in queue.languages]
+                "payload": f'/handoff.{queue.name}{{"lang": "{served}"}}'} for served in queue.languages]
     return Reply(text, topic, buttons)
 
 

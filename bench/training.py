@@ -67,13 +67,19 @@ def _train(project_root: Path, data: Path, domain: Path, out: Path, cache: Path,
     return measured
 
 
-def run(project_root: Path, work: Path, log=print) -> dict:
+def _fresh_copy(project_root: Path, work: Path) -> tuple[Path, Path]:
+    """An empty ``work`` folder with a copy of the project's training data and domain."""
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
     data, domain = work / "data", work / "domain.yml"
     shutil.copytree(project_root / "data", data)
     shutil.copy(project_root / "domain.yml", domain)
+    return data, domain
+
+
+def run(project_root: Path, work: Path, log=print) -> dict:
+    data, domain = _fresh_copy(project_root, work)
     cache, out = work / "cache", work / "models"
     log("  training the full model from scratch (empty cache)...")
     scratch = _train(project_root, data, domain, out, cache, work / "train-scratch.log", force=True)
@@ -94,12 +100,7 @@ def run(project_root: Path, work: Path, log=print) -> dict:
 
 def run_quick(project_root: Path, work: Path, log=print) -> dict:
     """Quick mode: add the topic to a copy and train the dialogue policies only (``rasa train core``)."""
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
-    data, domain = work / "data", work / "domain.yml"
-    shutil.copytree(project_root / "data", data)
-    shutil.copy(project_root / "domain.yml", domain)
+    data, domain = _fresh_copy(project_root, work)
     add_topic(data, domain)
     log("  quick: one training of the dialogue policies only (rasa train core), with a topic added")
     added = _train(project_root, data, domain, work / "models", work / "cache", work / "train-new-topic.log",

@@ -20,29 +20,34 @@ from sqlalchemy.pool import QueuePool
 from citizenbot.store import staff_models  # noqa: F401  (registers the handoff and staff tables)
 from citizenbot.store.models import Base
 
+# WAL lets the Rasa server, the action server and the CLI read while one of them writes.
+KB_PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000")
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets the Rasa server, the action server and the CLI read while one of them writes.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
+
+def sqlite_engine(url: str, pragmas: tuple[str, ...], *, future: bool = True, pool_size: int = 5,
+                  max_overflow: int = 10) -> Engine:
+    """An SQLite engine whose connections run ``pragmas`` when opened. A file database keeps its
+    connections open in a pool (SQLAlchemy 1.4 would open one per session, pragmas included)."""
+    parsed = make_url(url)
+    pool: dict = {}
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        pool = {"poolclass": QueuePool, "pool_size": pool_size, "max_overflow": max_overflow}
+    engine = create_engine(url, future=future, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
+
+    def run_pragmas(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        for pragma in pragmas:
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    event.listen(engine, "connect", run_pragmas)
+    return engine
 
 
 def make_engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        pool: dict = {}
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            # keep connections open (SQLAlchemy 1.4 would open one per session, pragmas included)
-            pool = {"poolclass": QueuePool, "pool_size": 5, "max_overflow": 10}
-        engine = create_engine(
-            url, future=True, connect_args={"check_same_thread": False, "timeout": 30}, **pool
-        )
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
+    if make_url(url).get_backend_name() == "sqlite":
+        return sqlite_engine(url, KB_PRAGMAS)
     return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
