@@ -14,6 +14,7 @@ from actions.common import (
     blocking,
     failures,
     language_events,
+    latest,
     latest_intent,
     resident_text,
     resolve_language,
@@ -51,7 +52,7 @@ class ActionAnswer(Action):
         if topic == "out_of_scope":
             count = failures(tracker) + 1
             if count >= MAX_FAILURES_BEFORE_PERSON:
-                replies.append(await blocking(offer_person, svc.kb, tracker.latest_message, lang))
+                replies.append(await blocking(offer_person, svc.kb, latest(tracker).ranking, lang))
                 count = 0
             events.append(SlotSet("failures", float(count)))
         elif failures(tracker):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -13,6 +12,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from citizenbot.conversation import ResidentMessage, make_envelope
+from citizenbot.conversation.events import LANG_SLOT, typed_before_latest
 from citizenbot.handoff.hours import HandoffConfig, parse_config
 from citizenbot.handoff.store import HandoffStore
 from citizenbot.kb import KnowledgeBase
@@ -74,57 +75,45 @@ async def blocking(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(fn, *args, **kwargs)
 
 
+def latest(tracker: Tracker) -> ResidentMessage:
+    """The resident's latest message and what the NLU understood of it."""
+    return ResidentMessage.from_parse(tracker.latest_message)
+
+
 def latest_intent(tracker: Tracker) -> str | None:
-    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    return latest(tracker).intent
 
 
 def latest_text(tracker: Tracker) -> str:
-    return (tracker.latest_message or {}).get("text") or ""
+    return latest(tracker).text
 
 
 def resident_text(tracker: Tracker) -> str:
     """The resident's own words for lookups: when they pressed a button ("/topic"), the message
     before it (the one the buttons were offered for)."""
-    text = latest_text(tracker)
-    if not text.startswith("/"):
-        return text
-    seen_latest = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if not seen_latest:
-                seen_latest = True
-                continue
-            earlier = event.get("text") or ""
-            if not earlier.startswith("/"):
-                return earlier
-    return ""
+    message = latest(tracker)
+    return typed_before_latest(tracker.events) if message.is_button else message.text
 
 
 def resolve_language(tracker: Tracker, default: str | None = None) -> str:
     """The language to answer the latest message in (rules in citizenbot.language)."""
-    message = tracker.latest_message or {}
-    text = message.get("text") or ""
-    metadata = message.get("metadata") or {}
-    hint = metadata.get("lang") if isinstance(metadata, dict) else None
-    requested = requested_language(text) if latest_intent(tracker) == "meta.language" else None
-    if isinstance(metadata, dict) and metadata.get("lang_selected") and hint:
+    message = latest(tracker)
+    text = message.text
+    hint = message.page_lang
+    requested = requested_language(text) if message.intent == "meta.language" else None
+    if message.lang_selected and hint:
         requested = hint  # the widget's language switch: the resident chose explicitly
-    if text.startswith("/"):
+    if message.is_button:
         text = ""
     return choose_language(
-        text, current=tracker.get_slot("lang"), hint=hint, requested=requested,
+        text, current=tracker.get_slot(LANG_SLOT), hint=hint, requested=requested,
         default=default or services().default_lang,
     )
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply, lang: str) -> None:
-    """One bot message: text, buttons, and custom {"topic", "lang", "id"} (the id lets the widget's
-    "Was this helpful?" name the exact answer; it is stored with the message in the tracker)."""
-    dispatcher.utter_message(
-        text=reply.text,
-        buttons=reply.buttons or None,
-        json_message={"topic": reply.topic, "lang": lang, "id": uuid.uuid4().hex},
-    )
+    """One bot message: text, buttons, and its envelope (citizenbot.conversation.envelope)."""
+    dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None, json_message=make_envelope(reply.topic, lang))
 
 
 def send_all(dispatcher: CollectingDispatcher, replies: Iterable[Reply], lang: str) -> None:
@@ -133,7 +122,7 @@ def send_all(dispatcher: CollectingDispatcher, replies: Iterable[Reply], lang: s
 
 
 def language_events(tracker: Tracker, lang: str) -> list[dict]:
-    return [SlotSet("lang", lang)] if tracker.get_slot("lang") != lang else []
+    return [SlotSet(LANG_SLOT, lang)] if tracker.get_slot(LANG_SLOT) != lang else []
 
 
 def failures(tracker: Tracker) -> int:

@@ -13,6 +13,7 @@ from actions.common import (
     blocking,
     failures,
     language_events,
+    latest,
     resolve_language,
     send,
     services,
@@ -30,12 +31,12 @@ class ActionFallback(Action):
         svc = services()
         lang = resolve_language(tracker)
         count = failures(tracker) + 1
-        message = tracker.latest_message or {}
+        ranking = latest(tracker).ranking
         if count >= MAX_FAILURES_BEFORE_PERSON:
-            send(dispatcher, await blocking(offer_person, svc.kb, message, lang), lang)
+            send(dispatcher, await blocking(offer_person, svc.kb, ranking, lang), lang)
             count = 0
         else:
-            send(dispatcher, await blocking(not_understood, svc.kb, message, lang), lang)
+            send(dispatcher, await blocking(not_understood, svc.kb, ranking, lang), lang)
         # The misunderstood message is forgotten by the dialogue (not by the transcript), so the
         # conversation continues as if it had not happened, e.g. inside an active report form.
         # (the revert comes first: events after it in the same list are kept)

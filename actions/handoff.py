@@ -9,8 +9,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import blocking, language_events, latest_intent, resolve_language, send, services
-from citizenbot.handoff.hours import is_open
+from actions.common import blocking, language_events, latest, latest_intent, resolve_language, send, services
+from citizenbot.conversation import make_envelope
+from citizenbot.conversation.events import first_typed_text, latest_answered_topic
+from citizenbot.handoff.hours import format_hours, is_open
 from citizenbot.handoff.store import estimate_wait_minutes
 from citizenbot.replies import Reply, faq
 
@@ -24,21 +26,7 @@ def utc_now() -> datetime:
 
 def conversation_topic(tracker: Tracker) -> str | None:
     """The latest topic the assistant answered before the request (for the staff's queue view)."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "bot":
-            topic = ((event.get("data") or {}).get("custom") or {}).get("topic")
-            if topic and not topic.startswith(("handoff.", "fallback.")):
-                return topic
-    return None
-
-
-def first_resident_message(tracker: Tracker) -> str | None:
-    for event in tracker.events:
-        if event.get("event") == "user":
-            text = event.get("text") or ""
-            if text and not text.startswith("/"):
-                return text
-    return None
+    return latest_answered_topic(tracker.events, skip=("handoff.", "fallback."))
 
 
 class ActionHandoff(Action):
@@ -62,8 +50,6 @@ class ActionHandoff(Action):
             send(dispatcher, await blocking(faq, svc.kb, topic, lang), lang)
             return events
         if not is_open(queue, utc_now(), svc.handoff.timezone):
-            from citizenbot.handoff.hours import format_hours
-
             text = await blocking(svc.kb.answer, f"{topic}.closed", lang, hours=format_hours(queue, lang))
             send(dispatcher, Reply(text, f"{topic}.closed"), lang)
             return events
@@ -72,7 +58,7 @@ class ActionHandoff(Action):
             return events
         handoff, created = await blocking(
             svc.handoffs.request, tracker.sender_id, queue_name, lang,
-            conversation_topic(tracker), first_resident_message(tracker),
+            conversation_topic(tracker), first_typed_text(tracker.events),
         )
         if handoff.status == "active":
             text = await blocking(svc.kb.answer, "handoff.already_connected", lang)
@@ -85,19 +71,15 @@ class ActionHandoff(Action):
         button = {"title": await blocking(svc.kb.label, "button.leave_queue", lang), "payload": "/cancel"}
         dispatcher.utter_message(
             text=text, buttons=[button],
-            json_message={"topic": f"handoff.{handoff.queue}.queued", "lang": lang, "id": _new_id(),
-                          "handoff": {"id": handoff.id, "state": "queued", "queue": handoff.queue,
-                                      "position": position, "wait_minutes": wait}},
+            json_message=make_envelope(f"handoff.{handoff.queue}.queued", lang, handoff={
+                "id": handoff.id, "state": "queued", "queue": handoff.queue, "position": position, "wait_minutes": wait}),
         )
         return events
 
 
 def chosen_queue_language(tracker: Tracker) -> str | None:
     """The language of a "continue in Finnish" button: ``/handoff.nurse{"lang": "fi"}``."""
-    for entity in (tracker.latest_message or {}).get("entities") or []:
-        if entity.get("entity") == "lang" and isinstance(entity.get("value"), str):
-            return entity["value"]
-    return None
+    return latest(tracker).entity("lang")
 
 
 def language_unavailable(kb, queue, lang: str) -> Reply:
@@ -129,13 +111,7 @@ class ActionCancel(Action):
             text = await blocking(svc.kb.answer, "handoff.cancelled", lang)
             dispatcher.utter_message(
                 text=text,
-                json_message={"topic": f"handoff.{cancelled.queue}.cancelled", "lang": lang, "id": _new_id(),
-                              "handoff": {"id": cancelled.id, "state": "cancelled", "queue": cancelled.queue}},
+                json_message=make_envelope(f"handoff.{cancelled.queue}.cancelled", lang, handoff={
+                    "id": cancelled.id, "state": "cancelled", "queue": cancelled.queue}),
             )
         return language_events(tracker, lang)
-
-
-def _new_id() -> str:
-    import uuid
-
-    return uuid.uuid4().hex

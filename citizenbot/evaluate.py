@@ -19,6 +19,7 @@ from pathlib import Path
 
 import aiohttp
 
+from citizenbot.conversation import Envelope
 from citizenbot.settings import PROJECT_ROOT
 
 DEFAULT_FILE = PROJECT_ROOT / "tests" / "eval" / "heldout.tsv"
@@ -65,9 +66,9 @@ def read_questions(path: Path) -> list[Question]:
 
 def first_tagged(messages: list[dict]) -> tuple[str | None, str | None, str]:
     for message in messages:
-        custom = message.get("custom") or {}
-        if isinstance(custom, dict) and custom.get("topic"):
-            return custom.get("topic"), custom.get("lang"), message.get("text") or ""
+        envelope = Envelope.of_reply(message)
+        if envelope.topic:
+            return envelope.topic, envelope.lang, message.get("text") or ""
     text = " | ".join(m.get("text") or "" for m in messages)
     return None, None, text
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Sequence
 
 from citizenbot.kb import KnowledgeBase
 from citizenbot.replies import Reply
@@ -13,14 +12,18 @@ NON_TOPICS = frozenset({"nlu_fallback", "out_of_scope", "affirm", "deny", "cance
 MIN_SUGGESTION_CONFIDENCE = 0.05
 
 
-def suggestions(ranking: list[Mapping[str, Any]] | None, limit: int = 2) -> list[str]:
+# The classifier's intent ranking of a message: (intent, confidence), likeliest first
+# (citizenbot.conversation.ResidentMessage.ranking).
+Ranking = Sequence[tuple[str, float]]
+
+
+def suggestions(ranking: Ranking, limit: int = 2) -> list[str]:
     """The likeliest topics of a message the classifier was unsure about."""
-    picked = []
-    for item in ranking or []:
-        name = item.get("name")
+    picked: list[str] = []
+    for name, confidence in ranking:
         if not name or name in NON_TOPICS or name in picked:
             continue
-        if float(item.get("confidence") or 0) < MIN_SUGGESTION_CONFIDENCE:
+        if float(confidence or 0) < MIN_SUGGESTION_CONFIDENCE:
             continue
         picked.append(name)
         if len(picked) == limit:
@@ -32,8 +35,8 @@ def topic_button(kb: KnowledgeBase, topic: str, lang: str) -> dict:
     return {"title": kb.label(f"topic.{topic}", lang, topic), "payload": f"/{topic}"}
 
 
-def not_understood(kb: KnowledgeBase, message: Mapping[str, Any], lang: str) -> Reply:
-    topics = suggestions(message.get("intent_ranking"))
+def not_understood(kb: KnowledgeBase, ranking: Ranking, lang: str) -> Reply:
+    topics = suggestions(ranking)
     if not topics:
         return Reply(kb.answer("fallback.not_understood_plain", lang), "fallback.not_understood")
     return Reply(
@@ -43,16 +46,16 @@ def not_understood(kb: KnowledgeBase, message: Mapping[str, Any], lang: str) -> 
     )
 
 
-def person_queue(message: Mapping[str, Any]) -> str:
+def person_queue(ranking: Ranking) -> str:
     """Health questions go to the nurse, everything else to customer service."""
-    for topic in suggestions(message.get("intent_ranking"), limit=1):
+    for topic in suggestions(ranking, limit=1):
         if topic.startswith("health."):
             return "handoff.nurse"
     return "handoff.agent"
 
 
-def offer_person(kb: KnowledgeBase, message: Mapping[str, Any], lang: str) -> Reply:
-    queue = person_queue(message)
+def offer_person(kb: KnowledgeBase, ranking: Ranking, lang: str) -> Reply:
+    queue = person_queue(ranking)
     return Reply(
         kb.answer("fallback.offer_person", lang),
         "fallback.offer_person",

@@ -1,6 +1,6 @@
 """Keeping what residents wrote only as long as the city says (`conversation_retention_days`).
 
-Conversations (Rasa's ``events`` table in the same database), handoff notes and feedback older
+Conversations (the tracker store, through ``citizenbot.conversation.store``), handoff notes and feedback older
 than the retention period are deleted; reports stay as the city's records but lose the contact
 details the resident gave. One conversation can also be deleted on request. Run daily by the
 action server and on demand with ``citizenbot privacy purge`` / ``privacy delete``.
@@ -12,8 +12,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import MetaData, Table, delete, inspect, select, update
+from sqlalchemy import delete, select, update
 
+from citizenbot.conversation import store as conversations
 from citizenbot.store.db import Database
 from citizenbot.store.models import Feedback, Report, utcnow
 from citizenbot.store.staff_models import Handoff, HandoffNote
@@ -29,22 +30,14 @@ class Purged:
     contacts: int
 
 
-def _events_table(database: Database) -> Table | None:
-    if "events" not in inspect(database.engine).get_table_names():
-        return None  # no conversation stored yet
-    return Table("events", MetaData(), autoload_with=database.engine)
-
-
 def purge(database: Database, retention_days: int, now: datetime | None = None) -> Purged:
     if retention_days < 1:
         raise ValueError("retention must be at least one day")
     now = now or utcnow()
     cutoff = now - timedelta(days=retention_days)
-    events = _events_table(database)
+    stored = conversations.has_conversations(database)
     with database.session() as session:
-        deleted_events = 0
-        if events is not None:
-            deleted_events = session.execute(delete(events).where(events.c.timestamp < cutoff.timestamp())).rowcount
+        deleted_events = conversations.delete_events(session, before=cutoff.timestamp()) if stored else 0
         old_handoffs = select(Handoff.id).where(Handoff.created_at < cutoff)
         notes = session.execute(delete(HandoffNote).where(HandoffNote.handoff_id.in_(old_handoffs))
                                 .execution_options(synchronize_session=False)).rowcount
@@ -59,11 +52,9 @@ def purge(database: Database, retention_days: int, now: datetime | None = None) 
 
 def delete_conversation(database: Database, conversation_id: str) -> Purged:
     """A resident's request: their conversation, its feedback and handoff notes, report contacts."""
-    events = _events_table(database)
+    stored = conversations.has_conversations(database)
     with database.session() as session:
-        deleted_events = 0
-        if events is not None:
-            deleted_events = session.execute(delete(events).where(events.c.sender_id == conversation_id)).rowcount
+        deleted_events = conversations.delete_events(session, sender=conversation_id) if stored else 0
         handoffs = select(Handoff.id).where(Handoff.conversation_id == conversation_id)
         notes = session.execute(delete(HandoffNote).where(HandoffNote.handoff_id.in_(handoffs))
                                 .execution_options(synchronize_session=False)).rowcount

@@ -25,17 +25,19 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select
 
+from citizenbot.conversation import BotMessage, ResidentMessage
+from citizenbot.conversation import store as stored
+from citizenbot.conversation.events import BOT, FORM_KINDS, USER, form_after, question_answered_by
 from citizenbot.store.db import Database
 from citizenbot.store.models import Feedback, InboxMessage, TrainerMeta, utcnow
 from citizenbot.text import LANGS, fold, lemma, words
@@ -53,6 +55,7 @@ DEFAULT_SIMILARITY = 0.35
 EVENTS_WATERMARK = "inbox.events_watermark"
 FEEDBACK_WATERMARK = "inbox.feedback_watermark"
 NOT_TOPICS = {"nlu_fallback", "health.emergency"}
+SCANNED_KINDS = (USER, BOT, *FORM_KINDS)
 TSV_COLUMNS = ("group", "group_count", "lang", "count", "text", "predicted", "confidence", "reasons",
                "action", "topic", "example", "ids")
 
@@ -88,15 +91,6 @@ def _hash(value: str, length: int = 64) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:length]
 
 
-def _json(value: Any) -> dict:
-    if isinstance(value, dict):
-        return value
-    try:
-        return json.loads(value or "{}")
-    except ValueError:
-        return {}
-
-
 def _meta(session, key: str, default: str | None = None) -> str | None:
     row = session.get(TrainerMeta, key)
     return row.value if row else default
@@ -110,32 +104,26 @@ def _set_meta(session, key: str, value: str) -> None:
         row.value = value
 
 
-def _best_topic(parse: dict) -> tuple[str | None, float | None]:
+def _best_topic(message: ResidentMessage) -> tuple[str | None, float | None]:
     """The classifier's likeliest real intent (under nlu_fallback it is in the ranking)."""
-    intent = parse.get("intent") or {}
-    if intent.get("name") and intent.get("name") != "nlu_fallback":
-        return intent.get("name"), _float(intent.get("confidence"))
-    for item in parse.get("intent_ranking") or []:
-        if item.get("name") and item.get("name") != "nlu_fallback":
-            return item.get("name"), _float(item.get("confidence"))
+    if message.intent and message.intent != "nlu_fallback":
+        return message.intent, _round(message.confidence)
+    for name, confidence in message.ranking:
+        if name != "nlu_fallback":
+            return name, _round(confidence)
     return None, None
 
 
-def _float(value: Any) -> float | None:
-    try:
-        return round(float(value), 4)
-    except (TypeError, ValueError):
-        return None
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
-def _user_candidate(sender: str, data: dict, low_confidence: float, include_out_of_scope: bool,
+def _user_candidate(sender: str, message: ResidentMessage, low_confidence: float, include_out_of_scope: bool,
                     event_time: float | None) -> Candidate | None:
-    message = str(data.get("text") or "").strip()
-    if not message or message.startswith("/"):
+    text_ = message.text.strip()
+    if not text_ or text_.startswith("/"):
         return None
-    parse = data.get("parse_data") or {}
-    intent = (parse.get("intent") or {}).get("name")
-    confidence = _float((parse.get("intent") or {}).get("confidence"))
+    intent, confidence = message.intent, _round(message.confidence)
     reasons = set()
     if intent == "nlu_fallback":
         reasons.add(NOT_UNDERSTOOD)
@@ -144,12 +132,12 @@ def _user_candidate(sender: str, data: dict, low_confidence: float, include_out_
             reasons.add(OUT_OF_SCOPE)
     elif intent and intent not in NOT_TOPICS and confidence is not None and confidence < low_confidence:
         reasons.add(LOW_CONFIDENCE)
-    predicted, predicted_confidence = _best_topic(parse)
+    predicted, predicted_confidence = _best_topic(message)
     return Candidate(
-        key=_message_key(sender, data, event_time),
+        key=_hash(f"{sender}\x00{message.message_id or repr(event_time)}"),
         conversation=_hash(sender, 16),
-        text=message,
-        lang=_message_lang(data),
+        text=text_,
+        lang=_message_lang(message),
         reasons=reasons,
         predicted=predicted,
         confidence=predicted_confidence,
@@ -157,53 +145,10 @@ def _user_candidate(sender: str, data: dict, low_confidence: float, include_out_
     )
 
 
-def _message_key(sender: str, data: dict, event_time: float | None) -> str:
-    message_id = data.get("message_id") or (data.get("parse_data") or {}).get("message_id") or repr(event_time)
-    return _hash(f"{sender}\x00{message_id}")
-
-
-def _message_lang(data: dict) -> str | None:
-    detected = (data.get("parse_data") or {}).get("language") or {}
-    if detected.get("lang") in LANGS and (detected.get("confidence") or 0) >= 0.75:
-        return detected["lang"]
-    metadata = data.get("metadata") or {}
-    return metadata.get("lang") if metadata.get("lang") in LANGS else None
-
-
-def _events_table_exists(database: Database) -> bool:
-    return inspect(database.engine).has_table("events")
-
-
-def _active_loops_before(database: Database, senders: Iterable[str], watermark: int) -> dict[str, str | None]:
-    """The form each conversation was in when the previous collection stopped."""
-    out: dict[str, str | None] = {}
-    if watermark <= 0:
-        return out
-    query = text("SELECT data FROM events WHERE sender_id = :sender AND id <= :mark AND "
-                 "type_name IN ('active_loop', 'session_started', 'restart') ORDER BY id DESC LIMIT 1")
-    with database.engine.connect() as connection:
-        for sender in senders:
-            row = connection.execute(query, {"sender": sender, "mark": watermark}).first()
-            out[sender] = _json(row[0]).get("name") if row else None
-    return out
-
-
-def _scan_events(database: Database, after: int, batch: int = 5000) -> Iterator[tuple]:
-    query = text("SELECT id, sender_id, type_name, timestamp, data FROM events WHERE id > :after "
-                 "AND type_name IN ('user', 'bot', 'active_loop', 'session_started', 'restart') "
-                 "ORDER BY id LIMIT :batch")
-    while True:
-        with database.engine.connect() as connection:
-            rows = connection.execute(query, {"after": after, "batch": batch}).all()
-        if not rows:
-            return
-        yield from rows
-        after = rows[-1][0]
-
-
-def _max_event_id(database: Database) -> int:
-    with database.engine.connect() as connection:
-        return int(connection.execute(text("SELECT COALESCE(MAX(id), 0) FROM events")).scalar_one())
+def _message_lang(message: ResidentMessage) -> str | None:
+    if message.detected_lang in LANGS and message.detected_confidence >= 0.75:
+        return message.detected_lang
+    return message.page_lang if message.page_lang in LANGS else None
 
 
 def collect(database: Database, kb_dir: str | Path | None = None, low_confidence: float = DEFAULT_LOW_CONFIDENCE,
@@ -225,39 +170,34 @@ def collect(database: Database, kb_dir: str | Path | None = None, low_confidence
     with database.session() as session:
         watermark = int(_meta(session, EVENTS_WATERMARK, "0") or 0)
         feedback_mark = _meta(session, FEEDBACK_WATERMARK)
-    has_events = _events_table_exists(database)
+    has_events = stored.has_conversations(database)
     last_id = watermark
     if has_events:
-        top = _max_event_id(database)
-        loops: dict[str, str | None] = {}
+        top = stored.last_event_id(database)
+        forms: dict[str, str | None] = {}
         pending: dict[str, Candidate] = {}  # the last question per conversation, until the bot answers
-        seen_senders: set[str] = set()
-        for event_id, sender, kind, timestamp, raw in _scan_events(database, watermark):
-            if event_id > top:
-                break
+        for item in stored.read_events(database, after=watermark, until=top, kinds=SCANNED_KINDS):
             result.scanned_events += 1
-            last_id = event_id
-            if sender not in seen_senders:
-                seen_senders.add(sender)
-                loops.update(_active_loops_before(database, [sender], watermark))
-            data = _json(raw)
-            if kind == "active_loop":
-                loops[sender] = data.get("name")
-            elif kind in ("session_started", "restart"):
-                loops[sender] = None
-            elif kind == "user":
+            last_id = item.id
+            sender = item.sender
+            if sender not in forms:
+                forms[sender] = _form_before(database, sender, watermark)
+            if item.kind in FORM_KINDS:
+                forms[sender] = form_after(item.event, forms[sender])
+            elif item.kind == USER:
                 pending.pop(sender, None)
-                if loops.get(sender):
+                if forms[sender]:
                     continue  # an answer to the report form ("Hämeenkatu 10"), not a question
-                candidate = _user_candidate(sender, data, low_confidence, include_out_of_scope, timestamp)
+                message = ResidentMessage.from_event(item.event)
+                candidate = _user_candidate(sender, message, low_confidence, include_out_of_scope, item.timestamp)
                 if candidate is not None and candidate.reasons:
                     pending[sender] = candidate
                     keep(candidate)
-            elif kind == "bot":
+            elif item.kind == BOT:
                 candidate = pending.pop(sender, None)
-                custom = ((data.get("data") or {}).get("custom") or {}) if isinstance(data.get("data"), dict) else {}
-                if candidate is not None and isinstance(custom, dict) and custom.get("lang") in LANGS:
-                    candidate.lang = custom["lang"]  # the language the assistant answered in
+                answered_in = BotMessage.from_event(item.event).envelope.lang
+                if candidate is not None and answered_in in LANGS:
+                    candidate.lang = answered_in  # the language the assistant answered in
         if last_id < top:
             last_id = top
     down_votes, new_feedback_mark = _thumbs_down(database, feedback_mark)
@@ -275,6 +215,16 @@ def collect(database: Database, kb_dir: str | Path | None = None, low_confidence
         if new_feedback_mark:
             _set_meta(session, FEEDBACK_WATERMARK, new_feedback_mark)
     return result
+
+
+def _form_before(database: Database, sender: str, watermark: int) -> str | None:
+    """The form a conversation was in when the previous collection stopped."""
+    if watermark <= 0:
+        return None
+    for item in stored.read_events(database, until=watermark, sender=sender, kinds=FORM_KINDS,
+                                   newest_first=True, limit=1):
+        return form_after(item.event, None)
+    return None
 
 
 def _thumbs_down(database: Database, after: str | None) -> tuple[list[Feedback], str | None]:
@@ -298,29 +248,11 @@ def _iso(value: datetime | None) -> str:
 def _candidate_for_vote(database: Database, vote: Feedback, low_confidence: float,
                         include_out_of_scope: bool) -> Candidate | None:
     """The resident's question that the voted answer replied to."""
-    with database.engine.connect() as connection:
-        rows = connection.execute(
-            text("SELECT id, type_name, timestamp, data FROM events WHERE sender_id = :sender "
-                 "AND type_name IN ('user', 'bot') ORDER BY id"),
-            {"sender": vote.conversation_id},
-        ).all()
-    bot_index = None
-    for n, (_id, kind, _ts, raw) in enumerate(rows):
-        if kind == "bot":
-            custom = (_json(raw).get("data") or {}).get("custom") or {}
-            if isinstance(custom, dict) and custom.get("id") == vote.message_id:
-                bot_index = n
-                break
-    if bot_index is None:
+    events = [item.event for item in stored.read_events(database, sender=vote.conversation_id, kinds=(USER, BOT))]
+    question = question_answered_by(events, vote.message_id)
+    if question is None:
         return None
-    for _id, kind, timestamp, raw in reversed(rows[:bot_index]):
-        if kind != "user":
-            continue
-        data = _json(raw)
-        if str(data.get("text") or "").startswith("/"):
-            continue  # a button: the question is the message before it
-        return _user_candidate(vote.conversation_id, data, low_confidence, include_out_of_scope, timestamp)
-    return None
+    return _user_candidate(vote.conversation_id, question, low_confidence, include_out_of_scope, question.timestamp)
 
 
 def _store(database: Database, candidates: Iterable[Candidate], kb_dir, result: CollectResult) -> None:

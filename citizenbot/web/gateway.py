@@ -18,10 +18,12 @@ from typing import Any
 
 import socketio
 
+from citizenbot.conversation import Envelope
+from citizenbot.conversation.events import find_bot_message, language_event, tracker_events
+from citizenbot.conversation.transcript import for_resident, widget_reply
 from citizenbot.feedback import FeedbackStore, Vote
 from citizenbot.text import LANGS
 from citizenbot.web import sessions
-from citizenbot.web.history import transcript
 from citizenbot.web.rasa_client import RasaClient, RasaUnavailable
 
 logger = logging.getLogger(__name__)
@@ -115,7 +117,7 @@ class Gateway:
         await self.sio.enter_room(sid, session_id)
         await self.sio.emit("session_confirm", {"session_id": session_id, "token": token}, to=sid)
         try:
-            messages = transcript(await self.config.rasa.tracker(session_id))
+            messages = for_resident(await self.config.rasa.tracker(session_id))
         except RasaUnavailable:
             logger.warning("history of %s not available: Rasa is not answering", session_id)
             await self._error(sid, "unavailable")
@@ -159,11 +161,9 @@ class Gateway:
             await self.sio.emit("typing", {"on": False}, room=session_id)
             queues_changed = set()
             for reply in replies:
-                reply.pop("recipient_id", None)
-                reply["from"] = "bot"
-                await self.push(session_id, reply)
-                handoff_info = (reply.get("custom") or {}).get("handoff")
-                if isinstance(handoff_info, dict) and handoff_info.get("queue"):
+                await self.push(session_id, widget_reply(reply))
+                handoff_info = Envelope.of_reply(reply).handoff
+                if handoff_info and handoff_info.get("queue"):
                     queues_changed.add(handoff_info["queue"])
             if queues_changed and self.config.handoffs is not None:
                 # the action server queued or cancelled a request: the widget's banner and the
@@ -194,9 +194,7 @@ class Gateway:
         if session_id is None or lang not in LANGS:
             return {"ok": False}
         try:
-            await self.config.rasa.append_events(
-                session_id, [{"event": "slot", "name": "lang", "value": lang, "timestamp": time.time()}]
-            )
+            await self.config.rasa.append_events(session_id, [language_event(lang)])
         except RasaUnavailable:
             return {"ok": False, "error": "unavailable"}
         return {"ok": True}
@@ -213,10 +211,9 @@ class Gateway:
         except RasaUnavailable:
             return {"ok": False, "error": "unavailable"}
         # topic and language come from the conversation itself, not from the browser
-        for event in tracker.get("events") or []:
-            custom = ((event.get("data") or {}).get("custom") or {}) if event.get("event") == "bot" else {}
-            if custom.get("id") == message_id and custom.get("topic"):
-                vote = Vote(session_id, message_id, custom["topic"], custom.get("lang") or "fi", value)
-                await asyncio.to_thread(self.config.feedback.record, vote)
-                return {"ok": True}
-        return {"ok": False, "error": "unknown_message"}
+        answer = find_bot_message(tracker_events(tracker), message_id)
+        if answer is None or not answer.envelope.topic:
+            return {"ok": False, "error": "unknown_message"}
+        vote = Vote(session_id, message_id, answer.envelope.topic, answer.envelope.lang or "fi", value)
+        await asyncio.to_thread(self.config.feedback.record, vote)
+        return {"ok": True}

@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import uuid
 from typing import Any
 
 import socketio
 
 from citizenbot import safety
+from citizenbot.conversation import make_envelope
+from citizenbot.conversation.events import bot_event, pause_event, resume_event
+from citizenbot.conversation.transcript import widget_message
 from citizenbot.handoff.hours import HandoffConfig
 from citizenbot.handoff.staff import Staff
 from citizenbot.handoff.store import HandoffStore, HandoffView, estimate_wait_minutes
@@ -21,6 +23,11 @@ from citizenbot.web.rasa_client import RasaClient, RasaUnavailable
 
 logger = logging.getLogger(__name__)
 STAFF_NS = "/staff"
+
+
+def public_role(role: str | None) -> str:
+    """The role a resident sees: nurse, or customer service agent (admins answer as agents)."""
+    return role if role in ("nurse", "agent") else "agent"
 
 
 def queue_room(queue: str) -> str:
@@ -44,18 +51,15 @@ class HandoffService:
     async def _label(self, key: str, lang: str) -> str:
         return await asyncio.to_thread(self.kb.label, key, lang, key)
 
-    async def _bot_message(self, handoff: HandoffView, text: str, topic: str, staff: Staff | None = None,
-                           extra: dict | None = None) -> dict:
+    async def _bot_message(self, handoff: HandoffView, text: str, topic: str, staff: Staff | None = None) -> dict:
         """Store a message in the Rasa transcript and deliver it to the resident."""
-        custom = {"topic": topic, "lang": handoff.lang, "id": uuid.uuid4().hex, **(extra or {})}
-        event: dict[str, Any] = {"event": "bot", "text": text, "data": {"custom": custom}, "timestamp": time.time()}
-        message: dict[str, Any] = {"from": "bot", "text": text, "custom": custom}
+        custom = make_envelope(topic, handoff.lang)
+        signed = None
         if staff is not None:
-            public = {"role": staff.role if staff.role in ("nurse", "agent") else "agent", "first_name": staff.first_name}
-            event["metadata"] = {"staff": {**public, "id": staff.id}}
-            message.update({"from": "staff", "staff": public})
+            signed = {"role": public_role(staff.role), "first_name": staff.first_name, "id": staff.id}
+        message = widget_message(text, custom, staff=signed)
         try:
-            await self.rasa.append_events(handoff.conversation_id, [event])
+            await self.rasa.append_events(handoff.conversation_id, [bot_event(text, custom, signed)])
         except RasaUnavailable:
             logger.error("could not store a handoff message of %s in the transcript", handoff.conversation_id)
         await self.sio.emit("bot_uttered", message, room=handoff.conversation_id)
@@ -69,8 +73,7 @@ class HandoffService:
             position = await asyncio.to_thread(self.store.position, handoff.id)
             state.update(position=position, wait_minutes=estimate_wait_minutes(position, self.config.average_handling_minutes))
         elif handoff.status == "active":
-            state["staff"] = {"role": handoff.staff_role if handoff.staff_role in ("nurse", "agent") else "agent",
-                              "first_name": handoff.staff_first_name}
+            state["staff"] = {"role": public_role(handoff.staff_role), "first_name": handoff.staff_first_name}
         return state
 
     async def push_status(self, handoff: HandoffView) -> None:
@@ -129,7 +132,7 @@ class HandoffService:
             return None
         handoff = await asyncio.to_thread(self.store.get, handoff_id)
         try:
-            await self.rasa.append_events(handoff.conversation_id, [{"event": "pause", "timestamp": time.time()}])
+            await self.rasa.append_events(handoff.conversation_id, [pause_event()])
         except RasaUnavailable:
             logger.error("could not pause the bot for %s", handoff.conversation_id)
         role = await self._label(f"handoff.role.{'nurse' if staff.role == 'nurse' else 'agent'}", handoff.lang)
@@ -147,7 +150,7 @@ class HandoffService:
 
     async def _resume(self, handoff: HandoffView) -> None:
         try:
-            await self.rasa.append_events(handoff.conversation_id, [{"event": "resume", "timestamp": time.time()}])
+            await self.rasa.append_events(handoff.conversation_id, [resume_event()])
         except RasaUnavailable:
             logger.error("could not resume the bot for %s", handoff.conversation_id)
 

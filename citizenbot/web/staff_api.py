@@ -17,6 +17,7 @@ import socketio
 import yaml
 from aiohttp import web
 
+from citizenbot.conversation.transcript import for_staff
 from citizenbot.handoff.staff import Staff, StaffDirectory, TooManyAttempts
 from citizenbot.handoff.store import OUTCOMES, HandoffView
 from citizenbot.kb import KnowledgeBase
@@ -46,29 +47,6 @@ def _cookie_token(cookie_header: str | None) -> str | None:
         return None
     morsel = jar.get(COOKIE)
     return morsel.value if morsel else None
-
-
-def staff_transcript(tracker: dict) -> list[dict]:
-    """The whole conversation for staff: the bot part with the topics it answered, and the
-    resident's messages with what the classifier understood."""
-    out = []
-    for event in tracker.get("events") or []:
-        kind = event.get("event")
-        if kind == "user":
-            text = event.get("text") or ""
-            shown = ((event.get("metadata") or {}).get("display")) or text
-            intent = (event.get("parse_data") or {}).get("intent") or {}
-            out.append({"from": "resident", "text": shown, "ts": event.get("timestamp"),
-                        "intent": intent.get("name"), "confidence": intent.get("confidence")})
-        elif kind == "bot" and event.get("text"):
-            custom = ((event.get("data") or {}).get("custom") or {})
-            staff = (event.get("metadata") or {}).get("staff")
-            out.append({"from": "staff" if staff else "bot", "text": event.get("text"), "ts": event.get("timestamp"),
-                        "topic": custom.get("topic"), "lang": custom.get("lang"),
-                        "staff": {"first_name": staff.get("first_name"), "role": staff.get("role")} if staff else None})
-        elif kind in ("pause", "resume"):
-            out.append({"from": "system", "text": kind, "ts": event.get("timestamp")})
-    return out
 
 
 class StaffApi:
@@ -175,7 +153,7 @@ class StaffApi:
     async def handoff(self, request: web.Request, staff: Staff) -> web.Response:
         handoff = await self._handoff(request, staff)
         try:
-            transcript = staff_transcript(await self.service.rasa.tracker(handoff.conversation_id))
+            transcript = for_staff(await self.service.rasa.tracker(handoff.conversation_id))
         except RasaUnavailable:
             return error(503, "the assistant is not answering: transcript unavailable, try again")
         notes = await asyncio.to_thread(self.service.store.notes, handoff.id)

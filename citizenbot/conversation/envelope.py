@@ -1,0 +1,60 @@
+"""The message envelope: what every bot message carries besides its text and buttons.
+
+A bot message's ``custom`` payload is ``{"topic": <topic id or a finer id under it>, "lang":
+<served language>, "id": <32 hex digits>}``, plus ``"handoff": {"id", "state", "queue", ...}`` on
+the notices of a handoff. The action server sends it as Rasa's ``json_message``; the REST channel
+returns it as ``custom`` next to ``text`` and ``buttons``; the tracker keeps it in the bot event's
+``data.custom``. The id lets "Was this helpful?" name the exact answer; the topic and language are
+what feedback, evaluation and the staff console attach to.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+def new_message_id() -> str:
+    return uuid.uuid4().hex
+
+
+def make_envelope(topic: str, lang: str, *, handoff: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A new bot message's ``custom`` payload (a fresh id every time)."""
+    custom: dict[str, Any] = {"topic": topic, "lang": lang, "id": new_message_id()}
+    if handoff is not None:
+        custom["handoff"] = dict(handoff)
+    return custom
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A bot message's envelope as read back; every field is None when the message had none."""
+
+    topic: str | None = None
+    lang: str | None = None
+    id: str | None = None
+    handoff: dict[str, Any] | None = None
+
+    @classmethod
+    def read(cls, custom: Any) -> Envelope:
+        """Tolerant: a missing or malformed payload (an older message, a stock Rasa reply) reads empty."""
+        if not isinstance(custom, Mapping):
+            return cls()
+        handoff = custom.get("handoff")
+        return cls(
+            topic=_str(custom.get("topic")),
+            lang=_str(custom.get("lang")),
+            id=_str(custom.get("id")),
+            handoff=dict(handoff) if isinstance(handoff, Mapping) else None,
+        )
+
+    @classmethod
+    def of_reply(cls, reply: Mapping[str, Any]) -> Envelope:
+        """The envelope of a message as the REST channel returns it (``{"text", "custom", ...}``)."""
+        return cls.read(reply.get("custom"))
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
