@@ -12,12 +12,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from citizenbot import language
 from citizenbot.conversation import ResidentMessage, make_envelope
 from citizenbot.conversation.events import LANG_SLOT, typed_before_latest
 from citizenbot.handoff.hours import HandoffConfig, parse_config
 from citizenbot.handoff.store import HandoffStore
 from citizenbot.kb import KnowledgeBase
-from citizenbot.language import choose_language, requested_language
 from citizenbot.outbox import Open311Config
 from citizenbot.replies import Reply
 from citizenbot.reports import ReportStore
@@ -96,18 +96,11 @@ def resident_text(tracker: Tracker) -> str:
 
 
 def resolve_language(tracker: Tracker, default: str | None = None) -> str:
-    """The language to answer the latest message in (rules in citizenbot.language)."""
+    """The language to answer the latest message in (decided by citizenbot.language.decide)."""
     message = latest(tracker)
-    text = message.text
-    hint = message.page_lang
-    requested = requested_language(text) if message.intent == "meta.language" else None
-    if message.lang_selected and hint:
-        requested = hint  # the widget's language switch: the resident chose explicitly
-    if message.is_button:
-        text = ""
-    return choose_language(
-        text, current=tracker.get_slot(LANG_SLOT), hint=hint, requested=requested,
-        default=default or services().default_lang,
+    return language.decide(
+        message.text, current=tracker.get_slot(LANG_SLOT), hint=message.page_lang, chosen=message.lang_selected,
+        about_language=message.intent == "meta.language", default=default or services().default_lang,
     )
 
 

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import blocking, language_events, latest_text, resolve_language, send, services
-from citizenbot.language import detect, requested_language
+from citizenbot.language import switch_request
 from citizenbot.replies import Reply, faq
 
 
@@ -21,18 +21,16 @@ class ActionSwitchLanguage(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         kb = services().kb
-        text = latest_text(tracker)
-        target = requested_language(text)
-        if target is None:
+        switch = switch_request(latest_text(tracker))
+        if switch is None:
             lang = resolve_language(tracker)
             send(dispatcher, await blocking(faq, kb, "meta.language", lang), lang)
             return language_events(tracker, lang)
-        written = detect(text)
-        said_in = written.lang if written.lang and written.confidence >= 0.5 else target
-        if said_in != target:
+        if switch.said_in != switch.to:
             # acknowledge in the resident's own words' language, then carry on in the new one
-            language_name = await blocking(kb.label, f"language.{target}", said_in)
-            text = await blocking(kb.answer, "meta.language.switching", said_in, language=language_name)
-            send(dispatcher, Reply(text, "meta.language"), said_in)
-        send(dispatcher, Reply(await blocking(kb.answer, "meta.language.switched", target), "meta.language.switched"), target)
-        return language_events(tracker, target)
+            language_name = await blocking(kb.label, f"language.{switch.to}", switch.said_in)
+            text = await blocking(kb.answer, "meta.language.switching", switch.said_in, language=language_name)
+            send(dispatcher, Reply(text, "meta.language"), switch.said_in)
+        text = await blocking(kb.answer, "meta.language.switched", switch.to)
+        send(dispatcher, Reply(text, "meta.language.switched"), switch.to)
+        return language_events(tracker, switch.to)

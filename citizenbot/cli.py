@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from citizenbot.settings import get_settings
+from citizenbot.settings import get_settings, served_languages
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("eval", help="ask a TSV of questions from the running bot over HTTP")
     p.add_argument("files", nargs="*", help="TSV files (lang, topics, text); default tests/eval/heldout.tsv")
     p.add_argument("--url", default="http://localhost:5005", help="Rasa server")
-    p.add_argument("--page-lang", choices=["fi", "sv", "en"], help="send this page-language hint as metadata")
+    p.add_argument("--page-lang", choices=served_languages(), help="send this page-language hint as metadata")
     p.add_argument("--concurrency", type=int, default=4)
     p.add_argument("--min-accuracy", type=float, help="exit 1 if any language is below this (0-1)")
     p.add_argument("--report", help="also write the result as Markdown to this file")

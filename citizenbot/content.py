@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from citizenbot.text import LANGS
+from citizenbot.settings import served_languages
 
 PLACEHOLDER_RE = re.compile(r"(?<!\{)\{([a-z][a-z0-9_]*)\}(?!\})")
 
@@ -65,10 +65,10 @@ def _multilingual(value: Any, where: str, required: bool = True) -> dict[str, st
             raise ContentError(f"{where}: missing")
         return {}
     if isinstance(value, (str, int, float)):
-        return {lang: str(value) for lang in LANGS}
+        return {lang: str(value) for lang in served_languages()}
     if not isinstance(value, Mapping):
         raise ContentError(f"{where}: expected text or a mapping of languages, got {type(value).__name__}")
-    missing = [lang for lang in LANGS if not str(value.get(lang) or "").strip()]
+    missing = [lang for lang in served_languages() if not str(value.get(lang) or "").strip()]
     if missing:
         raise ContentError(f"{where}: missing language(s) {', '.join(missing)}")
     return {str(k): str(v).strip() for k, v in value.items()}
@@ -153,7 +153,7 @@ def _handoff_facts(city_path: Path, content: Content) -> None:
         if queue.hours_fact:
             if queue.hours_fact in content.facts:
                 raise ContentError(f"{city_path}: fact {queue.hours_fact} is written from handoff hours; remove it from facts")
-            content.facts[queue.hours_fact] = {lang: format_hours(queue, lang) for lang in LANGS}
+            content.facts[queue.hours_fact] = {lang: format_hours(queue, lang) for lang in served_languages()}
             content.fact_sources[queue.hours_fact] = f"{city_path.name} (handoff hours)"
 
 

@@ -20,7 +20,6 @@ from citizenbot.names import NameEntry, NameIndex, NameMatch
 from citizenbot.seed import DIGEST_KEY
 from citizenbot.store.db import Database
 from citizenbot.store.models import District, KbFact, KbMeta, KbText, Plan, RoadWork, Street, Venue
-from citizenbot.text import LANGS
 
 
 @dataclass(frozen=True)
@@ -177,4 +176,4 @@ def pick(value: dict[str, str] | None, lang: str) -> str:
     return value.get(lang) or value.get("fi") or next(iter(value.values()))
 
 
-__all__ = ["KnowledgeBase", "MissingText", "pick", "LANGS"]
+__all__ = ["KnowledgeBase", "MissingText", "pick"]

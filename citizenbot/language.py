@@ -1,4 +1,9 @@
-"""Which language to answer in: per-message detection plus conversation stickiness.
+"""Which language to answer in: the one language decision of the project.
+
+Per-message detection (also used by the NLU component, which stores its result with the message)
+plus conversation stickiness. The actions decide with ``decide`` and ``switch_request``; the review
+inbox files a past message under ``language_of_stored``. The served languages come from
+``citizenbot.settings.served_languages``.
 
 The rules (see README, "Languages"):
 
@@ -19,13 +24,17 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from citizenbot.text import LANGS, fold, word_spans
+from citizenbot.settings import served_languages
+from citizenbot.text import fold, word_spans
 
 # A message "clearly" is in a language with 3+ content words at 0.75 confidence, or 2 words at 0.95.
 CLEAR_MIN_WORDS = 3
 CLEAR_MIN_CONFIDENCE = 0.75
 CLEAR_SHORT_MIN_WORDS = 2
 CLEAR_SHORT_MIN_CONFIDENCE = 0.95
+# A switch request ("Can we switch to Finnish?") is acknowledged in the language it was written in
+# when the detector is at least this sure of it.
+ACKNOWLEDGE_MIN_CONFIDENCE = 0.5
 
 # Words that on their own say which language a very short message is in.
 SHORT_WORDS: dict[str, frozenset[str]] = {
@@ -98,15 +107,12 @@ class Detection:
         return self.n_words >= CLEAR_SHORT_MIN_WORDS and self.confidence >= CLEAR_SHORT_MIN_CONFIDENCE
 
 
-@lru_cache(maxsize=1)
-def _detector():
-    from lingua import Language, LanguageDetectorBuilder
+@lru_cache(maxsize=4)
+def _detector(langs: tuple[str, ...]):
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-    return (
-        LanguageDetectorBuilder.from_languages(Language.FINNISH, Language.SWEDISH, Language.ENGLISH)
-        .with_preloaded_language_models()
-        .build()
-    )
+    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in langs]
+    return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
 
 
 def warm_up() -> None:
@@ -114,7 +120,7 @@ def warm_up() -> None:
     resident's message (together about two seconds)."""
     from citizenbot.text import lemma
 
-    _detector().compute_language_confidence_values("moi")
+    _detector(served_languages()).compute_language_confidence_values("moi")
     for lang, word in (("fi", "kaduilla"), ("sv", "gatorna"), ("en", "streets")):
         lemma.__wrapped__(word, lang)
 
@@ -135,7 +141,8 @@ def content_words(text: str) -> list[str]:
 
 
 def _lexicon_vote(folded_words: list[str]) -> str | None:
-    votes = {lang: sum(w in SHORT_WORDS[lang] for w in folded_words) for lang in LANGS}
+    none: frozenset[str] = frozenset()
+    votes = {lang: sum(w in SHORT_WORDS.get(lang, none) for w in folded_words) for lang in served_languages()}
     best = max(votes.values())
     winners = [lang for lang, v in votes.items() if v == best]
     return winners[0] if best > 0 and len(winners) == 1 else None
@@ -151,7 +158,7 @@ def detect(text: str) -> Detection:
         lexicon = _lexicon_vote(folded)
         if lexicon:
             return Detection(lexicon, 0.9, len(kept))  # never "clear": short messages stick
-    values = _detector().compute_language_confidence_values(" ".join(kept))
+    values = _detector(served_languages()).compute_language_confidence_values(" ".join(kept))
     if not values:
         return Detection(None, 0.0, len(kept))
     top = values[0]
@@ -164,7 +171,8 @@ def detect(text: str) -> Detection:
 
 def _function_word_vote(folded_words: list[str]) -> str | None:
     """A language whose function words clearly dominate (at least 3, and 3 times any other)."""
-    votes = {lang: sum(w in FUNCTION_WORDS[lang] for w in folded_words) for lang in LANGS}
+    none: frozenset[str] = frozenset()
+    votes = {lang: sum(w in FUNCTION_WORDS.get(lang, none) for w in folded_words) for lang in served_languages()}
     ranked = sorted(votes.items(), key=lambda kv: kv[1], reverse=True)
     (best, n), (_second, m) = ranked[0], ranked[1]
     return best if n >= 3 and n >= 3 * max(m, 1) else None
@@ -185,10 +193,11 @@ def choose_language(
     default: str = "fi",
 ) -> str:
     """The language to answer this message in (see the module docstring for the rules)."""
-    if requested in LANGS:
+    langs = served_languages()
+    if requested in langs:
         return requested
-    current = current if current in LANGS else None
-    hint = hint if hint in LANGS else None
+    current = current if current in langs else None
+    hint = hint if hint in langs else None
     detection = detect(text)
     if detection.clear:
         return detection.lang
@@ -197,3 +206,50 @@ def choose_language(
     if hint:
         return hint
     return detection.lang or default
+
+
+def decide(text: str, *, current: str | None = None, hint: object = None, chosen: bool = False,
+           about_language: bool = False, default: str = "fi") -> str:
+    """The language to answer a resident's message in: the decision every action uses.
+
+    ``current`` is the conversation's language, ``hint`` the page's language, ``chosen`` marks the
+    hint as the resident's explicit choice (the widget's language switch), ``about_language`` says
+    the message was understood as being about languages (intent ``meta.language``), so an explicit
+    request in it ("på svenska") switches. A pressed button ("/topic") says nothing about the
+    language.
+    """
+    page = hint if isinstance(hint, str) else None  # checked against the served languages below
+    requested = requested_language(text) if about_language else None
+    if chosen and page:
+        requested = page
+    if text.startswith("/"):
+        text = ""
+    return choose_language(text, current=current, hint=page, requested=requested, default=default)
+
+
+@dataclass(frozen=True)
+class Switch:
+    """An explicit request to continue in another language."""
+
+    to: str  # the language asked for
+    said_in: str  # the language the request was written in (acknowledged in it first when different)
+
+
+def switch_request(text: str) -> Switch | None:
+    """The switch a message asks for ("Can we switch to Finnish?"), or None when it names no
+    single language ("what languages do you speak?")."""
+    target = requested_language(text)
+    if target is None:
+        return None
+    written = detect(text)
+    said_in = written.lang if written.lang and written.confidence >= ACKNOWLEDGE_MIN_CONFIDENCE else target
+    return Switch(target, said_in)
+
+
+def language_of_stored(detected: str | None, confidence: float, page_lang: object) -> str | None:
+    """The language a past message was written in (the review inbox files it under this): the
+    NLU's detection when it was confident, else the page's language, else unknown."""
+    langs = served_languages()
+    if detected in langs and confidence >= CLEAR_MIN_CONFIDENCE:
+        return detected
+    return page_lang if isinstance(page_lang, str) and page_lang in langs else None

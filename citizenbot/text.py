@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import simplemma
 
-LANGS = ("fi", "sv", "en")
+from citizenbot.settings import served_languages
 
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", "ü": "u", "æ": "a", "ø": "o"})
 _WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
@@ -39,7 +39,7 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
 def lemma(word: str, lang: str) -> str:
     """Dictionary form of a word in the given language ("kadulla" -> "katu"), lower-cased."""
     lowered = word.lower()
-    if lang not in LANGS or not lowered.isalpha():
+    if lang not in served_languages() or not lowered.isalpha():
         return lowered
     return simplemma.lemmatize(lowered, lang=lang).lower()
 

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from citizenbot.content import PLACEHOLDER_RE, ContentError, load_content, render
-from citizenbot.text import LANGS
+from citizenbot.settings import served_languages
 
 from .conftest import KB_DIR
 
@@ -23,7 +23,7 @@ def test_every_topic_has_an_answer_and_a_button_title_in_every_language(content)
     for topic in TOPICS:
         assert topic in content.answers, f"no answer for {topic}"
         assert f"topic.{topic}" in content.labels, f"no title for {topic}"
-        for lang in LANGS:
+        for lang in served_languages():
             assert content.answers[topic].get(lang, "").strip(), f"{topic} has no {lang} answer"
             assert content.labels[f"topic.{topic}"].get(lang, "").strip()
 
@@ -31,7 +31,7 @@ def test_every_topic_has_an_answer_and_a_button_title_in_every_language(content)
 def test_every_text_exists_in_every_language(content):
     for kind in (content.answers, content.labels):
         for key, texts in kind.items():
-            assert set(LANGS) <= set(texts), f"{key} misses {set(LANGS) - set(texts)}"
+            assert set(served_languages()) <= set(texts), f"{key} misses {set(served_languages()) - set(texts)}"
 
 
 def test_every_topic_of_the_shared_taxonomy_is_served():
@@ -63,7 +63,7 @@ def test_no_answer_writes_an_emergency_or_health_number_itself(content):
 
 
 def test_emergency_answer_starts_with_the_emergency_number(content):
-    for lang in LANGS:
+    for lang in served_languages():
         first_paragraph = render(content.answers["health.emergency"][lang], lang, content.facts).split("\n\n")[0]
         assert "112" in first_paragraph
 

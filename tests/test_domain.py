@@ -4,12 +4,14 @@
 import pytest
 import yaml
 
+from citizenbot.settings import served_languages
+
 from .conftest import KB_DIR, ROOT
 
 TOPICS = [t["id"] for t in yaml.safe_load((KB_DIR / "topics.yml").read_text(encoding="utf-8"))["topics"]]
 CONTROL = {"affirm", "deny", "cancel"}
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-LANGS = ("fi", "sv", "en")
+LANGS = served_languages()
 MIN_EXAMPLES = 20
 
 

@@ -73,3 +73,36 @@ def test_an_explicit_request_wins():
 def test_unknown_values_are_ignored():
     assert choose_language("moi", current="de", hint="xx") == "fi"
     assert choose_language("", default="sv") == "sv"
+
+
+def test_the_decision_for_a_resident_message():
+    from citizenbot.language import decide
+
+    assert decide("hello", current="fi", hint="sv", chosen=True) == "sv"  # the widget's switch
+    assert decide("hello", current="fi", hint="sv") == "fi"  # a page hint alone does not override
+    assert decide("/maintenance.park", current="sv", hint="fi") == "sv"  # a button says nothing
+    assert decide("voitko vastata englanniksi", current="fi", about_language=True) == "en"
+    assert decide("voitko vastata englanniksi", current="fi") == "fi"  # not understood as a request
+    assert decide("", hint=["fi"], default="sv") == "sv"  # a malformed hint is ignored
+
+
+def test_a_switch_request_knows_the_language_it_was_written_in():
+    from citizenbot.language import Switch, switch_request
+
+    assert switch_request("Can we switch to Finnish?") == Switch("fi", "en")
+    assert switch_request("voidaanko jatkaa suomeksi") == Switch("fi", "fi")
+    assert switch_request("what languages do you speak") is None
+
+
+def test_a_stored_message_is_filed_under_a_confident_detection_else_the_page():
+    from citizenbot.language import language_of_stored
+
+    assert language_of_stored("sv", 0.9, "fi") == "sv"
+    assert language_of_stored("sv", 0.5, "fi") == "fi"
+    assert language_of_stored(None, 0.0, "de") is None
+
+
+def test_detection_is_restricted_to_the_served_languages(monkeypatch):
+    monkeypatch.setenv("SERVED_LANGUAGES", "fi,sv")
+    assert detect("the street lamp outside my house is out").lang in ("fi", "sv")
+    assert choose_language("hi", hint="en") != "en"

@@ -9,6 +9,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from citizenbot.settings import served_languages
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = {
     "fi": ("ma", "ti", "ke", "to", "pe", "la", "su"),
@@ -76,7 +78,7 @@ def parse_config(data: Mapping[str, Any] | None) -> HandoffConfig:
                 for day in _days(days):
                     hours.setdefault(day, []).append(_range(rng))
         queues[name] = Queue(
-            name=name, languages=tuple(spec.get("languages") or ("fi", "sv", "en")),
+            name=name, languages=tuple(spec.get("languages") or served_languages()),
             hours={d: tuple(sorted(r)) for d, r in hours.items()}, hours_fact=spec.get("hours_fact"),
         )
     return HandoffConfig(

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from citizenbot.text import LANGS
+from citizenbot.settings import served_languages
 
 from .project import ANNOTATION_RE, CONTROL_INTENTS, Example, Project, comparable, load_yaml
 
@@ -170,7 +170,7 @@ class Checker:
 
         out: list[Example] = []
         broken = False
-        for lang in LANGS:
+        for lang in served_languages():
             for path in self.project.nlu_files(lang):
                 try:
                     out.extend(read_examples(path, lang))
@@ -191,7 +191,7 @@ class Checker:
                     if key in into:
                         self.add(ERROR, "content", f"{section[:-1]} {key} is defined twice "
                                  f"(also in {self.project.relative(into[key][0])})", path)
-                    into[str(key)] = (path, value if isinstance(value, dict) else {lang: value for lang in LANGS})
+                    into[str(key)] = (path, value if isinstance(value, dict) else {lang: value for lang in served_languages()})
         return answers, labels
 
     # --- checks -----------------------------------------------------------------------------
@@ -227,7 +227,7 @@ class Checker:
             counts[(e.intent, e.lang)] += 1
             first_file.setdefault((e.intent, e.lang), e)
         for intent in [*topics, *CONTROL_INTENTS]:
-            for lang in LANGS:
+            for lang in served_languages():
                 n = counts.get((intent, lang), 0)
                 if n == 0:
                     self.add(ERROR, "no-examples", f"{intent} has no {lang} examples (add at least {self.min_examples} "
@@ -311,7 +311,7 @@ class Checker:
                          f"kb/answers/", self.project.answers_dir)
         for kind, entries in (("answer", answers), ("label", labels)):
             for key, (path, texts) in entries.items():
-                missing = [lang for lang in LANGS if not str(texts.get(lang) or "").strip()]
+                missing = [lang for lang in served_languages() if not str(texts.get(lang) or "").strip()]
                 if missing:
                     self.add(ERROR, "no-answer", f"{kind} {key} has no {', '.join(missing)} text", path,
                              _line_of(path, key))
@@ -323,7 +323,7 @@ class Checker:
 
         for key, (path, texts) in answers.items():
             allowed = set(facts) | allowed_params(key)
-            for lang in LANGS:
+            for lang in served_languages():
                 text = str(texts.get(lang) or "")
                 unknown = sorted(set(PLACEHOLDER_RE.findall(text)) - allowed)
                 if unknown:
@@ -393,7 +393,7 @@ class Checker:
 
         found: dict[str, tuple[str, Path, str]] = {}  # url -> (where, path, key)
         for key, (path, texts) in answers.items():
-            for lang in LANGS:
+            for lang in served_languages():
                 rendered = render(str(texts.get(lang) or ""), lang, facts)
                 for url in _urls(rendered):
                     found.setdefault(url, (f"answer {key} ({lang})", path, key))

@@ -18,7 +18,7 @@ import json
 import sys
 from pathlib import Path
 
-from citizenbot.settings import get_settings
+from citizenbot.settings import get_settings, served_languages
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -120,9 +120,10 @@ def _topic_list(args: argparse.Namespace) -> int:
     counts: dict[tuple[str, str], int] = {}
     for e in project.examples():
         counts[(e.intent, e.lang)] = counts.get((e.intent, e.lang), 0) + 1
-    print(f"{'topic':40} {'kind':7} fi  sv  en")
+    langs = served_languages()
+    print(f"{'topic':40} {'kind':7} " + " ".join(f"{lang:>3}" for lang in langs))
     for t in project.topics():
-        print(f"{t['id']:40} {t.get('kind', ''):7} " + " ".join(f"{counts.get((t['id'], lang), 0):3d}" for lang in ("fi", "sv", "en")))
+        print(f"{t['id']:40} {t.get('kind', ''):7} " + " ".join(f"{counts.get((t['id'], lang), 0):3d}" for lang in langs))
     return EXIT_OK
 
 
@@ -331,7 +332,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     topic = sub.add_parser("topic", help="add and inspect topics (trainers)")
     topic_sub = topic.add_subparsers(dest="topic_command", required=True)
-    p = topic_sub.add_parser("add", help="scaffold a new topic in fi/sv/en: intent, examples, answer, rule, domain, taxonomy")
+    p = topic_sub.add_parser("add", help="scaffold a new topic in every served language: intent, examples, answer, rule, domain, taxonomy")
     p.add_argument("--from", dest="from_file", help="description file (see `citizenbot topic template`); "
                    "without it the command asks")
     p.add_argument("--dry-run", action="store_true", help="only list the files that would change")
@@ -372,7 +373,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_inbox_status)
     p = inbox_sub.add_parser("export", help="the inbox as a TSV, grouped by language and similarity, with counts")
     p.add_argument("file", nargs="?", help="TSV file (default: standard output)")
-    p.add_argument("--lang", choices=["fi", "sv", "en"])
+    p.add_argument("--lang", choices=served_languages())
     p.add_argument("--reason", choices=REASONS)
     p.add_argument("--status", default="new", choices=[*STATUSES, "all"])
     p.add_argument("--threshold", type=float, default=DEFAULT_SIMILARITY, help="similarity to join a group (0-1)")

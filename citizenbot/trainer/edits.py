@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from citizenbot.text import LANGS
+from citizenbot.settings import served_languages
 
 from .project import Project, load_yaml
 
@@ -134,7 +134,7 @@ def insert_topic(text: str, topic: str, kind: str, about: str) -> str:
 
 def _literal(key: str, by_lang: dict[str, str]) -> list[str]:
     out = [f"  {key}:"]
-    for lang in LANGS:
+    for lang in served_languages():
         out.append(f"    {lang}: |-")
         for line in str(by_lang[lang]).strip().splitlines():
             out.append(f"      {line.rstrip()}" if line.strip() else "")
@@ -159,7 +159,7 @@ def insert_answer(text: str | None, key: str, by_lang: dict[str, str], header: s
 def insert_label(text: str, key: str, by_lang: dict[str, str]) -> str:
     lines = _lines(text)
     start = _find_top_level(lines, "labels")
-    line = "  " + key + ": {" + ", ".join(f"{lang}: {json.dumps(by_lang[lang], ensure_ascii=False)}" for lang in LANGS) + "}"
+    line = "  " + key + ": {" + ", ".join(f"{lang}: {json.dumps(by_lang[lang], ensure_ascii=False)}" for lang in served_languages()) + "}"
     if start is None:
         return _join(lines + ["", "labels:", line])
     end = _block_end(lines, start)

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from citizenbot.text import LANGS
+from citizenbot.settings import served_languages
 
 from .project import EvalQuestion, Project
 
@@ -49,7 +49,7 @@ class EvalResult:
     @property
     def accuracy(self) -> dict[str, float]:
         """lang -> accuracy in % (and "all")."""
-        order = [*(lang for lang in LANGS if lang in self.right), *sorted(set(self.right) - set(LANGS))]
+        order = [*(lang for lang in served_languages() if lang in self.right), *sorted(set(self.right) - set(served_languages()))]
         out = {lang: 100.0 * self.right[lang][0] / self.right[lang][1] for lang in order if self.right[lang][1]}
         total = sum(n for _r, n in self.right.values())
         if total:
@@ -200,7 +200,7 @@ def markdown(new: EvalResult, previous: EvalResult | None, max_drop: float = DEF
     lines += ["## Per language", "", "| language | new model | previous model | change (points) | detected language right |",
               "|---|---|---|---|---|"]
     old = previous.accuracy if previous else {}
-    for lang in [*(lang for lang in LANGS if lang in new.accuracy), "all"]:
+    for lang in [*(lang for lang in served_languages() if lang in new.accuracy), "all"]:
         now = new.accuracy.get(lang)
         r, n = new.right.get(lang, [0, 0]) if lang != "all" else (sum(x[0] for x in new.right.values()), new.questions)
         change = "" if lang not in old or now is None else f"{now - old[lang]:+.1f}"

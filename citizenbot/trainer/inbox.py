@@ -38,9 +38,11 @@ from sqlalchemy import select
 from citizenbot.conversation import BotMessage, ResidentMessage
 from citizenbot.conversation import store as stored
 from citizenbot.conversation.events import BOT, FORM_KINDS, USER, form_after, question_answered_by
+from citizenbot.language import language_of_stored
+from citizenbot.settings import served_languages
 from citizenbot.store.db import Database
 from citizenbot.store.models import Feedback, InboxMessage, TrainerMeta, utcnow
-from citizenbot.text import LANGS, fold, lemma, words
+from citizenbot.text import fold, lemma, words
 
 from . import edits
 from .project import FileEdits, Project, comparable
@@ -146,9 +148,7 @@ def _user_candidate(sender: str, message: ResidentMessage, low_confidence: float
 
 
 def _message_lang(message: ResidentMessage) -> str | None:
-    if message.detected_lang in LANGS and message.detected_confidence >= 0.75:
-        return message.detected_lang
-    return message.page_lang if message.page_lang in LANGS else None
+    return language_of_stored(message.detected_lang, message.detected_confidence, message.page_lang)
 
 
 def collect(database: Database, kb_dir: str | Path | None = None, low_confidence: float = DEFAULT_LOW_CONFIDENCE,
@@ -196,7 +196,7 @@ def collect(database: Database, kb_dir: str | Path | None = None, low_confidence
             elif item.kind == BOT:
                 candidate = pending.pop(sender, None)
                 answered_in = BotMessage.from_event(item.event).envelope.lang
-                if candidate is not None and answered_in in LANGS:
+                if candidate is not None and answered_in in served_languages():
                     candidate.lang = answered_in  # the language the assistant answered in
         if last_id < top:
             last_id = top
@@ -207,7 +207,7 @@ def collect(database: Database, kb_dir: str | Path | None = None, low_confidence
         candidate = _candidate_for_vote(database, vote, low_confidence, include_out_of_scope)
         if candidate is not None:
             candidate.reasons |= {THUMBS_DOWN}
-            candidate.lang = vote.lang if vote.lang in LANGS else candidate.lang
+            candidate.lang = vote.lang if vote.lang in served_languages() else candidate.lang
             keep(candidate)
     _store(database, candidates.values(), kb_dir, result)
     with database.session() as session:
@@ -609,8 +609,8 @@ def _validate(d: dict, action: str, ids: list[int], rows: dict[int, InboxMessage
         if done:
             return f"already reviewed: {done}"
     lang = d.get("lang")
-    if lang and lang not in LANGS:
-        return f"lang must be one of {', '.join(LANGS)}"
+    if lang and lang not in served_languages():
+        return f"lang must be one of {', '.join(served_languages())}"
     topic = str(d.get("topic") or "").strip()
     if action == "assign":
         if not topic:
@@ -663,8 +663,9 @@ def _write_drafts(project: Project, drafts: list[dict[str, Any]]) -> list[Path]:
     for topic, items in by_topic.items():
         path = drafts_dir(project) / f"{topic}.yml"
         data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-        data = data or {"id": topic, "kind": "faq", "about": "", "title": {lang: "" for lang in LANGS},
-                        "answer": {lang: "" for lang in LANGS}, "examples": {lang: [] for lang in LANGS}}
+        langs = served_languages()
+        data = data or {"id": topic, "kind": "faq", "about": "", "title": {lang: "" for lang in langs},
+                        "answer": {lang: "" for lang in langs}, "examples": {lang: [] for lang in langs}}
         examples = data.setdefault("examples", {})
         for item in items:
             bucket = examples.setdefault(item["lang"], []) or []
@@ -674,7 +675,7 @@ def _write_drafts(project: Project, drafts: list[dict[str, Any]]) -> list[Path]:
             item["draft"] = project.relative(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         header = (f"# Draft of a new topic started from the review inbox. Fill in about, title and answer in\n"
-                  f"# fi/sv/en, write at least 20 examples per language, then:\n"
+                  f"# {'/'.join(langs)}, write at least 20 examples per language, then:\n"
                   f"#   citizenbot topic add --from {project.relative(path)}\n")
         path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
         paths.append(path)

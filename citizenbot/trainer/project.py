@@ -18,7 +18,8 @@ from typing import Any
 
 import yaml
 
-from citizenbot.text import LANGS, fold, words
+from citizenbot.settings import served_languages
+from citizenbot.text import fold, words
 
 CONTROL_INTENTS = ("affirm", "deny", "cancel")
 # libyaml when present: the training data is large and the pure-Python parser slow
@@ -152,12 +153,12 @@ class Project:
         return [i if isinstance(i, str) else next(iter(i)) for i in self.domain().get("intents") or []]
 
     def nlu_files(self, lang: str | None = None) -> list[Path]:
-        langs = [lang] if lang else list(LANGS)
+        langs = [lang] if lang else list(served_languages())
         return [p for code in langs for p in sorted((self.nlu_dir / code).glob("*.yml"))]
 
     def examples(self) -> list[Example]:
         out: list[Example] = []
-        for lang in LANGS:
+        for lang in served_languages():
             for path in self.nlu_files(lang):
                 out.extend(read_examples(path, lang))
         return out

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from citizenbot.text import LANGS
+from citizenbot.settings import served_languages
 
 from . import edits
 from .project import FileEdits, Project, load_yaml
@@ -86,8 +86,8 @@ class TopicSpec:
             if not isinstance(value, dict):
                 problems.append(f"{name}: give one text per language (fi, sv, en)")
                 return {}
-            out = {lang: str(value.get(lang) or "").strip() for lang in LANGS}
-            missing = [lang for lang in LANGS if not out[lang]]
+            out = {lang: str(value.get(lang) or "").strip() for lang in served_languages()}
+            missing = [lang for lang in served_languages() if not out[lang]]
             if missing:
                 problems.append(f"{name}: missing {', '.join(missing)}")
             return out
@@ -97,7 +97,7 @@ class TopicSpec:
         if not isinstance(raw, dict):
             problems.append("examples: give a list per language (fi, sv, en)")
             raw = {}
-        for lang in LANGS:
+        for lang in served_languages():
             items = raw.get(lang) or []
             if isinstance(items, str):
                 items = [line[2:] if line.strip().startswith("- ") else line for line in items.splitlines()]
@@ -172,7 +172,7 @@ def plan(project: Project, spec: TopicSpec) -> FileEdits:
     header = f"Answers for the {edits.domain_of(spec.id)} topics (docs/content.md)."
     text = edits.insert_answer(changes.read(answers), spec.id, spec.answer, header=header)
     changes.write(answers, edits.insert_label(text, f"topic.{spec.id}", spec.title))
-    for lang in LANGS:
+    for lang in served_languages():
         path = edits.nlu_file_for(project, lang, spec.id)
         changes.write(path, edits.add_examples(changes.read(path), spec.id, spec.examples[lang]))
     return changes
@@ -246,11 +246,11 @@ def ask_spec(ask: Callable[[str], str] = input, say: Callable[[str], None] = pri
                             "kind": line("Kind (faq or meta)", "faq"),
                             "about": line("About (one line for the taxonomy)"),
                             "title": {}, "answer": {}, "examples": {}}
-    for lang in LANGS:
+    for lang in served_languages():
         data["title"][lang] = line(f"Button title in {LANG_NAMES[lang]} (2-5 words)")
-    for lang in LANGS:
+    for lang in served_languages():
         data["answer"][lang] = "\n".join(lines(f"Answer in {LANG_NAMES[lang]}; a blank line inside is not possible here, "
                                                "edit the answers file for paragraphs"))
-    for lang in LANGS:
+    for lang in served_languages():
         data["examples"][lang] = lines(f"Examples in {LANG_NAMES[lang]} (at least 20, as residents write)")
     return TopicSpec.from_dict(data, "your answers")

@@ -20,7 +20,7 @@ from citizenbot.handoff.hours import parse_config
 from citizenbot.handoff.staff import StaffDirectory
 from citizenbot.handoff.store import HandoffStore
 from citizenbot.kb import KnowledgeBase
-from citizenbot.settings import PROJECT_ROOT, get_settings
+from citizenbot.settings import PROJECT_ROOT, get_settings, served_languages
 from citizenbot.store.db import get_database
 from citizenbot.trainer.project import Project
 from citizenbot.web.gateway import Gateway, GatewayConfig
@@ -109,7 +109,7 @@ async def widget_config(request: web.Request) -> web.Response:
     """City settings the widget shows (privacy notice); from the knowledge base, per language."""
     kb = request.app[KB_KEY]
     config = {}
-    for lang in ("fi", "sv", "en"):
+    for lang in served_languages():
         config[lang] = {
             "privacy_url": await asyncio.to_thread(kb.fact, "privacy_url", lang),
             "retention_days": await asyncio.to_thread(kb.fact, "conversation_retention_days", lang),

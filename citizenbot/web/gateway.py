@@ -22,7 +22,7 @@ from citizenbot.conversation import Envelope
 from citizenbot.conversation.events import find_bot_message, language_event, tracker_events
 from citizenbot.conversation.transcript import for_resident, widget_reply
 from citizenbot.feedback import FeedbackStore, Vote
-from citizenbot.text import LANGS
+from citizenbot.settings import served_languages
 from citizenbot.web import sessions
 from citizenbot.web.rasa_client import RasaClient, RasaUnavailable
 
@@ -64,7 +64,7 @@ def clean_metadata(raw: Any) -> dict[str, Any]:
     if not isinstance(raw, dict):
         return {}
     out: dict[str, Any] = {}
-    if raw.get("lang") in LANGS:
+    if raw.get("lang") in served_languages():
         out["lang"] = raw["lang"]
     if raw.get("lang_selected") is True:
         out["lang_selected"] = True
@@ -191,7 +191,7 @@ class Gateway:
     async def on_set_language(self, sid: str, data: Any = None) -> dict[str, Any]:
         session_id = self._session(data)
         lang = data.get("lang") if isinstance(data, dict) else None
-        if session_id is None or lang not in LANGS:
+        if session_id is None or lang not in served_languages():
             return {"ok": False}
         try:
             await self.config.rasa.append_events(session_id, [language_event(lang)])

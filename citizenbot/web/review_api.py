@@ -9,6 +9,7 @@ import asyncio
 from aiohttp import web
 
 from citizenbot.handoff.staff import Staff
+from citizenbot.settings import served_languages
 from citizenbot.store.db import Database
 from citizenbot.trainer import review
 from citizenbot.trainer.project import Project
@@ -43,8 +44,8 @@ class ReviewApi:
 
     async def groups(self, request: web.Request, staff: Staff) -> web.Response:
         lang = request.query.get("lang") or None
-        if lang not in (None, "fi", "sv", "en"):
-            return error(400, "lang must be fi, sv or en")
+        if lang is not None and lang not in served_languages():
+            return error(400, f"lang must be one of {', '.join(served_languages())}")
         try:
             offset = max(0, int(request.query.get("offset", "0")))
         except ValueError:

@@ -21,7 +21,7 @@ from citizenbot.conversation.transcript import for_staff
 from citizenbot.handoff.staff import Staff, StaffDirectory, TooManyAttempts
 from citizenbot.handoff.store import OUTCOMES, HandoffView
 from citizenbot.kb import KnowledgeBase
-from citizenbot.settings import PROJECT_ROOT
+from citizenbot.settings import PROJECT_ROOT, served_languages
 from citizenbot.web.handoff_service import STAFF_NS, HandoffService, handoff_room, queue_room
 from citizenbot.web.rasa_client import RasaUnavailable
 
@@ -206,8 +206,8 @@ class StaffApi:
 
     async def canned(self, request: web.Request, staff: Staff) -> web.Response:
         lang = request.query.get("lang", "fi")
-        if lang not in ("fi", "sv", "en"):
-            return error(400, "lang must be fi, sv or en")
+        if lang not in served_languages():
+            return error(400, f"lang must be one of {', '.join(served_languages())}")
         data = await asyncio.to_thread(self._canned_data)
         out = {}
         for queue in staff.queues:

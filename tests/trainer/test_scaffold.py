@@ -9,7 +9,7 @@ import yaml
 
 from citizenbot.cli import main
 from citizenbot.content import load_content
-from citizenbot.text import LANGS
+from citizenbot.settings import served_languages
 from citizenbot.trainer.check import run_check
 from citizenbot.trainer.scaffold import ScaffoldError, TopicSpec, add_topic, ask_spec, validate_nlu_file
 
@@ -36,7 +36,7 @@ def test_a_scaffolded_topic_is_in_every_file_and_passes_the_data_check(project):
     assert rule["steps"] == [{"intent": NEW_TOPIC}, {"action": "action_answer"}]
 
     content = load_content(project.kb_dir, "tampere")  # exactly what `citizenbot seed` loads
-    for lang in LANGS:
+    for lang in served_languages():
         assert content.answers[NEW_TOPIC][lang] == description["answer"][lang].strip()
         assert content.labels[f"topic.{NEW_TOPIC}"][lang] == description["title"][lang]
         examples = [e.text for e in project.examples() if e.intent == NEW_TOPIC and e.lang == lang]
@@ -78,10 +78,10 @@ def test_a_dry_run_writes_nothing(project, capsys):
 
 def test_interactive_mode_asks_for_every_text(project, monkeypatch):
     data = yaml.safe_load(NEW_TOPIC_FILE.read_text(encoding="utf-8"))
-    answers = [data["id"], "", data["about"], *(data["title"][lang] for lang in LANGS)]
-    for lang in LANGS:
+    answers = [data["id"], "", data["about"], *(data["title"][lang] for lang in served_languages())]
+    for lang in served_languages():
         answers += [*data["answer"][lang].replace("\n\n", "\n").splitlines(), ""]
-    for lang in LANGS:
+    for lang in served_languages():
         answers += [*data["examples"][lang], ""]
     replies = iter(answers)
     asked = ask_spec(ask=lambda _prompt: next(replies), say=lambda _text: None)
@@ -93,10 +93,10 @@ def test_interactive_mode_asks_for_every_text(project, monkeypatch):
 
 def test_the_interactive_command_reads_the_terminal(project, monkeypatch, capsys):
     data = yaml.safe_load(NEW_TOPIC_FILE.read_text(encoding="utf-8"))
-    lines = [data["id"], "faq", data["about"], *(data["title"][lang] for lang in LANGS)]
-    for lang in LANGS:
+    lines = [data["id"], "faq", data["about"], *(data["title"][lang] for lang in served_languages())]
+    for lang in served_languages():
         lines += [data["answer"][lang].splitlines()[0], ""]
-    for lang in LANGS:
+    for lang in served_languages():
         lines += [*data["examples"][lang], ""]
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
     assert main(["topic", "add", "--project", str(project.root)]) == 0
@@ -129,4 +129,4 @@ def test_template_is_a_valid_description(tmp_path, capsys):
     path = tmp_path / "topic.yml"
     assert main(["topic", "template", str(path)]) == 0
     parsed = TopicSpec.from_file(path)
-    assert parsed.id == "maintenance.example_topic" and set(parsed.examples) == set(LANGS)
+    assert parsed.id == "maintenance.example_topic" and set(parsed.examples) == set(served_languages())
