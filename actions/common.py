@@ -1,11 +1,13 @@
-"""Shared pieces of the actions: services, language, sending replies. Not an action module."""
+"""Shared pieces of the actions: the latest message, language, sending replies. Not an action module.
+
+The services (knowledge base, stores, city configuration) are wired in ``citizenbot.services``;
+``services`` is re-exported here for the action modules.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
@@ -15,59 +17,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from citizenbot import language
 from citizenbot.conversation import ResidentMessage, make_envelope
 from citizenbot.conversation.events import LANG_SLOT, typed_before_latest
-from citizenbot.handoff.hours import HandoffConfig, parse_config
-from citizenbot.handoff.store import HandoffStore
-from citizenbot.kb import KnowledgeBase
-from citizenbot.outbox import Open311Config
 from citizenbot.replies import Reply
-from citizenbot.reports import ReportStore
-from citizenbot.settings import get_settings
-from citizenbot.store.db import get_database
+from citizenbot.services import Services, services
+
+__all__ = ["Services", "services"]  # the actions' entry to the shared services (see the docstring)
 
 T = TypeVar("T")
 
 # Intents that are not topics: they only steer forms and buttons.
 CONTROL_INTENTS = frozenset({"affirm", "deny", "cancel", "nlu_fallback"})
 MAX_FAILURES_BEFORE_PERSON = 2
-
-
-@dataclass
-class Services:
-    kb: KnowledgeBase
-    reports: ReportStore
-    handoffs: HandoffStore
-    open311: Open311Config
-    handoff: HandoffConfig
-    default_lang: str
-
-
-@functools.lru_cache(maxsize=1)
-def services() -> Services:
-    """Created on first use (not at import), then shared by every action in the process."""
-    from citizenbot.content import load_content  # city configuration (service codes, hours) is content
-
-    settings = get_settings()
-    database = get_database(settings.database_url)
-    city = load_content(settings.kb_dir, settings.city).city_config
-    return Services(
-        kb=KnowledgeBase(database),
-        reports=ReportStore(database),
-        handoffs=HandoffStore(database),
-        open311=open311_config(city.get("open311") or {}, settings),
-        handoff=parse_config(city.get("handoff")),
-        default_lang=settings.default_lang,
-    )
-
-
-def open311_config(city: dict, settings=None) -> Open311Config:
-    settings = settings or get_settings()
-    return Open311Config(
-        base_url=settings.open311_base_url or city.get("base_url") or "",
-        api_key=settings.open311_api_key,
-        timeout=settings.open311_timeout,
-        service_codes=dict(city.get("service_codes") or {}),
-        default_service_code=city.get("default_service_code"),
-    )
 
 
 async def blocking(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -13,45 +13,47 @@ from rasa_sdk.endpoint import create_app
 
 from citizenbot import language
 from citizenbot.seed import seed
-from citizenbot.settings import get_settings
-from citizenbot.store.db import get_database
+from citizenbot.services import services
 
 logger = logging.getLogger(__name__)
+# The project's actions (the top-level package actions/): rasa-sdk loads them by name when the
+# server starts; the library itself never imports them.
+ACTION_PACKAGE = "actions"
 
 
-def build_app(action_package: str = "actions"):
+def build_app(action_package: str = ACTION_PACKAGE):
     app = create_app(action_package)
-
-    async def start(app_, _loop) -> None:
-        from actions.common import services
-        from citizenbot.outbox import run_outbox
-
-        settings = get_settings()
-        database = get_database(settings.database_url)
-        result = await asyncio.to_thread(seed, database, settings.kb_dir, settings.city)
-        logger.info("knowledge base %s (%s)", "seeded" if result.changed else "up to date", result.counts)
-        await asyncio.to_thread(language.warm_up)
-        svc = services()
-        await asyncio.to_thread(svc.kb.best_name, "Hämeenkadulla")  # loads texts, facts and the name index
-        app_.ctx.retention = asyncio.create_task(_retention_loop(database, svc.kb))
-        if svc.open311.enabled:
-            labels = {}
-            for topic in svc.open311.service_codes:
-                labels[topic] = await asyncio.to_thread(svc.kb.label, f"topic.{topic}", "fi", topic)
-            app_.ctx.outbox = asyncio.create_task(
-                run_outbox(svc.reports, svc.open311, labels, settings.outbox_interval)
-            )
-            logger.info("Open311 outbox delivering to %s every %ss", svc.open311.base_url, settings.outbox_interval)
-
-    async def stop(app_, _loop) -> None:
-        for name in ("outbox", "retention"):
-            task = getattr(app_.ctx, name, None)
-            if task:
-                task.cancel()
-
-    app.register_listener(start, "before_server_start")
-    app.register_listener(stop, "after_server_stop")
+    app.register_listener(start_background_work, "before_server_start")
+    app.register_listener(stop_background_work, "after_server_stop")
     return app
+
+
+async def start_background_work(app, _loop=None) -> None:
+    """Seed the knowledge base, load the language detector and the name index, and start the
+    retention purge and (when an endpoint is configured) the Open311 outbox as tasks on
+    ``app.ctx``."""
+    from citizenbot.outbox import run_outbox
+
+    svc = await asyncio.to_thread(services)  # the database and the city configuration are read here
+    settings, database = svc.settings, svc.database
+    result = await asyncio.to_thread(seed, database, settings.kb_dir, settings.city)
+    logger.info("knowledge base %s (%s)", "seeded" if result.changed else "up to date", result.counts)
+    await asyncio.to_thread(language.warm_up)
+    await asyncio.to_thread(svc.kb.best_name, "Hämeenkadulla")  # loads texts, facts and the name index
+    app.ctx.retention = asyncio.create_task(_retention_loop(database, svc.kb))
+    if svc.open311.enabled:
+        labels = {}
+        for topic in svc.open311.service_codes:
+            labels[topic] = await asyncio.to_thread(svc.kb.label, f"topic.{topic}", "fi", topic)
+        app.ctx.outbox = asyncio.create_task(run_outbox(svc.reports, svc.open311, labels, settings.outbox_interval))
+        logger.info("Open311 outbox delivering to %s every %ss", svc.open311.base_url, settings.outbox_interval)
+
+
+async def stop_background_work(app, _loop=None) -> None:
+    for name in ("outbox", "retention"):
+        task = getattr(app.ctx, name, None)
+        if task:
+            task.cancel()
 
 
 async def _retention_loop(database, kb) -> None:

@@ -1,4 +1,6 @@
-"""The ``citizenbot`` command: seeding, the action server, evaluation and report tools."""
+"""The ``citizenbot`` command: seeding, the servers, staff accounts, privacy, evaluation; the
+trainers' commands (``citizenbot.trainer.cli``) and the benchmarks (``bench.cli``) are registered
+from their packages. Each command imports its module when it runs, so ``--help`` stays fast."""
 
 from __future__ import annotations
 
@@ -6,7 +8,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from bench.cli import register as register_bench_commands
 from citizenbot.settings import get_settings, served_languages
+from citizenbot.trainer.cli import register as register_trainer_commands
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -150,15 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--api-key", default="dev-key")
     p.set_defaults(func=_open311_fake)
 
-    # Subcommands of other modules register themselves here (each module owns its commands).
-    for module in ("citizenbot.trainer.cli", "bench.cli"):
-        try:
-            register = __import__(module, fromlist=["register"]).register
-        except ModuleNotFoundError as exc:
-            if exc.name not in (module, module.rsplit(".", 1)[0]):
-                raise
-            continue
-        register(sub)
+    # The trainers' commands and the benchmarks are defined by their own packages.
+    register_trainer_commands(sub)
+    register_bench_commands(sub)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -52,8 +52,8 @@ def fresh_database(tmp_path):
 
 @pytest.fixture
 def services(monkeypatch, tmp_path):
-    """The actions' services on a fresh seeded database, without Open311."""
-    from actions import common
+    """The action server's services (citizenbot.services) on a fresh seeded database, without Open311."""
+    from citizenbot import services as wiring
     from citizenbot.seed import seed
     from citizenbot.store.db import get_database
 
@@ -61,9 +61,9 @@ def services(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("OPEN311_BASE_URL", "")
     seed(get_database(url), KB_DIR, "tampere")
-    common.services.cache_clear()
-    yield common.services()
-    common.services.cache_clear()
+    wiring.services.cache_clear()
+    yield wiring.services()
+    wiring.services.cache_clear()
 
 
 def make_tracker(

@@ -14,15 +14,9 @@ from pathlib import Path
 import socketio
 from aiohttp import web
 
-from citizenbot.content import load_content
-from citizenbot.feedback import FeedbackStore
-from citizenbot.handoff.hours import parse_config
-from citizenbot.handoff.staff import StaffDirectory
-from citizenbot.handoff.store import HandoffStore
 from citizenbot.kb import KnowledgeBase
-from citizenbot.settings import PROJECT_ROOT, get_settings, served_languages
-from citizenbot.store.db import get_database
-from citizenbot.trainer.project import Project
+from citizenbot.services import build_services
+from citizenbot.settings import PROJECT_ROOT, served_languages
 from citizenbot.web.gateway import Gateway, GatewayConfig
 from citizenbot.web.handoff_service import HandoffService
 from citizenbot.web.rasa_client import RasaClient
@@ -159,24 +153,21 @@ async def health(request: web.Request) -> web.Response:
 
 def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secret: str | None = None,
                database_url: str | None = None) -> web.Application:
-    settings = get_settings()
-    database = get_database(database_url or settings.database_url)
+    svc = build_services(database_url=database_url)
+    settings = svc.settings
     rasa = RasaClient(rasa_url or settings.rasa_url, rasa_token or settings.rasa_token)
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*", client_manager=_manager(settings))
     app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
     sio.attach(app, socketio_path="socket.io")
-    kb = KnowledgeBase(database)
-    city = load_content(settings.kb_dir, settings.city).city_config
-    handoffs = HandoffService(sio, rasa, HandoffStore(database), kb, parse_config(city.get("handoff")))
-    directory = StaffDirectory(database)
+    handoffs = HandoffService(sio, rasa, svc.handoffs, svc.kb, svc.handoff)
     app[RASA_KEY] = rasa
-    app[KB_KEY] = kb
+    app[KB_KEY] = svc.kb
     app[HANDOFF_KEY] = handoffs
-    app[GATEWAY_KEY] = Gateway(sio, GatewayConfig(secret or settings.web_secret, rasa, FeedbackStore(database), handoffs))
-    StaffSocket(sio, directory, handoffs)
-    staff_api = StaffApi(directory, handoffs, kb, settings.kb_dir, secure_cookies=settings.secure_cookies)
+    app[GATEWAY_KEY] = Gateway(sio, GatewayConfig(secret or settings.web_secret, rasa, svc.feedback, handoffs))
+    StaffSocket(sio, svc.staff, handoffs)
+    staff_api = StaffApi(svc.staff, handoffs, svc.kb, settings.kb_dir, secure_cookies=settings.secure_cookies)
     staff_api.routes(app)
-    ReviewApi(staff_api, database, Project.default(city=settings.city)).routes(app)
+    ReviewApi.for_city(staff_api, svc.database, settings.city).routes(app)
 
     app.router.add_get("/healthz", health)
     app.router.add_get("/favicon.ico", favicon)

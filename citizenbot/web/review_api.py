@@ -1,6 +1,8 @@
 """The trainers' review inbox in the staff console (role trainer or admin): what residents asked
 that the assistant did not handle well, grouped, and the trainer's decisions written into the
-training data (citizenbot.trainer.review does the work)."""
+training data (citizenbot.trainer.review does the work).
+
+The residents' web process reaches the trainer tools only through this module."""
 
 from __future__ import annotations
 
@@ -21,6 +23,11 @@ REVIEW_ROLES = ("trainer", "admin")
 class ReviewApi:
     def __init__(self, staff_api: StaffApi, database: Database, project: Project):
         self.staff_api, self.database, self.project = staff_api, database, project
+
+    @classmethod
+    def for_city(cls, staff_api: StaffApi, database: Database, city: str) -> ReviewApi:
+        """On this checkout (or CITIZENBOT_PROJECT): the project whose data the trainers edit."""
+        return cls(staff_api, database, Project.default(city=city))
 
     def routes(self, app: web.Application) -> None:
         authed = self.staff_api.authed
