@@ -9,7 +9,6 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    CONTROL_INTENTS,
     MAX_FAILURES_BEFORE_PERSON,
     blocking,
     failures,
@@ -22,6 +21,7 @@ from actions.common import (
     services,
 )
 from citizenbot.fallback import offer_person
+from citizenbot.intents import OUT_OF_SCOPE, is_topic
 from citizenbot.replies import answer_topic, faq
 
 # Health topics where a nurse's judgement often helps: the answer offers the nurse chat.
@@ -42,14 +42,14 @@ class ActionAnswer(Action):
         lang = resolve_language(tracker)
         topic = latest_intent(tracker)
         events = language_events(tracker, lang)
-        if not topic or topic in CONTROL_INTENTS:
+        if not is_topic(topic):
             send_all(dispatcher, [await blocking(faq, svc.kb, "meta.capabilities.acknowledge", lang)], lang)
             return events
         replies = await blocking(answer_topic, svc.kb, topic, resident_text(tracker), lang)
         if topic in NURSE_OFFER_TOPICS and replies:
             title = await blocking(svc.kb.label, "topic.handoff.nurse", lang)
             replies[-1].buttons.append({"title": title, "payload": "/handoff.nurse"})
-        if topic == "out_of_scope":
+        if topic == OUT_OF_SCOPE:
             count = failures(tracker) + 1
             if count >= MAX_FAILURES_BEFORE_PERSON:
                 replies.append(await blocking(offer_person, svc.kb, latest(tracker).ranking, lang))

@@ -24,8 +24,6 @@ __all__ = ["Services", "services"]  # the actions' entry to the shared services 
 
 T = TypeVar("T")
 
-# Intents that are not topics: they only steer forms and buttons.
-CONTROL_INTENTS = frozenset({"affirm", "deny", "cancel", "nlu_fallback"})
 MAX_FAILURES_BEFORE_PERSON = 2
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from citizenbot.intents import NOT_SUGGESTED
 from citizenbot.kb import KnowledgeBase
 from citizenbot.replies import Reply
 
-NON_TOPICS = frozenset({"nlu_fallback", "out_of_scope", "affirm", "deny", "cancel", "meta.greet",
-                        "meta.goodbye", "meta.thanks"})
 MIN_SUGGESTION_CONFIDENCE = 0.05
 
 
@@ -21,7 +20,7 @@ def suggestions(ranking: Ranking, limit: int = 2) -> list[str]:
     """The likeliest topics of a message the classifier was unsure about."""
     picked: list[str] = []
     for name, confidence in ranking:
-        if not name or name in NON_TOPICS or name in picked:
+        if not name or name in NOT_SUGGESTED or name in picked:
             continue
         if float(confidence or 0) < MIN_SUGGESTION_CONFIDENCE:
             continue

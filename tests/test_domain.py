@@ -4,12 +4,13 @@
 import pytest
 import yaml
 
+from citizenbot.intents import CONTROL_INTENTS
 from citizenbot.settings import served_languages
 
 from .conftest import KB_DIR, ROOT
 
 TOPICS = [t["id"] for t in yaml.safe_load((KB_DIR / "topics.yml").read_text(encoding="utf-8"))["topics"]]
-CONTROL = {"affirm", "deny", "cancel"}
+CONTROL = set(CONTROL_INTENTS)
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 LANGS = served_languages()
 MIN_EXAMPLES = 20

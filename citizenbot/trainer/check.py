@@ -37,9 +37,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from citizenbot.intents import CONTROL_INTENTS, FALLBACK_INTENT, taxonomy_problems
 from citizenbot.settings import served_languages
 
-from .project import ANNOTATION_RE, CONTROL_INTENTS, Example, Project, comparable, load_yaml
+from .project import ANNOTATION_RE, Example, Project, comparable, load_yaml
 
 MIN_EXAMPLES = 20
 ERROR, WARNING = "error", "warning"
@@ -106,6 +107,7 @@ class Checker:
         self.online = check_links_online
         self.link_timeout = link_timeout
         self.issues: list[Issue] = []
+        self.topic_kinds: dict[str, str] = {}  # kb/topics.yml: id -> kind
 
     def add(self, level: str, code: str, message: str, path: Path | str | None = None, line: int | None = None) -> None:
         self.issues.append(Issue(level, code, message, self.project.relative(path) if path else None, line))
@@ -157,7 +159,9 @@ class Checker:
         data = self._yaml(self.project.topics_file)
         if data is None:
             return None
-        return [str(t["id"]) for t in data.get("topics") or [] if isinstance(t, dict) and t.get("id")]
+        entries = [t for t in data.get("topics") or [] if isinstance(t, dict) and t.get("id")]
+        self.topic_kinds = {str(t["id"]): str(t.get("kind") or "") for t in entries}
+        return [str(t["id"]) for t in entries]
 
     def _domain_intents(self) -> list[str] | None:
         data = self._yaml(self.project.domain_file)
@@ -201,10 +205,8 @@ class Checker:
             if topic not in intents:
                 self.add(ERROR, "taxonomy", f"topic {topic} (kb/topics.yml) is not an intent in domain.yml",
                          self.project.domain_file)
-        for intent in intents:
-            if intent not in topics and intent not in CONTROL_INTENTS:
-                self.add(ERROR, "taxonomy", f"intent {intent} is neither a topic of kb/topics.yml nor a control "
-                         f"intent ({', '.join(CONTROL_INTENTS)})", self.project.domain_file)
+        for problem in taxonomy_problems(self.topic_kinds, intents):
+            self.add(ERROR, "taxonomy", problem, self.project.domain_file)
 
     def check_rules(self, intents: list[str]) -> None:
         try:
@@ -212,12 +214,12 @@ class Checker:
         except yaml.YAMLError as exc:
             self.add(ERROR, "yaml", f"a rules file is not valid YAML: {exc}", self.project.rules_dir)
             return
-        for intent in [*intents, "nlu_fallback"]:
+        for intent in [*intents, FALLBACK_INTENT]:
             if intent not in handled:
                 self.add(ERROR, "no-rule", f"no dialogue rule handles intent {intent} "
                          f"(answered topics need a rule in data/rules/answers.yml)", self.project.rules_dir)
         for intent, paths in handled.items():
-            if intent not in intents and intent != "nlu_fallback":
+            if intent not in intents and intent != FALLBACK_INTENT:
                 self.add(ERROR, "no-rule", f"a rule uses intent {intent}, which is not in domain.yml", paths[0])
 
     def check_example_counts(self, topics: list[str], examples: list[Example]) -> None:

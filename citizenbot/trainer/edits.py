@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from citizenbot.intents import CONTROL_INTENTS, OUT_OF_SCOPE
 from citizenbot.settings import served_languages
 
 from .project import Project, load_yaml
@@ -95,7 +96,7 @@ def insert_domain_intent(text: str, intent: str) -> str:
              if (m := re.match(r"^(\s*)- (.+)$", lines[i]))]
     indent = items[0][1] if items else ""
     same = [i for i, _ind, name in items if domain_of(name) == domain_of(intent) and "." in name]
-    control = [i for i, _ind, name in items if name in ("affirm", "deny", "cancel", "out_of_scope")]
+    control = [i for i, _ind, name in items if name in (*CONTROL_INTENTS, OUT_OF_SCOPE)]
     if same:
         at = same[-1] + 1
     elif control:

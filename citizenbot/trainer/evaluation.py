@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from citizenbot.intents import FALLBACK_INTENT
 from citizenbot.settings import served_languages
 
 from .project import EvalQuestion, Project
@@ -145,7 +146,7 @@ def score(model: str, test_set: str, digest: str, questions: list[EvalQuestion],
     confusions: Counter = Counter()
     misses = []
     for q, p in zip(questions, parsed, strict=True):
-        intent = (p.get("intent") or {}).get("name") or "nlu_fallback"
+        intent = (p.get("intent") or {}).get("name") or FALLBACK_INTENT
         ok = any(intent == t or intent.startswith(t + ".") for t in q.topics)
         domain = q.topics[0].split(".")[0] if q.topics else "?"
         for bucket in (right[q.lang], by_domain[domain]):

@@ -38,6 +38,8 @@ from sqlalchemy import select
 from citizenbot.conversation import BotMessage, ResidentMessage
 from citizenbot.conversation import store as stored
 from citizenbot.conversation.events import BOT, FORM_KINDS, USER, form_after, question_answered_by
+from citizenbot.intents import EMERGENCY_INTENT, FALLBACK_INTENT
+from citizenbot.intents import OUT_OF_SCOPE as OUT_OF_SCOPE_INTENT
 from citizenbot.language import language_of_stored
 from citizenbot.settings import served_languages
 from citizenbot.store.db import Database
@@ -56,7 +58,6 @@ DEFAULT_LOW_CONFIDENCE = 0.5
 DEFAULT_SIMILARITY = 0.35
 EVENTS_WATERMARK = "inbox.events_watermark"
 FEEDBACK_WATERMARK = "inbox.feedback_watermark"
-NOT_TOPICS = {"nlu_fallback", "health.emergency"}
 SCANNED_KINDS = (USER, BOT, *FORM_KINDS)
 TSV_COLUMNS = ("group", "group_count", "lang", "count", "text", "predicted", "confidence", "reasons",
                "action", "topic", "example", "ids")
@@ -108,10 +109,10 @@ def _set_meta(session, key: str, value: str) -> None:
 
 def _best_topic(message: ResidentMessage) -> tuple[str | None, float | None]:
     """The classifier's likeliest real intent (under nlu_fallback it is in the ranking)."""
-    if message.intent and message.intent != "nlu_fallback":
+    if message.intent and message.intent != FALLBACK_INTENT:
         return message.intent, _round(message.confidence)
     for name, confidence in message.ranking:
-        if name != "nlu_fallback":
+        if name != FALLBACK_INTENT:
             return name, _round(confidence)
     return None, None
 
@@ -127,12 +128,13 @@ def _user_candidate(sender: str, message: ResidentMessage, low_confidence: float
         return None
     intent, confidence = message.intent, _round(message.confidence)
     reasons = set()
-    if intent == "nlu_fallback":
+    if intent == FALLBACK_INTENT:
         reasons.add(NOT_UNDERSTOOD)
-    elif intent == "out_of_scope":
+    elif intent == OUT_OF_SCOPE_INTENT:
         if include_out_of_scope:
             reasons.add(OUT_OF_SCOPE)
-    elif intent and intent not in NOT_TOPICS and confidence is not None and confidence < low_confidence:
+    elif intent and intent != EMERGENCY_INTENT and confidence is not None and confidence < low_confidence:
+        # (an emergency is the safety net's decision, whatever the classifier's confidence)
         reasons.add(LOW_CONFIDENCE)
     predicted, predicted_confidence = _best_topic(message)
     return Candidate(
@@ -523,7 +525,7 @@ def apply_decisions(database: Database, project: Project, decisions: list[dict[s
             if action == "ignore":
                 updates.append((ids, {"status": "ignored", "topic": None, "example": None}))
                 continue
-            topic = "out_of_scope" if action == "out_of_scope" else str(d.get("topic") or "").strip()
+            topic = OUT_OF_SCOPE_INTENT if action == "out_of_scope" else str(d.get("topic") or "").strip()
             status = {"assign": "assigned", "out_of_scope": "out_of_scope", "new_topic": "new_topic"}[action]
             for part_ids, lang, example in _examples_of(d, ids, rows, streets):
                 entry = {"ids": part_ids, "topic": topic, "lang": lang, "example": example}
@@ -615,7 +617,7 @@ def _validate(d: dict, action: str, ids: list[int], rows: dict[int, InboxMessage
     if action == "assign":
         if not topic:
             return "assign needs a topic"
-        if topic not in intents or topic in ("nlu_fallback",):
+        if topic not in intents or topic == FALLBACK_INTENT:
             return f"unknown topic {topic!r} (to start a new one use action new_topic)"
     if action == "new_topic":
         if not topic or not TOPIC_ID_RE.match(topic):

@@ -21,7 +21,6 @@ import yaml
 from citizenbot.settings import served_languages
 from citizenbot.text import fold, words
 
-CONTROL_INTENTS = ("affirm", "deny", "cancel")
 # libyaml when present: the training data is large and the pure-Python parser slow
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

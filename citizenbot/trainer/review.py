@@ -28,10 +28,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from citizenbot.intents import CONTROL_INTENTS, OUT_OF_SCOPE
 from citizenbot.store.db import Database
 
 from . import inbox
-from .project import CONTROL_INTENTS, Project
+from .project import Project
 
 
 def overview(database: Database) -> dict[str, Any]:
@@ -62,7 +63,7 @@ def topic_choices(project: Project) -> list[dict[str, Any]]:
         ident = str(topic["id"])
         out.append({"id": ident, "kind": topic.get("kind"), "about": topic.get("about"),
                     "title": dict(labels.get(f"topic.{ident}") or {})})
-    out.sort(key=lambda t: (t["id"] != "out_of_scope", t["id"]))
+    out.sort(key=lambda t: (t["id"] != OUT_OF_SCOPE, t["id"]))
     out += [{"id": c, "kind": "control", "about": None, "title": {}} for c in CONTROL_INTENTS]
     return out
 
