@@ -20,28 +20,13 @@ from pathlib import Path
 
 from citizenbot.settings import get_settings, served_languages
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-
-
-def _project(args: argparse.Namespace):
-    from .project import Project
-
-    return Project.default(getattr(args, "project", None))
-
-
-def _database(args: argparse.Namespace):
-    from citizenbot.store.db import get_database
-
-    return get_database(getattr(args, "database_url", None) or get_settings().database_url)
+from .cli_common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, add_project_option, project_of
+from .inbox.cli import register as inbox_commands
 
 
 def _eval_files(args: argparse.Namespace, project) -> list[Path]:
     files = [Path(f).resolve() for f in getattr(args, "eval_file", None) or []]
     return files or [project.heldout_file]
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--project", help="project folder (default: this checkout or CITIZENBOT_PROJECT)")
 
 
 # --- topic ---------------------------------------------------------------------------------------
@@ -51,7 +36,7 @@ def _topic_add(args: argparse.Namespace) -> int:
     from .check import run_check
     from .scaffold import ScaffoldError, TopicSpec, add_topic, ask_spec
 
-    project = _project(args)
+    project = project_of(args)
     try:
         spec = TopicSpec.from_file(Path(args.from_file)) if args.from_file else ask_spec()
         result = add_topic(project, spec, dry_run=args.dry_run)
@@ -92,7 +77,7 @@ def _topic_template(args: argparse.Namespace) -> int:
 
 
 def _topic_show(args: argparse.Namespace) -> int:
-    project = _project(args)
+    project = project_of(args)
     topics = {t["id"]: t for t in project.topics()}
     topic = topics.get(args.id)
     if topic is None:
@@ -116,7 +101,7 @@ def _topic_show(args: argparse.Namespace) -> int:
 
 
 def _topic_list(args: argparse.Namespace) -> int:
-    project = _project(args)
+    project = project_of(args)
     counts: dict[tuple[str, str], int] = {}
     for e in project.examples():
         counts[(e.intent, e.lang)] = counts.get((e.intent, e.lang), 0) + 1
@@ -133,84 +118,12 @@ def _topic_list(args: argparse.Namespace) -> int:
 def _data_check(args: argparse.Namespace) -> int:
     from .check import run_check
 
-    report = run_check(_project(args), min_examples=args.min_examples, links=args.links)
+    report = run_check(project_of(args), min_examples=args.min_examples, links=args.links)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:
         print(report.format())
     return EXIT_OK if report.ok else EXIT_ERRORS
-
-
-# --- inbox ---------------------------------------------------------------------------------------
-
-
-def _inbox_collect(args: argparse.Namespace) -> int:
-    from .inbox import collect
-
-    project = _project(args)
-    result = collect(_database(args), project.kb_dir, low_confidence=args.low_confidence,
-                     include_out_of_scope=not args.no_out_of_scope)
-    reasons = ", ".join(f"{k} {v}" for k, v in sorted(result.by_reason.items())) or "nothing new"
-    print(f"inbox: read {result.scanned_events} new events; {result.added} messages added, {result.updated} updated ({reasons})")
-    return _inbox_status(args)
-
-
-def _inbox_status(args: argparse.Namespace) -> int:
-    from .inbox import summary
-
-    s = summary(_database(args))
-    waiting = s["by_status"]["new"]
-    langs = ", ".join(f"{k} {v}" for k, v in sorted(s["waiting_by_lang"].items()))
-    print(f"inbox: {waiting} messages waiting for review" + (f" ({langs})" if langs else "")
-          + "; reviewed: " + ", ".join(f"{k} {v}" for k, v in s["by_status"].items() if k != "new"))
-    return EXIT_OK
-
-
-def _inbox_export(args: argparse.Namespace) -> int:
-    from .inbox import export_tsv
-
-    database = _database(args)
-    status = None if args.status == "all" else args.status
-    if args.file in (None, "-"):
-        rows = export_tsv(database, sys.stdout, status, args.lang, args.reason, args.threshold)
-        print(f"{rows} rows", file=sys.stderr)
-        return EXIT_OK
-    path = Path(args.file)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        rows = export_tsv(database, handle, status, args.lang, args.reason, args.threshold)
-    print(f"wrote {rows} rows to {path}. For each row fill in `action` (assign, out_of_scope, new_topic, ignore) and "
-          f"`topic`; optionally correct the text in `example`. Then: citizenbot inbox import {path}")
-    return EXIT_OK
-
-
-def _inbox_import(args: argparse.Namespace) -> int:
-    from .inbox import DecisionFileError, import_tsv
-
-    project = _project(args)
-    try:
-        with open(args.file, encoding="utf-8-sig", newline="") as handle:  # -sig: spreadsheets add a BOM
-            result = import_tsv(_database(args), project, handle, reviewer=args.reviewer, dry_run=args.dry_run)
-    except (OSError, DecisionFileError) as exc:
-        print(f"import failed: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    prefix = "would write" if result.dry_run else "wrote"
-    for w in result.written:
-        print(f"{prefix} [{w['lang']}] {w['topic']}: {w['example']!r} -> {w['file']}")
-    for n in result.not_written:
-        print(f"not written [{n['lang']}] {n['topic']}: {n['example']!r}: {n['reason']}")
-    for d in result.drafts:
-        print(f"new topic {d['topic']} [{d['lang']}]: {d['example']!r} -> {d.get('draft', 'draft')}")
-    for p in result.problems:
-        print(f"skipped ({p['where']}): {p['problem']}", file=sys.stderr)
-    drafts = sorted({d.get("draft") for d in result.drafts if d.get("draft")})
-    for draft in drafts:
-        print(f"complete {draft} (about, titles, answers, 20+ examples per language), then `citizenbot topic add --from {draft}`")
-    written = (f"{len(result.written)} examples {'would be ' if result.dry_run else ''}written to {', '.join(result.files)}"
-               if result.written else "no new examples")
-    print(f"{result.updated} inbox messages {'would be ' if result.dry_run else ''}marked reviewed; {written}"
-          + ("; next: `citizenbot data check` and `citizenbot train`" if result.written and not result.dry_run else ""))
-    return EXIT_ERRORS if result.problems else EXIT_OK
 
 
 # --- train / deploy / rollback / models -----------------------------------------------------------
@@ -223,7 +136,7 @@ def _train(args: argparse.Namespace) -> int:
     from .registry import Registry
     from .training import train
 
-    project = _project(args)
+    project = project_of(args)
     if not args.skip_check:
         report = run_check(project)
         if not report.ok:
@@ -272,7 +185,7 @@ def _train(args: argparse.Namespace) -> int:
 def _deploy(args: argparse.Namespace) -> int:
     from .deploy import DeployError, Refused, deploy
 
-    project = _project(args)
+    project = project_of(args)
     settings = get_settings()
     try:
         deploy(project, args.url or settings.rasa_url, args.token or settings.rasa_token, args.model,
@@ -291,7 +204,7 @@ def _rollback(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     try:
-        rollback(_project(args), args.url or settings.rasa_url, args.token or settings.rasa_token)
+        rollback(project_of(args), args.url or settings.rasa_url, args.token or settings.rasa_token)
     except DeployError as exc:
         print(f"rollback failed: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -301,7 +214,7 @@ def _rollback(args: argparse.Namespace) -> int:
 def _models(args: argparse.Namespace) -> int:
     from .registry import Registry
 
-    project = _project(args)
+    project = project_of(args)
     registry = Registry(project)
     deployed, previous = registry.deployed(), registry.previous()
     if args.deployed:
@@ -328,7 +241,6 @@ def _models(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     from .evaluation import DEFAULT_MAX_DROP
-    from .inbox import DEFAULT_LOW_CONFIDENCE, DEFAULT_SIMILARITY, REASONS, STATUSES
 
     topic = sub.add_parser("topic", help="add and inspect topics (trainers)")
     topic_sub = topic.add_subparsers(dest="topic_command", required=True)
@@ -336,7 +248,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--from", dest="from_file", help="description file (see `citizenbot topic template`); "
                    "without it the command asks")
     p.add_argument("--dry-run", action="store_true", help="only list the files that would change")
-    _common(p)
+    add_project_option(p)
     p.set_defaults(func=_topic_add)
     p = topic_sub.add_parser("template", help="write a description file to fill in for `topic add --from`")
     p.add_argument("file", nargs="?", help="where to write it (default: print it)")
@@ -344,10 +256,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_topic_template)
     p = topic_sub.add_parser("show", help="where a topic's examples, answer and rule are")
     p.add_argument("id")
-    _common(p)
+    add_project_option(p)
     p.set_defaults(func=_topic_show)
     p = topic_sub.add_parser("list", help="every topic with its number of examples per language")
-    _common(p)
+    add_project_option(p)
     p.set_defaults(func=_topic_list)
 
     data = sub.add_parser("data", help="check the training data and content (trainers)")
@@ -356,36 +268,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--min-examples", type=int, default=20, help="examples needed per topic and language (default 20)")
     p.add_argument("--links", action="store_true", help="also open every link of the answers (needs network)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    _common(p)
+    add_project_option(p)
     p.set_defaults(func=_data_check)
 
-    inbox = sub.add_parser("inbox", help="review what residents asked that the assistant did not handle (trainers)")
-    inbox_sub = inbox.add_subparsers(dest="inbox_command", required=True)
-    p = inbox_sub.add_parser("collect", help="add new not understood / low-confidence / thumbs-down messages (redacted)")
-    p.add_argument("--low-confidence", type=float, default=DEFAULT_LOW_CONFIDENCE,
-                   help=f"collect answers below this confidence (default {DEFAULT_LOW_CONFIDENCE})")
-    p.add_argument("--no-out-of-scope", action="store_true", help="do not collect questions classified out of scope")
-    p.add_argument("--database-url", help="default: DATABASE_URL")
-    _common(p)
-    p.set_defaults(func=_inbox_collect)
-    p = inbox_sub.add_parser("status", help="how many messages wait for review")
-    p.add_argument("--database-url")
-    p.set_defaults(func=_inbox_status)
-    p = inbox_sub.add_parser("export", help="the inbox as a TSV, grouped by language and similarity, with counts")
-    p.add_argument("file", nargs="?", help="TSV file (default: standard output)")
-    p.add_argument("--lang", choices=served_languages())
-    p.add_argument("--reason", choices=REASONS)
-    p.add_argument("--status", default="new", choices=[*STATUSES, "all"])
-    p.add_argument("--threshold", type=float, default=DEFAULT_SIMILARITY, help="similarity to join a group (0-1)")
-    p.add_argument("--database-url")
-    p.set_defaults(func=_inbox_export)
-    p = inbox_sub.add_parser("import", help="apply the decisions of an exported TSV; writes accepted examples")
-    p.add_argument("file")
-    p.add_argument("--reviewer", help="your name, stored with the decisions")
-    p.add_argument("--dry-run", action="store_true", help="show what would be written")
-    p.add_argument("--database-url")
-    _common(p)
-    p.set_defaults(func=_inbox_import)
+    inbox_commands(sub)
 
     def eval_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--eval-file", action="append", help="held-out TSV (default tests/eval/heldout.tsv; repeatable)")
@@ -403,7 +289,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--skip-check", action="store_true", help="train even when `data check` reports errors")
     p.add_argument("--no-eval", action="store_true", help="only train")
     p.add_argument("--config", help="pipeline configuration (default config.yml)")
-    _common(p)
+    add_project_option(p)
     p.set_defaults(func=_train)
 
     p = sub.add_parser("deploy", help="load a trained model into the running server unless a language regresses")
@@ -412,15 +298,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="evaluate and decide, load nothing")
     eval_options(p)
     server_options(p)
-    _common(p)
+    add_project_option(p)
     p.set_defaults(func=_deploy)
 
     p = sub.add_parser("rollback", help="load the previously deployed model again")
     server_options(p)
-    _common(p)
+    add_project_option(p)
     p.set_defaults(func=_rollback)
 
     p = sub.add_parser("models", help="trained models, which is deployed and which came before, their accuracy")
     p.add_argument("--deployed", action="store_true", help="print only the deployed model's path")
-    _common(p)
+    add_project_option(p)
     p.set_defaults(func=_models)

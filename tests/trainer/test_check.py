@@ -174,7 +174,7 @@ def test_links_online_reports_links_that_do_not_answer(project, monkeypatch):
         for path in [project.kb_dir / "city" / "tampere.yml", project.kb_dir / "national.yml", project.kb_dir / "plans.yml"]:
             path.write_text(re.sub(r"https://[^\s\"']+", f"{base}/ok", path.read_text(encoding="utf-8")), encoding="utf-8")
         replace(answer_file(project), "{street_maintenance_url}", f"{base}/gone")
-        monkeypatch.setattr(check, "link_problem", lambda url: None)  # 127.0.0.1 is no public host name
+        monkeypatch.setattr(check.links, "link_problem", lambda url: None)  # 127.0.0.1 is no public host name
         report = run_check(project, links=True)
         broken = [i for i in report.errors if i.code == "link"]
         assert broken and all("/gone" in i.message and "HTTP 404" in i.message for i in broken), report.format()

@@ -1,0 +1,26 @@
+"""What every trainer command shares: exit codes, the ``--project`` option, the project and the
+database a command works on."""
+
+from __future__ import annotations
+
+import argparse
+
+from citizenbot.settings import get_settings
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def add_project_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", help="project folder (default: this checkout or CITIZENBOT_PROJECT)")
+
+
+def project_of(args: argparse.Namespace):
+    from .project import Project
+
+    return Project.default(getattr(args, "project", None))
+
+
+def database_of(args: argparse.Namespace):
+    from citizenbot.store.db import get_database
+
+    return get_database(getattr(args, "database_url", None) or get_settings().database_url)
