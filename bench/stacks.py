@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,7 +121,3 @@ def start_stock(servers: Servers, project_root: Path, work: Path, ports: Ports) 
                f"http://127.0.0.1:{ports.stock_web}/healthz", logs / "stock-web.log", project_root, env, 120),
     ])
     return {"rasa": rasa, "web": web}
-
-
-def own_pid() -> int:
-    return os.getpid()

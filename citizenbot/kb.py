@@ -83,9 +83,6 @@ class KnowledgeBase:
 
     # --- texts -------------------------------------------------------------------------------
 
-    def has_answer(self, key: str) -> bool:
-        return key in self._current().answers
-
     def answer(self, key: str, lang: str, **params: Any) -> str:
         snapshot = self._current()
         texts = snapshot.answers.get(key)
@@ -113,9 +110,6 @@ class KnowledgeBase:
         return values.get(lang) or values.get("*")
 
     # --- places ------------------------------------------------------------------------------
-
-    def find_names(self, text: str, kinds: Iterable[str] | None = None, lang: str = "fi") -> list[NameMatch]:
-        return self._current().names.find(text, kinds, lang)
 
     def best_name(self, text: str, kinds: Iterable[str] | None = None, lang: str = "fi") -> NameMatch | None:
         return self._current().names.best(text, kinds, lang)

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from citizenbot.content import Content, load_content
 from citizenbot.store.db import Database
@@ -101,8 +101,3 @@ def _rows(content: Content):
         yield Venue(**v)
     for p in content.plans:
         yield Plan(**p)
-
-
-def kb_is_seeded(database: Database) -> bool:
-    with database.session() as session:
-        return session.execute(select(KbMeta.key).where(KbMeta.key == DIGEST_KEY)).first() is not None

@@ -18,7 +18,6 @@ DAY_NAMES = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
 }
 _RANGE_RE = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
-QUEUES = ("nurse", "agent")
 
 
 class HoursError(ValueError):

@@ -117,10 +117,6 @@ def redact(text: str, kb_dir: str | Path | None = None, use_register: bool = Tru
     return out
 
 
-def has_personal_data(text: str, kb_dir: str | Path | None = None) -> bool:
-    return redact(text, kb_dir) != text
-
-
 SURROGATES = {
     HETU: ("010101-123N",),
     EMAIL: ("etunimi.sukunimi@example.com",),
