@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import quote
 
@@ -9,10 +10,13 @@ import aiohttp
 
 
 class RasaUnavailable(Exception):
-    """The Rasa server did not answer (down, starting, or too slow)."""
+    """The Rasa server did not answer usefully (down, starting, too slow, or not Rasa at all)."""
 
 
 class RasaClient:
+    """Every call either returns Rasa's JSON or raises RasaUnavailable: callers tell the resident
+    or the staff member once, instead of handling each network failure."""
+
     def __init__(self, base_url: str, token: str, timeout: float = 30.0, session: aiohttp.ClientSession | None = None):
         self.base_url = base_url.rstrip("/")
         self.token = token
@@ -36,8 +40,12 @@ class RasaClient:
                 if response.status >= 500:
                     raise RasaUnavailable(f"Rasa answered {response.status}")
                 response.raise_for_status()
-                return await response.json(content_type=None)
-        except (aiohttp.ClientConnectionError, aiohttp.ServerTimeoutError, TimeoutError) as exc:
+                try:
+                    return await response.json(content_type=None)
+                except ValueError as exc:  # a page that is not JSON (a proxy's error page, a wrong RASA_URL)
+                    raise RasaUnavailable("the answer was not JSON: is RASA_URL the Rasa server?") from exc
+        except (aiohttp.ClientConnectionError, asyncio.TimeoutError, TimeoutError) as exc:
+            # (a total timeout is asyncio.TimeoutError, which Python 3.10 does not count as TimeoutError)
             raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
         except aiohttp.ClientResponseError as exc:
             raise RasaUnavailable(f"Rasa answered {exc.status}") from exc
