@@ -22,15 +22,28 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 export PYTHONHASHSEED ?= 0
 
-.PHONY: help setup seed train run shell actions web eval test lint pytest jstest validate clean
+.PHONY: help setup system-packages-run system-packages-test system-packages seed train run shell actions web eval test lint pytest jstest validate clean
 
 help:
 	@echo "make run    set up, seed, train if needed, serve: demo page + widget http://localhost:$(WEB_PORT),"
 	@echo "            Rasa :$(RASA_PORT) (REST + HTTP API), actions :$(ACTION_PORT)"
 	@echo "make test   set up and run every check (lint, pytest, rasa data validate, train, conversations, eval)"
+	@echo "make system-packages   install the system packages both need (Debian: Node.js, Chromium, PostgreSQL, ...)"
 	@echo "make train | make eval | make shell | make seed | make lint | make clean"
 
-setup: .venv/.synced web/node_modules/.installed
+setup: system-packages-run .venv/.synced web/node_modules/.installed
+
+# The system packages (scripts/system_packages.sh has the one list): every target checks those of
+# `make run` first and says how to install what is missing; `make test` checks its own as well.
+# `make system-packages` installs them all (apt-get; as root or through sudo), as .ci/run does.
+system-packages-run:
+	@scripts/system_packages.sh --check run
+
+system-packages-test:
+	@scripts/system_packages.sh --check test
+
+system-packages:
+	scripts/system_packages.sh --install test
 
 .venv/.synced: pyproject.toml uv.lock
 	$(UV) sync --frozen
@@ -77,7 +90,7 @@ jstest: setup
 validate: setup
 	$(RASA) data validate --fail-on-warnings --max-history 5
 
-test: setup lint validate data-check pytest jstest
+test: system-packages-test setup lint validate data-check pytest jstest
 	scripts/test_dialogue.sh
 	$(MAKE) --no-print-directory bench-quick
 

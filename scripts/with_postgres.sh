@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run a command with a throwaway PostgreSQL server (TEST_POSTGRES_URL set for it), when the
-# PostgreSQL server binaries are installed (Debian package `postgresql`; .ci/run installs it).
+# PostgreSQL server binaries are installed (Debian package `postgresql`; scripts/system_packages.sh
+# installs it).
 # Without them the command runs alone and the PostgreSQL tests report themselves as skipped.
 set -euo pipefail
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
