@@ -258,6 +258,7 @@ GENERIC_STREET_WORDS = frozenset(
         "pyörätiekatu kevyenliikenteenväylä pyöräkaista moottoritie rautatie sivutie jalkakäytävä "
         "ohikulkutie huoltotie kulkuväylä pyöräväylä baana autotie läpikulkutie kotitie työmaatie "
         "pikkukatu asuinkatu ostoskatu läpiajokatu kokoojakatu jalankulkuväylä ajoväylä pyöräkatu "
+        "suojatie ulkoilutie raitiotie alikulkutie pelastustie kevytliikennetie katualue pääväylä "
         "kotigata cykelväg gångväg bilväg landsväg huvudgata sidogata gata väg"
     ).split()
 )

@@ -112,3 +112,48 @@ def test_a_word_in_every_example_does_not_decide_the_topic(storage):
         {**NormalizedLogisticRegression.get_default_config(), "C": 100}, storage, Resource("idf"), context)
     assert np.array_equal(loaded._idf, component._idf)
     assert loaded.process([message({5: 3, 3: 1})])[0].get(INTENT)["name"] == "fever"
+
+
+def unsure(text: str, ranking: list[tuple[str, float]]) -> Message:
+    msg = Message({TEXT: text})
+    msg.set(INTENT, {"name": "nlu_fallback", "confidence": 0.8})
+    msg.set("intent_ranking", [{"name": "nlu_fallback", "confidence": 0.8}]
+            + [{"name": n, "confidence": c} for n, c in ranking])
+    return msg
+
+
+GENERAL = {"maintenance": "maintenance.other_fault", "zoning": "zoning.participation"}
+
+
+def test_an_unsure_topic_in_a_sure_domain_gets_the_domains_general_topic():
+    from citizenbot.nlu.components import DomainFallback
+
+    component = DomainFallback({"threshold": 0.4, "general_topics": GENERAL})
+    report = unsure("Pelastusvälineiden kiinnitys maahan on pettänyt. Kiinnitys ei tuolla tavalla edes pysy.",
+                    [("maintenance.pothole", 0.18), ("maintenance.tree", 0.15), ("health.dental", 0.1),
+                     ("maintenance.park", 0.12)])
+    component.process([report])
+    assert report.get(INTENT) == {"name": "maintenance.other_fault", "confidence": 0.45}
+    assert report.get("intent_ranking")[0]["name"] == "maintenance.other_fault"
+    assert report.get("domain_fallback")["domain"] == "maintenance"
+
+
+def test_no_sure_domain_a_short_question_or_a_button_stays_not_understood():
+    from citizenbot.nlu.components import DomainFallback
+
+    component = DomainFallback({"threshold": 0.4, "general_topics": GENERAL})
+    spread = unsure("jotain ihan muuta tässä nyt kerron teille pitkästi",
+                    [("maintenance.pothole", 0.15), ("health.dental", 0.15), ("zoning.appeal", 0.15)])
+    question = unsure("milloin se korjataan?", [("maintenance.pothole", 0.3), ("maintenance.tree", 0.3)])
+    button = unsure("/maintenance.pothole", [("maintenance.pothole", 0.3), ("maintenance.tree", 0.3)])
+    component.process([spread, question, button])
+    assert [m.get(INTENT)["name"] for m in (spread, question, button)] == ["nlu_fallback"] * 3
+
+
+def test_a_sure_topic_is_left_alone():
+    from citizenbot.nlu.components import DomainFallback
+
+    msg = Message({TEXT: "kuoppa tiessä"})
+    msg.set(INTENT, {"name": "maintenance.pothole", "confidence": 0.9})
+    DomainFallback({"threshold": 0.4, "general_topics": GENERAL}).process([msg])
+    assert msg.get(INTENT)["name"] == "maintenance.pothole"

@@ -2,11 +2,19 @@
 
 * ``LemmaTokenizer``: whitespace tokens whose lemma is the dictionary form in the message's own
   language (simplemma), folded (ä -> a...). Finnish inflects heavily ("kadulla", "kadut", "katua" are
-  all "katu"), so word features on lemmas generalise from far fewer examples.
+  all "katu"), so word features on lemmas generalise from far fewer examples. Optionally (``voikko``)
+  Finnish words get Voikko's base form and compound parts (``citizenbot.nlu.morphology``). Place
+  names become ``__place__`` and numbers, dates, times and links placeholders
+  (``citizenbot.nlu.placeholders``): none of them says what the message is about.
 * ``NormalizedLogisticRegression``: Rasa's LogisticRegressionClassifier on tf-idf weighted,
   length-normalised features, with a configurable inverse regularisation ``C``. Words and n-grams
   found in most examples ("milloin", "voiko") weigh less than telling ones ("aurataan"), and a
   long, messy report weighs the same as a three-word question (measurements in README).
+* ``DomainFallback``: after the FallbackClassifier, a message whose topic the classifier is unsure of
+  but whose domain it is sure of (the confidences of the domain's topics add up) gets the domain's
+  general topic instead of "not understood": a report about something broken in a street or park
+  becomes a fault report in the city's general category, a comment on a plan how to give feedback
+  on plans. A short question stays "not understood" (with suggestions): it is asking, not reporting.
 * ``EmergencyOverride``: the rule-based emergency safety net (``citizenbot.safety``). Placed last,
   after the FallbackClassifier, it sets the intent to ``health.emergency`` with confidence 1.0 when
   a message describes a life-threatening emergency, whatever the classifier predicted.
@@ -14,6 +22,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -30,6 +39,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from citizenbot import language, safety
 from citizenbot.gazetteer import load_name_index
 from citizenbot.names import guess_street
+from citizenbot.nlu import morphology, placeholders
 from citizenbot.text import fold, lemma
 
 LANGUAGE_KEY = "language"
@@ -50,11 +60,17 @@ class LemmaTokenizer(WhitespaceTokenizer):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**WhitespaceTokenizer.get_default_config(), "mask_places": True}
+        return {**WhitespaceTokenizer.get_default_config(), "mask_places": True, "mask_numbers": True,
+                "voikko": False}
 
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
         self._names = load_name_index() if config.get("mask_places", True) else None
+        self._mask_numbers = bool(config.get("mask_numbers", True))
+        self._public_numbers = _public_numbers() if self._mask_numbers else frozenset()
+        self._voikko = bool(config.get("voikko", False))
+        if self._voikko:
+            morphology.analysis("katu")  # fails now, with what to install, rather than on a resident's message
 
     @classmethod
     def create(
@@ -78,18 +94,38 @@ class LemmaTokenizer(WhitespaceTokenizer):
             {"lang": detected.lang, "confidence": round(detected.confidence, 3)},
             add_to_output=True,
         )
+        text = message.get(TEXT) or ""
         places: list[tuple[int, int]] = []
         if self._names is not None:
-            text = message.get(TEXT) or ""
             places = [(m.start, m.end) for m in self._names.find(text, lang=lang)]
+        numbers = placeholders.spans(text, self._public_numbers) if self._mask_numbers else []
         for token in tokens:
-            if any(token.start < end and token.end > start for start, end in places) or (
-                self._names is not None and guess_street(token.text)
-            ):
-                token.lemma = PLACE_LEMMA
-            else:
-                token.lemma = fold(lemma(token.text, lang))
+            token.lemma = self._lemma(token, lang, places, numbers)
         return tokens
+
+    def _lemma(self, token: Token, lang: str, places: list[tuple[int, int]],
+               numbers: list[tuple[int, int, str]]) -> str:
+        if self._mask_numbers:
+            placeholder = placeholders.token_placeholder(token.text, token.start, token.end, numbers,
+                                                         self._public_numbers)
+            if placeholder:
+                return placeholder
+        if any(token.start < end and token.end > start for start, end in places) or (
+            self._names is not None and guess_street(token.text)
+        ):
+            return PLACE_LEMMA
+        if self._voikko and lang == "fi" and token.text.replace("-", "").isalpha():
+            analysed = morphology.analysis(token.text)
+            if analysed:
+                return analysed
+        return fold(lemma(token.text, lang))
+
+
+def _public_numbers() -> frozenset[str]:
+    """The knowledge base's public service numbers (112, 116117...): they keep their digits."""
+    from citizenbot.trainer.redact import public_numbers
+
+    return public_numbers()
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -160,6 +196,79 @@ def idf_weights(X) -> Any:
     df = np.bincount(X.indices, minlength=X.shape[1])  # examples in which each column occurs
     n = X.shape[0]
     return np.log((1 + n) / (1 + df)) + 1.0
+
+
+FALLBACK_INTENT = "nlu_fallback"
+DOMAIN_FALLBACK_KEY = "domain_fallback"
+# a short question ("milloin aurataan?", "how do I...") asks for information, it does not report
+_QUESTION_START_RE = re.compile(
+    r"^\W*(milloin|miten|mika|mita|missa|mihin|mista|kuka|kenen|kenelle|miksi|koska|paljonko|onko|voiko|saako|"
+    r"nar|hur|vad|var|vem|varfor|vilken|kan|far|ar|finns|"
+    r"when|how|what|where|who|why|which|can|is|are|do|does)\b"
+)
+SHORT_QUESTION_WORDS = 8
+
+
+def is_short_question(text: str) -> bool:
+    folded = fold(text)
+    n_words = len(folded.split())
+    return n_words <= SHORT_QUESTION_WORDS and (folded.rstrip().endswith("?") or bool(_QUESTION_START_RE.match(folded)))
+
+
+def domain_of(intent: str) -> str:
+    return intent.split(".", 1)[0]
+
+
+def domain_masses(ranking: list[dict[str, Any]], general_topics: dict[str, str]) -> dict[str, float]:
+    """Summed confidence of each domain's topics (only domains with a general topic count)."""
+    masses: dict[str, float] = {}
+    for entry in ranking:
+        name = entry.get("name") or ""
+        if "." not in name or domain_of(name) not in general_topics:
+            continue
+        masses[domain_of(name)] = masses.get(domain_of(name), 0.0) + float(entry.get("confidence") or 0.0)
+    return masses
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class DomainFallback(GraphComponent):
+    """The domain's general topic for an unsure topic in a sure domain (module docstring)."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"threshold": 0.4, "general_topics": {}}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._threshold = float(config.get("threshold", 0.4))
+        self._general = dict(config.get("general_topics") or {})
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> DomainFallback:
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            text = message.get(TEXT) or ""
+            if intent.get("name") != FALLBACK_INTENT or text.startswith("/") or is_short_question(text):
+                continue
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != FALLBACK_INTENT]
+            masses = domain_masses(ranking, self._general)
+            if not masses:
+                continue
+            domain, mass = max(masses.items(), key=lambda kv: kv[1])
+            if mass < self._threshold:
+                continue
+            topic = self._general[domain]
+            chosen = {"name": topic, "confidence": round(mass, 4)}
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [chosen] + [r for r in ranking if r.get("name") != topic], add_to_output=True)
+            message.set(DOMAIN_FALLBACK_KEY, {"domain": domain, "confidence": round(mass, 4)}, add_to_output=True)
+        return messages
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
