@@ -47,7 +47,9 @@ _HOUSE = (
     r"(?:\s+(?:[A-Ha-h]\s?\d{1,4}|[A-Ha-h]|(?:as\.?|lgh|bst|asunto|apt\.?|flat)\s?\d{1,4}))?(?![\w])"
 )
 ADDRESS_RE = re.compile(
-    rf"(?<![\w-])(?:[A-ZÅÄÖ][\wåäöÅÄÖ-]*\s+)?{_STREET_WORD}\s+{_HOUSE}"
+    # a genitive before the street word belongs to the name ("Hatanpään valtatie 10"); other words
+    # ("Kuoppa Teiskontie 12") do not
+    rf"(?<![\w-])(?:[A-ZÅÄÖ][\wåäöÅÄÖ-]*n\s+)?{_STREET_WORD}\s+{_HOUSE}"
     r"|(?<![\w-])\d{1,4}[a-zA-Z]?\s+(?:[A-Z][\w-]*\s+){1,3}(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Way)(?![\w])"
     r"|(?<![\w-])(?:[A-Z][\w-]*\s+){1,3}(?:Street|Road|Avenue|Lane)\s+\d{1,4}[a-zA-Z]?(?![\w])",
 )
