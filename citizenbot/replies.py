@@ -257,6 +257,19 @@ def contact_planner(kb: KnowledgeBase, text: str, lang: str, today: date | None 
     return [faq(kb, topic, lang)]
 
 
+def participation(kb: KnowledgeBase, text: str, lang: str, today: date | None = None) -> list[Reply]:
+    """How to take part; for a comment on one named plan, also where to send it (its planner)."""
+    topic = "zoning.participation"
+    general = faq(kb, topic, lang)
+    plans, _district, _unknown = _find_plans(kb, text, lang)
+    if len(plans) != 1:
+        return [general]
+    params = _plan_params(kb, plans[0], lang)
+    specific = kb.answer(f"{topic}.plan", lang, **{k: params[k] for k in ("plan_name", "stage", "planner",
+                                                                          "planner_email", "url")})
+    return [Reply(f"{specific}\n\n{general.text}", f"{topic}.plan", general.buttons)]
+
+
 LOOKUPS: dict[str, Callable[..., list[Reply]]] = {
     "maintenance.snow_plowing": snow_plowing,
     "maintenance.slipperiness": slipperiness,
@@ -266,6 +279,7 @@ LOOKUPS: dict[str, Callable[..., list[Reply]]] = {
     "zoning.plan_status": plan_status,
     "zoning.plans_in_area": plans_in_area,
     "zoning.contact_planner": contact_planner,
+    "zoning.participation": participation,
 }
 
 

@@ -13,7 +13,7 @@ REPORT_TOPICS = (
     "maintenance.pothole", "maintenance.street_light", "maintenance.traffic_light",
     "maintenance.traffic_sign", "maintenance.tree", "maintenance.playground",
     "maintenance.litter_bin", "maintenance.graffiti", "maintenance.abandoned_vehicle",
-    "maintenance.stormwater",
+    "maintenance.stormwater", "maintenance.other_fault",
 )
 # A first message this long already describes the problem; it becomes the description.
 DESCRIPTION_MIN_WORDS = 6

@@ -110,3 +110,14 @@ def test_format_date():
     assert format_date("2027-03", "en") == "Mar 2027"
     assert format_date("2027-03", "sv") == "3/2027"
     assert format_date(None, "fi") == ""
+
+
+def test_a_comment_on_a_named_plan_says_where_to_send_it(kb):
+    plan = next(p for p in kb.plans_in_district("Lielahti"))
+    (reply,) = ask(kb, "zoning.participation",
+                   f"Vastustan kaavaa {plan['number']}, liian korkeita taloja meidän rannalle. t. Aino", "fi")
+    assert reply.topic == "zoning.participation.plan"
+    assert plan["planner_email"] in reply.text and plan["name"]["fi"] in reply.text
+    assert kb.answer("zoning.participation", "fi") in reply.text  # and how to take part in general
+    (general,) = ask(kb, "zoning.participation", "miten voin vaikuttaa kaavoitukseen", "fi")
+    assert general.topic == "zoning.participation"
