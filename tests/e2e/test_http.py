@@ -59,7 +59,7 @@ def test_an_emergency_during_a_report_gets_the_emergency_answer(resident):
 
 EMERGENCIES = [
     row
-    for name in ("emergency_phrases.tsv", "emergency_holdout.tsv")
+    for name in ("emergency_phrases.tsv", "emergency_holdout.tsv", "emergency_reports.tsv")
     for row in csv.DictReader(open(ROOT / "tests" / "data" / name, encoding="utf-8"), delimiter="\t")
     if row["expected"] == "emergency"
 ]
