@@ -74,7 +74,7 @@ shell: setup seed train
 	scripts/serve.sh --shell
 
 # Evaluate over HTTP: starts the servers for the run unless one is already listening.
-EVAL_FILES ?= tests/eval/heldout.tsv
+EVAL_FILES ?= $(wildcard tests/eval/*.tsv)
 eval: setup seed train
 	scripts/with_servers.sh $(RUN) citizenbot eval --url http://localhost:$(RASA_PORT) $(EVAL_FILES) $(EVAL_ARGS)
 

@@ -149,7 +149,8 @@ def run_eval(url: str, files: list[Path]) -> dict:
     questions = [q for f in files for q in read_questions(f)]
     begin = time.perf_counter()
     outcomes = asyncio.run(ask_all(questions, url, None, 4))
-    text, accuracy = summarise(outcomes)
+    text, figures = summarise(outcomes)
+    emergency = figures["all"]
     by_lang: dict[str, list] = defaultdict(list)
     for o in outcomes:
         by_lang[o.question.lang].append(o.correct)
@@ -160,7 +161,7 @@ def run_eval(url: str, files: list[Path]) -> dict:
         "accuracy": {lang: sum(v) / len(v) for lang, v in sorted(by_lang.items())} | {
             "all": sum(o.correct for o in outcomes) / len(outcomes)},
         "counts": {lang: [sum(v), len(v)] for lang, v in sorted(by_lang.items())},
-        "emergency": accuracy.get("emergency"),
+        "emergency": (emergency.emergencies_answered / emergency.emergencies) if emergency.emergencies else None,
         "summary": text,
     }
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from bench.cli import register as register_bench_commands
+from citizenbot.history.cli import register as register_history_commands
 from citizenbot.settings import get_settings, served_languages
 from citizenbot.trainer.cli import register as register_trainer_commands
 
@@ -145,7 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--url", default="http://localhost:5005", help="Rasa server")
     p.add_argument("--page-lang", choices=served_languages(), help="send this page-language hint as metadata")
     p.add_argument("--concurrency", type=int, default=4)
-    p.add_argument("--min-accuracy", type=float, help="exit 1 if any language is below this (0-1)")
+    p.add_argument("--min-accuracy", type=float, help="exit 1 if any language of a file is below this (0-1)")
+    p.add_argument("--min-domain", type=float, help="exit 1 if a file's share of right domains is below this (0-1)")
+    p.add_argument("--min-topic", type=float, help="exit 1 if a file's share of right topics is below this (0-1)")
+    p.add_argument("--max-false-emergency", type=float,
+                   help="exit 1 if a file's share of 112 answers to non-emergencies is above this (0-1)")
     p.add_argument("--report", help="also write the result as Markdown to this file")
     p.set_defaults(func=_eval)
 
@@ -156,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # The trainers' commands and the benchmarks are defined by their own packages.
     register_trainer_commands(sub)
+    register_history_commands(sub)
     register_bench_commands(sub)
 
     args = parser.parse_args(argv)

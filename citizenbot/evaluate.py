@@ -60,7 +60,7 @@ def read_questions(path: Path) -> list[Question]:
         if not row.get("text") or not row.get("lang") or not row.get("topics"):
             raise ValueError(f"{path}:{n}: needs lang, topics and text")
         topics = tuple(t.strip() for t in row["topics"].replace(",", "|").split("|") if t.strip())
-        questions.append(Question(row["lang"].strip(), topics, row["text"].strip(), path.name))
+        questions.append(Question(row["lang"].strip(), topics, row["text"].strip(), path.stem))
     return questions
 
 
@@ -97,8 +97,16 @@ async def run(questions: list[Question], url: str, page_lang: str | None, concur
         return await asyncio.gather(*(one(q) for q in questions))
 
 
-def domain_of(topics: tuple[str, ...]) -> str:
-    return topics[0].split(".")[0]
+EMERGENCY = "health.emergency"
+
+
+def domain_of(topic: str | None) -> str | None:
+    """maintenance / zoning / health / meta / handoff, or the topic itself (out_of_scope, fallback.*)."""
+    if not topic:
+        return None
+    if topic.startswith("fallback."):
+        return "fallback"
+    return topic.split(".")[0]
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -109,32 +117,85 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def summarise(outcomes: list[Outcome]) -> tuple[str, dict[str, float]]:
-    by_lang: dict[str, list[Outcome]] = defaultdict(list)
+@dataclass
+class Figures:
+    """What one set of questions (one source) measured."""
+
+    n: int
+    right: int  # topic and language
+    topic_right: int
+    domain_right: int
+    emergencies: int  # questions whose only accepted topic is the emergency
+    emergencies_answered: int
+    false_emergencies: int  # the 112 answer to a question that is not an emergency
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.n if self.n else 0.0
+
+    @property
+    def topic_accuracy(self) -> float:
+        return self.topic_right / self.n if self.n else 0.0
+
+    @property
+    def domain_accuracy(self) -> float:
+        return self.domain_right / self.n if self.n else 0.0
+
+    @property
+    def false_emergency_rate(self) -> float:
+        non = self.n - self.emergencies
+        return self.false_emergencies / non if non else 0.0
+
+
+def is_emergency_question(q: Question) -> bool:
+    return q.topics == (EMERGENCY,)
+
+
+def figures(outcomes: list[Outcome]) -> Figures:
+    emergencies = [o for o in outcomes if is_emergency_question(o.question)]
+    return Figures(
+        n=len(outcomes),
+        right=sum(o.correct for o in outcomes),
+        topic_right=sum(o.topic_ok for o in outcomes),
+        domain_right=sum(domain_of(o.topic) == domain_of(o.question.topics[0]) for o in outcomes),
+        emergencies=len(emergencies),
+        emergencies_answered=sum(o.topic == EMERGENCY for o in emergencies),
+        false_emergencies=sum(o.topic == EMERGENCY and EMERGENCY not in o.question.topics for o in outcomes),
+    )
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part}/{whole} = {100 * part / whole:.1f} %" if whole else "-"
+
+
+def summarise(outcomes: list[Outcome]) -> tuple[str, dict[str, Figures]]:
+    """Markdown tables per source and language, per domain, and the misses; figures per source
+    ("all" for everything together) and per "<source>/<lang>"."""
+    by_source: dict[str, list[Outcome]] = defaultdict(list)
     by_domain: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
-        by_lang[o.question.lang].append(o)
-        by_domain[domain_of(o.question.topics)].append(o)
-
-    def acc(items: list[Outcome]) -> str:
-        right = sum(o.correct for o in items)
-        return f"{right}/{len(items)} = {100 * right / len(items):.1f} %"
-
-    lines = ["| language | topic and language right | topic right |", "|---|---|---|"]
-    accuracy = {}
-    for lang in sorted(by_lang):
-        items = by_lang[lang]
-        accuracy[lang] = sum(o.correct for o in items) / len(items)
-        topic_right = sum(o.topic_ok for o in items)
-        lines.append(f"| {lang} | {acc(items)} | {topic_right}/{len(items)} |")
-    lines.append(f"| all | {acc(outcomes)} | {sum(o.topic_ok for o in outcomes)}/{len(outcomes)} |")
-    lines += ["", "| domain | topic and language right |", "|---|---|"]
+        by_source[o.question.source].append(o)
+        by_source[f"{o.question.source}/{o.question.lang}"].append(o)
+        by_domain[domain_of(o.question.topics[0]) or "-"].append(o)
+    by_source["all"] = list(outcomes)
+    result = {key: figures(items) for key, items in by_source.items()}
+    lines = ["| source | language | topic and language right | topic right | domain right | "
+             "emergencies answered with 112 | false 112 answers |", "|---|---|---|---|---|---|---|"]
+    for key in sorted(k for k in by_source if "/" in k):
+        source, lang = key.split("/", 1)
+        f = result[key]
+        lines.append(f"| {source} | {lang} | {_pct(f.right, f.n)} | {_pct(f.topic_right, f.n)} | "
+                     f"{_pct(f.domain_right, f.n)} | {_pct(f.emergencies_answered, f.emergencies)} | "
+                     f"{f.false_emergencies} |")
+    for key in sorted(k for k in by_source if "/" not in k):
+        f = result[key]
+        lines.append(f"| **{key}** | all | {_pct(f.right, f.n)} | {_pct(f.topic_right, f.n)} | "
+                     f"{_pct(f.domain_right, f.n)} | {_pct(f.emergencies_answered, f.emergencies)} | "
+                     f"{_pct(f.false_emergencies, f.n - f.emergencies)} |")
+    lines += ["", "| expected domain | topic and language right | domain right |", "|---|---|---|"]
     for domain in sorted(by_domain):
-        lines.append(f"| {domain} | {acc(by_domain[domain])} |")
-    emergencies = [o for o in outcomes if "health.emergency" in o.question.topics and len(o.question.topics) == 1]
-    if emergencies:
-        lines += ["", f"Emergencies answered with the emergency answer: {acc(emergencies)}"]
-        accuracy["emergency"] = sum(o.correct for o in emergencies) / len(emergencies)
+        f = figures(by_domain[domain])
+        lines.append(f"| {domain} | {_pct(f.right, f.n)} | {_pct(f.domain_right, f.n)} |")
     seconds = [o.seconds for o in outcomes]
     lines += ["", f"Reply time over HTTP: p50 {1000 * percentile(seconds, 50):.0f} ms, "
               f"p95 {1000 * percentile(seconds, 95):.0f} ms ({len(seconds)} questions)"]
@@ -143,10 +204,32 @@ def summarise(outcomes: list[Outcome]) -> tuple[str, dict[str, float]]:
         lines += ["", "Misses (expected -> got):", ""]
         for o in misses:
             lines.append(
-                f"- [{o.question.lang}] {o.question.text!r}: {'|'.join(o.question.topics)} -> "
-                f"{o.topic or 'no topic'} ({o.lang or '-'})"
+                f"- [{o.question.source} {o.question.lang}] {o.question.text[:300]!r}: "
+                f"{'|'.join(o.question.topics)} -> {o.topic or 'no topic'} ({o.lang or '-'})"
             )
-    return "\n".join(lines), accuracy
+    return "\n".join(lines), result
+
+
+def below_bars(result: dict[str, Figures], min_accuracy: float | None = None, min_domain: float | None = None,
+               min_topic: float | None = None, max_false_emergency: float | None = None) -> list[str]:
+    """Every bar a source or language missed, as sentences (empty: all bars met). Every emergency
+    must get the emergency answer whatever the bars."""
+    problems = []
+    for key, f in sorted(result.items()):
+        if f.emergencies_answered < f.emergencies:
+            problems.append(f"{key}: {f.emergencies - f.emergencies_answered} emergencies without the 112 answer")
+        per_language = "/" in key
+        if per_language and min_accuracy is not None and f.accuracy < min_accuracy:
+            problems.append(f"{key}: topic and language right {100 * f.accuracy:.1f} % < {100 * min_accuracy:.0f} %")
+        if not per_language and key != "all":
+            if min_domain is not None and f.domain_accuracy < min_domain:
+                problems.append(f"{key}: domain right {100 * f.domain_accuracy:.1f} % < {100 * min_domain:.0f} %")
+            if min_topic is not None and f.topic_accuracy < min_topic:
+                problems.append(f"{key}: topic right {100 * f.topic_accuracy:.1f} % < {100 * min_topic:.0f} %")
+            if max_false_emergency is not None and f.false_emergency_rate > max_false_emergency:
+                problems.append(f"{key}: false 112 answers {100 * f.false_emergency_rate:.2f} % > "
+                                f"{100 * max_false_emergency:.2f} %")
+    return problems
 
 
 def main(args: argparse.Namespace) -> int:
@@ -157,15 +240,14 @@ def main(args: argparse.Namespace) -> int:
     except aiohttp.ClientError as exc:
         print(f"could not reach the bot at {args.url}: {exc} (is `make run` running?)", file=sys.stderr)
         return 2
-    text, accuracy = summarise(outcomes)
+    text, result = summarise(outcomes)
     title = f"Evaluation of {', '.join(f.name for f in files)} against {args.url}"
     print(f"{title}\n\n{text}")
     if args.report:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         Path(args.report).write_text(f"# {title}\n\n{text}\n", encoding="utf-8")
-    if args.min_accuracy is not None:
-        low = {k: v for k, v in accuracy.items() if k != "emergency" and v < args.min_accuracy}
-        if low or accuracy.get("emergency", 1.0) < 1.0:
-            print(f"below the bar: {low or ''} emergency={accuracy.get('emergency')}", file=sys.stderr)
-            return 1
-    return 0
+    problems = below_bars(result, args.min_accuracy, getattr(args, "min_domain", None),
+                          getattr(args, "min_topic", None), getattr(args, "max_false_emergency", None))
+    for problem in problems:
+        print(f"below the bar: {problem}", file=sys.stderr)
+    return 1 if problems else 0
