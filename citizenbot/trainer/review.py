@@ -39,8 +39,9 @@ def overview(database: Database) -> dict[str, Any]:
     return inbox.summary(database)
 
 
-def collect(database: Database, project: Project, low_confidence: float = inbox.DEFAULT_LOW_CONFIDENCE) -> dict[str, Any]:
-    return inbox.collect(database, project.kb_dir, low_confidence=low_confidence).to_dict()
+def collect(database: Database, project: Project, low_confidence: float = inbox.DEFAULT_LOW_CONFIDENCE,
+            sample_share: float = inbox.DEFAULT_SAMPLE_SHARE) -> dict[str, Any]:
+    return inbox.collect(database, project.kb_dir, low_confidence=low_confidence, sample_share=sample_share).to_dict()
 
 
 def list_groups(database: Database, lang: str | None = None, reason: str | None = None, status: str | None = "new",

@@ -29,10 +29,12 @@ def examples_block(project: Project, lang: str, intent: str) -> tuple:
 
 
 def drop_examples(project: Project, lang: str, intent: str, keep: int) -> None:
-    path, examples = examples_block(project, lang, intent)
-    lines = path.read_text(encoding="utf-8").splitlines()
-    doomed = {e.line for e in examples[keep:]}
-    path.write_text("\n".join(line for n, line in enumerate(lines, 1) if n not in doomed) + "\n", encoding="utf-8")
+    """Keep only the first `keep` examples of the intent, whichever files the others are in."""
+    _, examples = examples_block(project, lang, intent)
+    for path in {e.path for e in examples[keep:]}:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        doomed = {e.line for e in examples[keep:] if e.path == path}
+        path.write_text("\n".join(line for n, line in enumerate(lines, 1) if n not in doomed) + "\n", encoding="utf-8")
 
 
 def add_example(project: Project, lang: str, intent: str, text: str) -> None:

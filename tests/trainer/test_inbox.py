@@ -105,7 +105,7 @@ def rows_by_text(database) -> dict[str, object]:
 
 def test_collection_keeps_what_was_not_handled_redacted(world):
     database, _talk, project, heldout = world
-    result = inbox.collect(database, project.kb_dir)
+    result = inbox.collect(database, project.kb_dir, sample_share=0)
     rows = rows_by_text(database)
     assert set(rows) == {
         "mistä haetaan päiväkotipaikkaa lapselle", "mistä haetaan päiväkotipaikkaa lapselle?",
@@ -131,20 +131,20 @@ def test_collection_keeps_what_was_not_handled_redacted(world):
 
 def test_collection_is_incremental_and_idempotent(world):
     database, talk, project, _heldout = world
-    inbox.collect(database, project.kb_dir)
-    assert inbox.collect(database, project.kb_dir).added == 0
+    inbox.collect(database, project.kb_dir, sample_share=0)
+    assert inbox.collect(database, project.kb_dir, sample_share=0).added == 0
     # a conversation that was inside the report form when the last collection stopped
     talk.add("z", answered("katuvalo ei pala", "maintenance.street_light", 0.9), ActiveLoop("report_form", timestamp=tick()))
-    assert inbox.collect(database, project.kb_dir).added == 0
+    assert inbox.collect(database, project.kb_dir, sample_share=0).added == 0
     talk.add("z", fallback("Hämeenkatu 5 kohdalla", "fi"), ActiveLoop(None, timestamp=tick()),
              fallback("mistä saa pysäköintiluvan", "fi"))
-    again = inbox.collect(database, project.kb_dir)
+    again = inbox.collect(database, project.kb_dir, sample_share=0)
     assert again.added == 1 and "mistä saa pysäköintiluvan" in rows_by_text(database)
     # a later thumbs down on an old answer adds its reason to the message already in the inbox
     talk.add("k2", answered("Where is my nearest health centre", "health.appointment", 0.99, "en", message_id="m-k2"))
-    inbox.collect(database, project.kb_dir)
+    inbox.collect(database, project.kb_dir, sample_share=0)
     FeedbackStore(database).record(Vote("k2", "m-k2", "health.appointment", "en", "down"))
-    assert inbox.collect(database, project.kb_dir).added == 1
+    assert inbox.collect(database, project.kb_dir, sample_share=0).added == 1
     assert rows_by_text(database)["Where is my nearest health centre"].reasons == "thumbs_down"
 
 
@@ -156,7 +156,7 @@ def test_no_tracker_store_yet_is_not_an_error(tmp_path):
 
 def test_messages_are_grouped_by_language_and_similarity_with_counts(world):
     database, _talk, project, _heldout = world
-    inbox.collect(database, project.kb_dir)
+    inbox.collect(database, project.kb_dir, sample_share=0)
     groups = inbox.groups(database)
     daycare_fi = next(g for g in groups if g.lang == "fi" and "päiväkotipaikkaa" in g.label)
     assert sorted(i.text for i in daycare_fi.items) == ["haluan hakea lapselle päiväkotipaikkaa",
@@ -190,7 +190,7 @@ def write_tsv(path, rows: list[dict]) -> None:
 def test_export_review_import_writes_valid_rasa_training_data(world, tmp_path, capsys, monkeypatch):
     database, _talk, project, heldout = world
     monkeypatch.setenv("DATABASE_URL", database.url)
-    inbox.collect(database, project.kb_dir)
+    inbox.collect(database, project.kb_dir, sample_share=0)
     rows = export(database)
     assert list(rows[0]) == list(inbox.TSV_COLUMNS)
     assert rows[0]["group_count"] == "3" and rows[0]["count"] == "2"
@@ -260,7 +260,7 @@ def test_export_review_import_writes_valid_rasa_training_data(world, tmp_path, c
 
 def test_an_example_of_another_topic_is_reported_not_moved(world):
     database, _talk, project, _heldout = world
-    inbox.collect(database, project.kb_dir)
+    inbox.collect(database, project.kb_dir, sample_share=0)
     row = rows_by_text(database)["milloin Hämeenkatu aurataan"]
     result = inbox.apply_decisions(database, project, [{"ids": [row.id], "action": "assign", "topic": "maintenance.park"}])
     assert result.written == [] and "already an example of maintenance.snow_plowing" in result.problems[0]["problem"]
@@ -269,7 +269,7 @@ def test_an_example_of_another_topic_is_reported_not_moved(world):
 
 def test_the_console_functions_speak_json(world):
     database, _talk, project, _heldout = world
-    collected = review.collect(database, project)
+    collected = review.collect(database, project, sample_share=0)
     assert collected["added"] == 13
     overview = review.overview(database)
     assert overview["by_status"]["new"] == 13 and overview["waiting_by_lang"] == {"fi": 9, "sv": 2, "en": 2}
@@ -321,11 +321,44 @@ def test_collection_on_postgresql(project):
         talk.add("p2", answered("milloin Hämeenkatu aurataan", "maintenance.snow_plowing", 0.97, message_id="m-p2"),
                  ActiveLoop("report_form", timestamp=tick()), fallback("Hämeenkatu 5", "fi"))
         FeedbackStore(database).record(Vote("p2", "m-p2", "maintenance.snow_plowing", "fi", "down"))
-        assert inbox.collect(database, project.kb_dir).added == 2
-        assert inbox.collect(database, project.kb_dir).added == 0
+        assert inbox.collect(database, project.kb_dir, sample_share=0).added == 2
+        assert inbox.collect(database, project.kb_dir, sample_share=0).added == 0
         assert {r.text: r.reasons for r in inbox.inbox_rows(database)} == {
             "mistä saa pysäköintiluvan, soita <PHONE>": "not_understood", "milloin Hämeenkatu aurataan": "thumbs_down"}
         assert inbox.groups(database)[0].count == 1
     finally:
         clean()
         database.dispose()
+
+
+def test_confident_mistakes_reach_the_inbox_rephrased_and_sampled(tmp_path, project):
+    """A confident answer followed by the same question in other words, or by a correction, was
+    probably wrong; a fixed share of confident answers is sampled, the same ones every time."""
+    url = f"sqlite:///{tmp_path / 'confident.db'}"
+    database, talk = get_database(url), Conversations(url)
+    talk.add("r", answered("roskis täynnä, numeroni 040 123 4567", "health.medical_helpline", 0.61),
+             answered("roskis on täynnä Hämeenkadulla", "maintenance.litter_bin", 0.9))
+    talk.add("s", answered("katulamppu pimeänä", "maintenance.traffic_light", 0.8),
+             answered("ei kun siis katuvalo ei pala", "maintenance.street_light", 0.9))
+    talk.add("t", answered("haluan puhua ihmiselle", "handoff.agent", 0.9), answered("ei", "deny", 0.99))
+    for n in range(200):
+        talk.add(f"u{n}", answered(f"milloin katu {n} aurataan", "maintenance.snow_plowing", 0.95))
+    result = inbox.collect(database, project.kb_dir, sample_share=0.05)
+    rows = rows_by_text(database)
+    assert rows["roskis täynnä, numeroni <PHONE>"].reasons == "rephrased"
+    assert rows["katulamppu pimeänä"].reasons == "rephrased"
+    assert "haluan puhua ihmiselle" not in rows  # a bare "ei" answers a question, it corrects nothing
+    sampled = {t for t, r in rows.items() if r.reasons == "sampled"}
+    assert 2 <= len(sampled) <= 25 and all(t.startswith("milloin katu") or t.startswith("roskis on") or
+                                           t.startswith("ei kun") for t in sampled)
+    assert result.by_reason["rephrased"] == 2
+
+
+def test_sampling_is_a_fixed_share_chosen_by_the_message():
+    from citizenbot.trainer.inbox.collect import sampled
+
+    keys = [f"message-{n}" for n in range(4000)]
+    chosen = [k for k in keys if sampled(k, 0.05)]
+    assert 150 <= len(chosen) <= 250
+    assert chosen == [k for k in keys if sampled(k, 0.05)]  # the same messages every time
+    assert not any(sampled(k, 0) for k in keys)

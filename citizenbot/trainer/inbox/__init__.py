@@ -13,7 +13,7 @@
 ``citizenbot.trainer.review`` offers the same as JSON for the staff console.
 """
 
-from .collect import DEFAULT_LOW_CONFIDENCE, CollectResult, collect
+from .collect import DEFAULT_LOW_CONFIDENCE, DEFAULT_SAMPLE_SHARE, CollectResult, collect
 from .decisions import ACTIONS, ApplyResult, apply_decisions
 from .drafts import drafts_dir
 from .grouping import DEFAULT_SIMILARITY, Group, Item, group_items, groups
@@ -31,7 +31,7 @@ from .tsv import TSV_COLUMNS, DecisionFileError, export_tsv, import_tsv, read_de
 
 __all__ = [
     "ACTIONS", "DEFAULT_LOW_CONFIDENCE", "DEFAULT_SIMILARITY", "LOW_CONFIDENCE", "NOT_UNDERSTOOD", "OUT_OF_SCOPE",
-    "REASONS", "STATUSES", "THUMBS_DOWN", "TSV_COLUMNS", "ApplyResult", "CollectResult", "DecisionFileError", "Group",
+    "DEFAULT_SAMPLE_SHARE", "REASONS", "STATUSES", "THUMBS_DOWN", "TSV_COLUMNS", "ApplyResult", "CollectResult", "DecisionFileError", "Group",
     "Item", "apply_decisions", "collect", "drafts_dir", "export_tsv", "group_items", "groups", "import_tsv",
     "inbox_rows", "read_decisions_tsv", "summary",
 ]

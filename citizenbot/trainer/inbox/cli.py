@@ -10,7 +10,7 @@ from pathlib import Path
 from citizenbot.settings import served_languages
 
 from ..cli_common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, add_project_option, database_of, project_of
-from .collect import DEFAULT_LOW_CONFIDENCE, collect
+from .collect import DEFAULT_LOW_CONFIDENCE, DEFAULT_SAMPLE_SHARE, collect
 from .grouping import DEFAULT_SIMILARITY
 from .rows import REASONS, STATUSES, summary
 from .tsv import DecisionFileError, export_tsv, import_tsv
@@ -20,7 +20,7 @@ def _inbox_collect(args: argparse.Namespace) -> int:
 
     project = project_of(args)
     result = collect(database_of(args), project.kb_dir, low_confidence=args.low_confidence,
-                     include_out_of_scope=not args.no_out_of_scope)
+                     include_out_of_scope=not args.no_out_of_scope, sample_share=args.sample)
     reasons = ", ".join(f"{k} {v}" for k, v in sorted(result.by_reason.items())) or "nothing new"
     print(f"inbox: read {result.scanned_events} new events; {result.added} messages added, {result.updated} updated ({reasons})")
     return _inbox_status(args)
@@ -84,10 +84,13 @@ def _inbox_import(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     inbox = sub.add_parser("inbox", help="review what residents asked that the assistant did not handle (trainers)")
     inbox_sub = inbox.add_subparsers(dest="inbox_command", required=True)
-    p = inbox_sub.add_parser("collect", help="add new not understood / low-confidence / thumbs-down messages (redacted)")
+    p = inbox_sub.add_parser("collect", help="add new not understood / low-confidence / thumbs-down / rephrased "
+                             "messages and a sample of confident answers (redacted)")
     p.add_argument("--low-confidence", type=float, default=DEFAULT_LOW_CONFIDENCE,
                    help=f"collect answers below this confidence (default {DEFAULT_LOW_CONFIDENCE})")
     p.add_argument("--no-out-of-scope", action="store_true", help="do not collect questions classified out of scope")
+    p.add_argument("--sample", type=float, default=DEFAULT_SAMPLE_SHARE,
+                   help=f"share of confidently answered messages to sample (default {DEFAULT_SAMPLE_SHARE}; 0 for none)")
     p.add_argument("--database-url", help="default: DATABASE_URL")
     add_project_option(p)
     p.set_defaults(func=_inbox_collect)

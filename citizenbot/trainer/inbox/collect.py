@@ -3,14 +3,19 @@
 Reads the stored conversations through ``citizenbot.conversation`` (the tracker store, by event id
 after a watermark) and the "Was this helpful?" votes, and keeps, **redacted**, every resident
 message that was not understood (``nlu_fallback``), was answered with low confidence, was
-classified out of scope, or preceded an answer that got a thumbs down. Button presses and answers
-typed into the fault-report form are not questions and are skipped. Collecting is incremental and
-idempotent: one inbox row per message, reasons merged.
+classified out of scope, or preceded an answer that got a thumbs down. Confident mistakes never
+show up that way, so it also keeps every message the resident **rephrased** right after the answer
+(wrote again in similar words, or began the next message with "ei", "no", "nej"...), and a small
+**sample** of confidently answered messages (chosen by a hash of the message, so collecting again
+picks the same ones). Button presses and answers typed into the fault-report form are not
+questions and are skipped. Collecting is incremental and idempotent: one inbox row per message,
+reasons merged.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -22,12 +27,13 @@ from sqlalchemy import select
 from citizenbot.conversation import BotMessage, ResidentMessage
 from citizenbot.conversation import store as stored
 from citizenbot.conversation.events import BOT, FORM_KINDS, USER, form_after, question_answered_by
-from citizenbot.intents import EMERGENCY_INTENT, FALLBACK_INTENT
+from citizenbot.intents import EMERGENCY_INTENT, FALLBACK_INTENT, NOT_SUGGESTED
 from citizenbot.intents import OUT_OF_SCOPE as OUT_OF_SCOPE_INTENT
 from citizenbot.language import language_of_stored
 from citizenbot.settings import served_languages
 from citizenbot.store.db import Database
 from citizenbot.store.models import Feedback, InboxMessage
+from citizenbot.text import fold, words
 
 from ..redact import redact
 from .rows import (
@@ -36,12 +42,19 @@ from .rows import (
     LOW_CONFIDENCE,
     NOT_UNDERSTOOD,
     OUT_OF_SCOPE,
+    REPHRASED,
+    SAMPLED,
     THUMBS_DOWN,
     get_meta,
     set_meta,
 )
 
 DEFAULT_LOW_CONFIDENCE = 0.5
+DEFAULT_SAMPLE_SHARE = 0.05  # of the confidently answered messages
+REPHRASE_WITHIN_SECONDS = 180
+REPHRASE_OVERLAP = 0.5  # share of the shorter message's word stems found in the other one
+_CORRECTION_RE = re.compile(
+    r"^\W*(ei|en|eiku|eika|tarkoitin|vaara\w*|no|not|nope|wrong|i meant|nej|inte|fel|jag menade)\b")
 SCANNED_KINDS = (USER, BOT, *FORM_KINDS)
 
 
@@ -86,7 +99,7 @@ class _Found(dict):
 
 
 def collect(database: Database, kb_dir: str | Path | None = None, low_confidence: float = DEFAULT_LOW_CONFIDENCE,
-            include_out_of_scope: bool = True) -> CollectResult:
+            include_out_of_scope: bool = True, sample_share: float = DEFAULT_SAMPLE_SHARE) -> CollectResult:
     """Add the new problem messages of the tracker store and the thumbs-down votes to the inbox."""
     result = CollectResult()
     found = _Found()
@@ -96,7 +109,8 @@ def collect(database: Database, kb_dir: str | Path | None = None, low_confidence
     has_events = stored.has_conversations(database)
     last_id = watermark
     if has_events:
-        last_id = _scan_conversations(database, watermark, found, result, low_confidence, include_out_of_scope)
+        last_id = _scan_conversations(database, watermark, found, result, low_confidence, include_out_of_scope,
+                                      sample_share)
     down_votes, new_feedback_mark = _thumbs_down(database, feedback_mark)
     if has_events:  # (votes before any stored conversation have no question to find)
         for vote in down_votes:
@@ -114,11 +128,12 @@ def collect(database: Database, kb_dir: str | Path | None = None, low_confidence
 
 
 def _scan_conversations(database: Database, watermark: int, found: _Found, result: CollectResult,
-                        low_confidence: float, include_out_of_scope: bool) -> int:
+                        low_confidence: float, include_out_of_scope: bool, sample_share: float = 0.0) -> int:
     """Read the events stored since the watermark; returns the new watermark."""
     top = stored.last_event_id(database)
     forms: dict[str, str | None] = {}  # the form each conversation is in
     pending: dict[str, Candidate] = {}  # the last question per conversation, until the bot answers
+    previous: dict[str, Candidate] = {}  # the last question per conversation (to see a rephrasing)
     for item in stored.read_events(database, after=watermark, until=top, kinds=SCANNED_KINDS):
         result.scanned_events += 1
         sender = item.sender
@@ -132,9 +147,18 @@ def _scan_conversations(database: Database, watermark: int, found: _Found, resul
                 continue  # an answer to the report form ("Hämeenkatu 10"), not a question
             message = ResidentMessage.from_event(item.event)
             candidate = _user_candidate(sender, message, low_confidence, include_out_of_scope, item.timestamp)
-            if candidate is not None and candidate.reasons:
-                pending[sender] = candidate
-                found.keep(candidate)
+            if candidate is None:
+                continue
+            earlier = previous.get(sender)
+            if earlier is not None and rephrased(earlier, candidate):
+                earlier.reasons.add(REPHRASED)
+                found.keep(earlier)
+            if (not candidate.reasons and message.intent not in NOT_SUGGESTED and message.intent != EMERGENCY_INTENT
+                    and sampled(candidate.key, sample_share)):
+                candidate.reasons.add(SAMPLED)
+            previous[sender] = candidate
+            pending[sender] = candidate
+            found.keep(candidate)
         elif item.kind == BOT:
             candidate = pending.pop(sender, None)
             answered_in = BotMessage.from_event(item.event).envelope.lang
@@ -179,6 +203,29 @@ def _user_candidate(sender: str, message: ResidentMessage, low_confidence: float
         confidence=predicted_confidence,
         asked_at=datetime.fromtimestamp(event_time, tz=timezone.utc) if event_time else None,
     )
+
+
+def sampled(key: str, share: float) -> bool:
+    """The same messages every time: the first 32 bits of the key's hash below the share."""
+    return share > 0 and int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) < share * 0x100000000
+
+
+def _stems(text: str) -> set[str]:
+    """Word beginnings of the longer words: "roskis", "täynnä" and "täynnä!" or "roskiksen" meet."""
+    return {w[:5] for w in words(fold(text)) if len(w) >= 4 and w.isalpha()}
+
+
+def rephrased(earlier: Candidate, later: Candidate) -> bool:
+    """The later message, written soon after the answer, says the earlier one again or corrects it."""
+    if earlier.asked_at is None or later.asked_at is None:
+        return False
+    if not 0 <= (later.asked_at - earlier.asked_at).total_seconds() <= REPHRASE_WITHIN_SECONDS:
+        return False
+    if _CORRECTION_RE.match(fold(later.text)) and len(later.text.split()) >= 3:
+        return True  # "ei kun tarkoitin katuvaloa" (a bare "ei" answers a yes/no question)
+    a, b = _stems(earlier.text), _stems(later.text)
+    shared = len(a & b)
+    return shared >= min(2, len(a), len(b)) > 0 and shared / min(len(a), len(b)) >= REPHRASE_OVERLAP
 
 
 def _best_topic(message: ResidentMessage) -> tuple[str | None, float | None]:

@@ -13,7 +13,10 @@ from citizenbot.store.models import InboxMessage, TrainerMeta
 
 # Why a message is in the inbox (a message can have several reasons).
 NOT_UNDERSTOOD, LOW_CONFIDENCE, OUT_OF_SCOPE, THUMBS_DOWN = "not_understood", "low_confidence", "out_of_scope", "thumbs_down"
-REASONS = (NOT_UNDERSTOOD, LOW_CONFIDENCE, OUT_OF_SCOPE, THUMBS_DOWN)
+# Confident answers can be wrong too: a small random share of them, and every message the resident
+# wrote again in other words right after the answer (it did not help).
+SAMPLED, REPHRASED = "sampled", "rephrased"
+REASONS = (NOT_UNDERSTOOD, LOW_CONFIDENCE, OUT_OF_SCOPE, THUMBS_DOWN, REPHRASED, SAMPLED)
 # What became of it: waiting ("new"), or the trainer's decision.
 STATUSES = ("new", "assigned", "out_of_scope", "new_topic", "ignored")
 # How far the collection has read: the last event id of the tracker store, the last vote's time.
