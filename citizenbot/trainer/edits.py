@@ -218,7 +218,9 @@ def add_examples(text: str | None, intent: str, examples: list[str], clean: bool
 
 
 def nlu_file_for(project: Project, lang: str, intent: str) -> Path:
-    """The file that has the intent's examples; else the last file of its domain; else <domain>.yml."""
+    """The file that has the intent's examples; else the last file named after its domain (the
+    mixed files such as reports.yml or an imported history_<source>.yml are not where a trainer
+    looks for a topic); else the last file with examples of its domain; else <domain>.yml."""
     from .project import read_examples
 
     files = project.nlu_files(lang)
@@ -229,8 +231,9 @@ def nlu_file_for(project: Project, lang: str, intent: str) -> Path:
             return path
         if any(domain_of(i) == domain_of(intent) and "." in i for i in intents):
             domain_files.append(path)
-    if domain_files:
-        return domain_files[-1]
+    named = [path for path in domain_files if path.stem.startswith(domain_of(intent))]
+    if named or domain_files:
+        return (named or domain_files)[-1]
     return project.nlu_dir / lang / f"{domain_of(intent)}.yml"
 
 
