@@ -24,7 +24,7 @@ def build_app(action_package: str = "actions"):
 
     async def start(app_, _loop) -> None:
         from actions.common import services
-        from citizenbot.outbox import run_outbox
+        from citizenbot.reports.outbox import run_outbox
 
         settings = get_settings()
         database = get_database(settings.database_url)

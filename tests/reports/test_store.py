@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from citizenbot.reports import (
+from citizenbot.reports.store import (
     ReportStore,
     is_skip,
     normalise_contact,

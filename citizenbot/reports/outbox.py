@@ -1,6 +1,6 @@
 """Delivering stored reports to the city's Open311 endpoint, with retries.
 
-A report is first stored (``citizenbot.reports``) and its number given to the resident; delivery
+A report is first stored (``citizenbot.reports.store``) and its number given to the resident; delivery
 happens afterwards. When the endpoint is down or slow the report stays ``pending`` and is retried
 with back-off; a report the endpoint refuses (400/403) becomes ``failed`` and stays in the
 database for staff. Nothing is ever dropped.
@@ -13,8 +13,8 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from citizenbot.open311 import Open311Client, Open311Error
-from citizenbot.reports import ReportStore, remote_status
+from citizenbot.reports.open311 import Open311Client, Open311Error
+from citizenbot.reports.store import ReportStore, remote_status
 
 logger = logging.getLogger(__name__)
 MIN_DESCRIPTION = 10

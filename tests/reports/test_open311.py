@@ -12,8 +12,8 @@ import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
 
-from citizenbot.open311 import CreateResult, Open311Client, Open311Error, parse_errors
 from citizenbot.open311_fake import FakeOpen311State, create_app, state_of
+from citizenbot.reports.open311 import CreateResult, Open311Client, Open311Error, parse_errors
 
 pytestmark = pytest.mark.asyncio
 

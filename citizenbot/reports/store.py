@@ -1,7 +1,7 @@
 """Fault reports: checking what residents type, storing reports, reading their status.
 
 This module owns the ``report`` table. Blocking (SQL); async callers use a worker thread.
-Delivery to the city's Open311 endpoint is ``citizenbot.outbox``.
+Delivery to the city's Open311 endpoint is ``citizenbot.reports.outbox``.
 """
 
 from __future__ import annotations

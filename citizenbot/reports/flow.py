@@ -5,7 +5,7 @@ from __future__ import annotations
 from citizenbot.kb import KnowledgeBase
 from citizenbot.names import guess_street
 from citizenbot.replies import Reply, format_date
-from citizenbot.reports import ReportView, clean_text, is_skip, normalise_contact
+from citizenbot.reports.store import ReportView, clean_text, is_skip, normalise_contact
 from citizenbot.text import fold, words
 
 SKIPPED = "-"

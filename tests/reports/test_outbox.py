@@ -5,8 +5,8 @@ import pytest_asyncio
 from aiohttp.test_utils import TestServer
 
 from citizenbot.open311_fake import create_app, state_of
-from citizenbot.outbox import Open311Config, deliver, deliver_due, refresh_status, request_description
-from citizenbot.reports import ReportStore
+from citizenbot.reports.outbox import Open311Config, deliver, deliver_due, refresh_status, request_description
+from citizenbot.reports.store import ReportStore
 
 KEY = "test-key"
 CODES = {"maintenance.pothole": "171", "maintenance.street_light": "172"}
@@ -24,7 +24,7 @@ def config_for(server, key=KEY, timeout=2.0) -> Open311Config:
 
 def make_due_now(database, number: int) -> None:
     """Let the back-off time pass."""
-    from citizenbot.reports import id_of
+    from citizenbot.reports.store import id_of
     from citizenbot.store.models import Report
 
     with database.session() as session:

@@ -1,6 +1,6 @@
 import pytest
 
-from citizenbot import report_flow as flow
+from citizenbot.reports import flow
 
 
 def test_prefill_takes_street_and_long_description(kb):
