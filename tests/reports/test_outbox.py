@@ -5,7 +5,7 @@ import pytest_asyncio
 from aiohttp.test_utils import TestServer
 
 from citizenbot.open311_fake import create_app, state_of
-from citizenbot.reports.outbox import Open311Config, deliver, deliver_due, refresh_status, request_description
+from citizenbot.reports.outbox import Open311Config, deliver, deliver_due, refresh_status
 from citizenbot.reports.store import ReportStore
 
 KEY = "test-key"
@@ -112,9 +112,3 @@ async def test_batch_servers_give_a_token_that_resolves_later(fresh_database):
         await refresh_status(store, config, number)
         assert store.get_row(number)["remote_id"]
 
-
-@pytest.mark.filterwarnings("ignore")
-def test_request_description_is_long_enough_for_the_city():
-    text = request_description({"description": None, "location": "X"}, "Kuoppa")
-    assert len(text) >= 10
-    assert request_description({"description": "Syvä kuoppa", "location": "Hämeenkatu 5"}, "Kuoppa") == "Kuoppa. Syvä kuoppa (Hämeenkatu 5)"
