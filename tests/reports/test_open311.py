@@ -12,9 +12,10 @@ import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
 
-from citizenbot.open311_fake import FakeOpen311State, create_app, state_of
 from citizenbot.reports.georeport import CreateResult
 from citizenbot.reports.open311 import Open311Client, Open311Error
+
+from .open311_fake import FakeOpen311State, create_app, state_of
 
 pytestmark = pytest.mark.asyncio
 

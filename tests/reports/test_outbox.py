@@ -4,9 +4,10 @@ import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
 
-from citizenbot.open311_fake import create_app, state_of
 from citizenbot.reports.outbox import Open311Config, deliver, deliver_due, refresh_status
 from citizenbot.reports.store import ReportStore
+
+from .open311_fake import create_app, state_of
 
 KEY = "test-key"
 CODES = {"maintenance.pothole": "171", "maintenance.street_light": "172"}
