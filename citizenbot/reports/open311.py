@@ -76,6 +76,50 @@ def is_retryable_status(status: int) -> bool:
     return status >= 500 or status in (408, 429)
 
 
+def read_answer(what: str, status: int, body: bytes, not_found_ok: bool = False) -> Any:
+    """The parsed JSON of an answer; Open311Error for an error status or a body that is not JSON.
+
+    With ``not_found_ok`` a 404 gives None.
+    """
+    text = body.decode("utf-8", errors="replace")
+    try:
+        payload: Any = json.loads(text) if text.strip() else None
+        is_json = payload is not None
+    except ValueError:
+        payload, is_json = None, False
+
+    if status == 404 and not_found_ok:
+        return None
+    if not 200 <= status < 300:
+        errors = parse_errors(payload, status) if is_json else []
+        detail = "; ".join(e["description"] for e in errors if e.get("description"))
+        if not detail and text.strip() and not is_json:
+            detail = snippet(text)
+        raise Open311Error(
+            f"{what}: HTTP {status}" + (f": {detail}" if detail else ""),
+            status=status,
+            errors=errors,
+            retryable=is_retryable_status(status),
+        )
+    if not is_json:
+        raise Open311Error(
+            f"{what}: HTTP {status} but the body is not JSON"
+            + (f": {snippet(text)}" if text.strip() else " (empty)"),
+            status=status,
+            retryable=False,
+        )
+    return payload
+
+
+def unexpected_answer(what: str, status: int, payload: Any) -> Open311Error:
+    """The error for a JSON answer that does not have the shape the call expects."""
+    return Open311Error(
+        f"{what}: unexpected answer: {snippet(json.dumps(payload, ensure_ascii=False))}",
+        status=status,
+        retryable=False,
+    )
+
+
 class Open311Client:
     """Async GeoReport v2 client.
 
@@ -169,42 +213,7 @@ class Open311Client:
         except aiohttp.ClientError as exc:
             raise Open311Error(f"{what}: {type(exc).__name__}: {exc}", retryable=True) from exc
 
-        text = body.decode("utf-8", errors="replace")
-        try:
-            payload: Any = json.loads(text) if text.strip() else None
-            is_json = payload is not None
-        except ValueError:
-            payload, is_json = None, False
-
-        if status == 404 and not_found_ok:
-            return status, None
-        if not 200 <= status < 300:
-            errors = parse_errors(payload, status) if is_json else []
-            detail = "; ".join(e["description"] for e in errors if e.get("description"))
-            if not detail and text.strip() and not is_json:
-                detail = snippet(text)
-            raise Open311Error(
-                f"{what}: HTTP {status}" + (f": {detail}" if detail else ""),
-                status=status,
-                errors=errors,
-                retryable=is_retryable_status(status),
-            )
-        if not is_json:
-            raise Open311Error(
-                f"{what}: HTTP {status} but the body is not JSON"
-                + (f": {snippet(text)}" if text.strip() else " (empty)"),
-                status=status,
-                retryable=False,
-            )
-        return status, payload
-
-    @staticmethod
-    def _invalid(what: str, status: int, payload: Any) -> Open311Error:
-        return Open311Error(
-            f"{what}: unexpected answer: {snippet(json.dumps(payload, ensure_ascii=False))}",
-            status=status,
-            retryable=False,
-        )
+        return status, read_answer(what, status, body, not_found_ok)
 
     # ------------------------------------------------------------------ calls
 
@@ -216,7 +225,7 @@ class Open311Client:
         if isinstance(payload, dict) and isinstance(payload.get("services"), list):
             payload = payload["services"]
         if not isinstance(payload, list) or not all(isinstance(s, dict) for s in payload):
-            raise self._invalid(f"GET {url}", status, payload)
+            raise unexpected_answer(f"GET {url}", status, payload)
         return payload
 
     async def create_request(
@@ -259,7 +268,7 @@ class Open311Client:
         status, payload = await self._call("POST", url, form=form)
         result = create_result(payload)
         if result is None:
-            raise self._invalid(f"POST {url}", status, payload)
+            raise unexpected_answer(f"POST {url}", status, payload)
         return result
 
     async def request_status(self, service_request_id: str, extensions: bool = True) -> dict | None:
@@ -274,7 +283,7 @@ class Open311Client:
         if isinstance(payload, dict) and "service_request_id" in payload:
             return payload
         if not isinstance(payload, list) or not all(isinstance(r, dict) for r in payload):
-            raise self._invalid(f"GET {url}", status, payload)
+            raise unexpected_answer(f"GET {url}", status, payload)
         return payload[0] if payload else None
 
     async def requests_status(self, ids: list[str], extensions: bool = True) -> list[dict]:
@@ -290,7 +299,7 @@ class Open311Client:
         if status == 404:
             return []
         if not isinstance(payload, list) or not all(isinstance(r, dict) for r in payload):
-            raise self._invalid(f"GET {url}", status, payload)
+            raise unexpected_answer(f"GET {url}", status, payload)
         return payload
 
     async def token(self, token: str) -> str | None:
@@ -305,6 +314,6 @@ class Open311Client:
             return None
         item = payload[0] if isinstance(payload, list) else payload
         if not isinstance(item, dict):
-            raise self._invalid(f"GET {url}", status, payload)
+            raise unexpected_answer(f"GET {url}", status, payload)
         request_id = item.get("service_request_id")
         return str(request_id) if request_id not in (None, "") else None
