@@ -20,10 +20,9 @@ from actions.common import (
     send,
     services,
 )
-from citizenbot import outbox
-from citizenbot import report_flow as flow
 from citizenbot.replies import Reply, faq
-from citizenbot.reports import parse_report_number
+from citizenbot.reports import flow, outbox
+from citizenbot.reports.flow import parse_report_number
 
 logger = logging.getLogger(__name__)
 REPORT_SLOTS = ("report_category", "report_location", "report_description", "report_contact", "report_confirm")

@@ -32,7 +32,7 @@ async def start_background_work(app, _loop=None) -> None:
     """Seed the knowledge base, load the language detector and the name index, and start the
     retention purge and (when an endpoint is configured) the Open311 outbox as tasks on
     ``app.ctx``."""
-    from citizenbot.outbox import run_outbox
+    from citizenbot.reports.outbox import run_outbox
 
     svc = await asyncio.to_thread(services)  # the database and the city configuration are read here
     settings, database = svc.settings, svc.database

@@ -95,12 +95,6 @@ def _eval(args: argparse.Namespace) -> int:
     return evaluate_main(args)
 
 
-def _open311_fake(args: argparse.Namespace) -> int:
-    from citizenbot import open311_fake
-
-    return open311_fake.main(["--port", str(args.port), "--api-key", args.api_key])
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="citizenbot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -153,11 +147,6 @@ def main(argv: list[str] | None = None) -> int:
                    help="exit 1 if a file's share of 112 answers to non-emergencies is above this (0-1)")
     p.add_argument("--report", help="also write the result as Markdown to this file")
     p.set_defaults(func=_eval)
-
-    p = sub.add_parser("open311-fake", help="run a local fake Open311 GeoReport v2 server")
-    p.add_argument("--port", type=int, default=8311)
-    p.add_argument("--api-key", default="dev-key")
-    p.set_defaults(func=_open311_fake)
 
     # The trainers' commands and the benchmarks are defined by their own packages.
     register_trainer_commands(sub)

@@ -20,8 +20,7 @@ from citizenbot.handoff.hours import HandoffConfig, parse_config
 from citizenbot.handoff.staff import StaffDirectory
 from citizenbot.handoff.store import HandoffStore
 from citizenbot.kb import KnowledgeBase
-from citizenbot.outbox import Open311Config
-from citizenbot.reports import ReportStore
+from citizenbot.reports import Open311Config, ReportStore
 from citizenbot.settings import Settings, get_settings
 from citizenbot.store.db import Database, get_database
 

@@ -8,7 +8,7 @@ from actions.reports import (
     ActionSubmitReport,
     ValidateReportForm,
 )
-from citizenbot import report_flow as flow
+from citizenbot.reports import flow
 
 from ..conftest import make_tracker, run_action, slot_events, tag
 

@@ -1,6 +1,8 @@
+"""The report form's pure logic: pre-filling, checking answers, messages, report numbers."""
+
 import pytest
 
-from citizenbot import report_flow as flow
+from citizenbot.reports import flow
 
 
 def test_prefill_takes_street_and_long_description(kb):
@@ -53,3 +55,45 @@ def test_questions_are_tagged_with_the_report_topic(kb):
     assert reply.topic == "maintenance.street_light.report.ask_contact"
     assert reply.text == kb.answer("maintenance.report.ask_contact", "sv")
     assert [b["payload"] for b in reply.buttons] == ["/deny", "/cancel"]
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("status of my report 1234", 1234),
+        ("mikä on ilmoituksen #1042 tilanne", 1042),
+        ("ilmoitus nro 2213", 2213),
+        ("anmälan 3050?", 3050),
+        ("what happened to the report I sent last week", None),
+        ("soitin 12.11.2026", None),
+        ("report 999", None),  # below the first report number
+    ],
+)
+def test_report_numbers_in_messages(text, number):
+    assert flow.parse_report_number(text) == number
+
+
+@pytest.mark.parametrize(
+    "text, contact",
+    [
+        ("matti.meikalainen@example.fi", "matti.meikalainen@example.fi"),
+        (" anna@example.com. ", "anna@example.com"),
+        ("040 123 4567", "040 123 4567"),
+        ("+358 40 1234567", "+358 40 1234567"),
+        ("Hämeenkatu 5", None),
+        ("12", None),
+        ("ei@", None),
+    ],
+)
+def test_contacts(text, contact):
+    assert flow.normalise_contact(text) == contact
+
+
+@pytest.mark.parametrize("text", ["ohita", "Skip", "hoppa över", "ei kiitos", "no thanks", "nej", "-", "/deny"])
+def test_skip_words(text):
+    assert flow.is_skip(text)
+
+
+def test_not_skip():
+    assert not flow.is_skip("lamppu vilkkuu")
+    assert flow.is_skip("whatever", intent="deny")

@@ -1,38 +1,26 @@
-"""Fault reports: checking what residents type, storing reports, reading their status.
+"""The ``report`` table: filing reports, reading them by number, the outbox's bookkeeping.
 
-This module owns the ``report`` table. Blocking (SQL); async callers use a worker thread.
-Delivery to the city's Open311 endpoint is ``citizenbot.outbox``.
+This module owns the table. Blocking (SQL); async callers use a worker thread. Report numbers
+shown to residents are ids plus ``REPORT_NUMBER_OFFSET``. Checking what residents type is
+``citizenbot.reports.flow``; delivery to the city's Open311 endpoint is ``citizenbot.reports.outbox``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
 from citizenbot.store.db import Database
 from citizenbot.store.models import Report, utcnow
-from citizenbot.text import fold
 
 # Report numbers shown to residents start from 1001 whatever the database's id sequence does.
 REPORT_NUMBER_OFFSET = 1000
 MAX_LOCATION = 300
 MAX_DESCRIPTION = 4000
 MAX_CONTACT = 200
-
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
-_PHONE_RE = re.compile(r"^\+?[\d\s\-()]{6,20}$")
-_NUMBER_RE = re.compile(r"(?:#|\bnro\.?\s*|\bnr\.?\s*|\bno\.?\s*)?(?<![\d.,:/])(\d{4,7})(?![\d.,:/])", re.IGNORECASE)
-_SKIP_WORDS = {
-    fold(w)
-    for w in (
-        "ohita skip hoppa över hoppa over ei no nej en halua ei kiitos no thanks nej tack - en ole "
-        "pass none ingen inget ei ole ei mitään nothing"
-    ).split()
-}
-_SKIP_PHRASES = {fold(p) for p in ("ohita", "en halua", "ei kiitos", "no thanks", "nej tack", "hoppa över", "ei tarvitse", "behövs inte", "not needed", "skip it", "ei ole", "ei mitään")}
 
 
 def number_of(report_id: int) -> int:
@@ -41,33 +29,6 @@ def number_of(report_id: int) -> int:
 
 def id_of(number: int) -> int:
     return number - REPORT_NUMBER_OFFSET
-
-
-def parse_report_number(text: str) -> int | None:
-    """A report number in a message ("status of my report 1234", "ilmoitus #1042")."""
-    match = _NUMBER_RE.search(text or "")
-    if not match:
-        return None
-    number = int(match.group(1))
-    return number if number > REPORT_NUMBER_OFFSET else None
-
-
-def is_skip(text: str | None, intent: str | None = None) -> bool:
-    """The resident declines to give an optional detail ("ohita", "no", the Skip button)."""
-    if intent in {"deny"}:
-        return True
-    folded = fold(text or "").strip(" .!")
-    return folded in _SKIP_WORDS or folded in _SKIP_PHRASES or folded in {"/deny", "/skip"}
-
-
-def normalise_contact(text: str) -> str | None:
-    """An e-mail address or phone number from what the resident typed, or None if it is neither."""
-    value = (text or "").strip().strip(".,;")
-    if _EMAIL_RE.match(value) and len(value) <= MAX_CONTACT:
-        return value
-    if _PHONE_RE.match(value) and sum(c.isdigit() for c in value) >= 6:
-        return re.sub(r"\s+", " ", value)
-    return None
 
 
 def clean_text(text: str | None, limit: int) -> str:
@@ -97,6 +58,8 @@ def _view(row: Report) -> ReportView:
 
 
 class ReportStore:
+    """Reports in the database, by the numbers residents are given."""
+
     def __init__(self, database: Database):
         self.database = database
 
@@ -187,22 +150,3 @@ class ReportStore:
                 row.status_notes = notes or None
                 row.updated_at = updated_at or utcnow()
 
-
-def remote_status(data: dict) -> tuple[str, str | None, datetime | None]:
-    """Our status from an Open311 service request (status open/closed, detailed_status)."""
-    detailed = ((data.get("extended_attributes") or {}).get("detailed_status") or "").upper()
-    status = (data.get("status") or "").lower()
-    if status == "closed" or detailed == "PROCESSED":
-        ours = "closed"
-    elif detailed == "IN_PROCESS":
-        ours = "in_process"
-    else:
-        ours = "open"
-    updated = data.get("updated_datetime")
-    try:
-        updated_at = datetime.fromisoformat(updated.replace("Z", "+00:00")) if updated else None
-    except ValueError:
-        updated_at = None
-    if updated_at and updated_at.tzinfo is None:
-        updated_at = updated_at.replace(tzinfo=timezone.utc)
-    return ours, data.get("status_notes"), updated_at

@@ -1,6 +1,6 @@
 """A local, in-memory Open311 GeoReport v2 server for tests and local development.
 
-Follows the shared spec ``open311.md``:
+A test tool, not part of the runtime library. Follows the shared spec ``open311.md``:
 
 - ``GET  /services.json[?locale=fi|sv|en]``
 - ``POST /requests.json`` (form-encoded; 403 on a bad ``api_key``; 400 on an unknown or
@@ -19,15 +19,16 @@ Error bodies are the standard GeoReport list ``[{"code", "description"}]``
 Tests reach the in-memory state with ``app["state"]`` (or ``app[STATE_KEY]`` / ``state_of(app)``)
 and flip its switches: ``down`` (503 to everything), ``fail_next`` (500 to the next N creates),
 ``delay`` (seconds to wait before answering), ``auto_resolve_tokens`` and ``premoderation``.
-``state.set_status(...)`` simulates the city processing a report.
+``state.set_status(...)`` simulates the city processing a report. The default service list
+(codes 171-180 and 199, the demo codes of ``kb/city/tampere.yml``) is ``open311_fake_services``.
 
-Run it: ``python -m citizenbot.open311_fake --port 8311 --api-key dev-key``.
+Run it from the repository root (every option of ``main`` is honoured)::
 
-Default service codes::
+    uv run python -m tests.reports.open311_fake --port 8311 --api-key dev-key [--host 127.0.0.1]
+        [--batch] [--error-style list|tampere]
 
-    171 potholes        172 street lights   173 traffic lights   174 traffic signs
-    175 trees           176 playgrounds     177 litter bins      178 graffiti
-    179 abandoned vehicles                  180 storm water      199 other
+and point the action server at it with ``OPEN311_BASE_URL=http://127.0.0.1:8311``
+``OPEN311_API_KEY=dev-key``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ from typing import Any
 
 from aiohttp import web
 
+from .open311_fake_services import DEFAULT_SERVICES, NOTICES, default_services, locale_of
+
 __all__ = [
     "DEFAULT_SERVICES",
     "DETAILED_STATUSES",
@@ -57,113 +60,6 @@ __all__ = [
 DESCRIPTION_MIN = 10
 DESCRIPTION_MAX = 5000
 DETAILED_STATUSES = ("RECEIVED", "IN_PROCESS", "PROCESSED")
-LOCALES = ("fi", "sv", "en")
-
-# code, group (fi, sv, en), name (fi, sv, en), keywords
-_SERVICE_TABLE: list[tuple[str, tuple[str, str, str], tuple[str, str, str], str]] = [
-    (
-        "171",
-        ("Katujen kunnossapito", "Gatuunderhåll", "Street maintenance"),
-        (
-            "Kuoppa tai päällystevaurio",
-            "Grop eller beläggningsskada",
-            "Pothole or damaged pavement",
-        ),
-        "kuoppa,reikä,asfaltti,päällyste,grop,pothole",
-    ),
-    (
-        "172",
-        ("Katujen kunnossapito", "Gatuunderhåll", "Street maintenance"),
-        ("Katuvalo", "Gatubelysning", "Street light"),
-        "katuvalo,valaisin,pimeä,gatlykta,street light",
-    ),
-    (
-        "173",
-        ("Liikenne", "Trafik", "Traffic"),
-        ("Liikennevalot", "Trafikljus", "Traffic lights"),
-        "liikennevalo,valot,trafikljus,traffic light",
-    ),
-    (
-        "174",
-        ("Liikenne", "Trafik", "Traffic"),
-        ("Liikennemerkki", "Trafikmärke", "Traffic sign"),
-        "liikennemerkki,merkki,kyltti,trafikmärke,sign",
-    ),
-    (
-        "175",
-        ("Puistot ja viheralueet", "Parker och grönområden", "Parks and green areas"),
-        ("Puu", "Träd", "Tree"),
-        "puu,oksa,kaatunut,träd,tree",
-    ),
-    (
-        "176",
-        ("Puistot ja viheralueet", "Parker och grönområden", "Parks and green areas"),
-        ("Leikkipaikka", "Lekplats", "Playground"),
-        "leikkipaikka,keinu,liukumäki,lekplats,playground",
-    ),
-    (
-        "177",
-        ("Puhtaanapito", "Renhållning", "Cleaning"),
-        ("Roska-astia", "Papperskorg", "Litter bin"),
-        "roska-astia,roskis,täynnä,papperskorg,litter bin",
-    ),
-    (
-        "178",
-        ("Puhtaanapito", "Renhållning", "Cleaning"),
-        ("Töhry tai graffiti", "Klotter", "Graffiti"),
-        "töhry,graffiti,klotter,tagi",
-    ),
-    (
-        "179",
-        ("Liikenne", "Trafik", "Traffic"),
-        ("Hylätty ajoneuvo", "Övergivet fordon", "Abandoned vehicle"),
-        "hylätty,auto,romu,fordon,abandoned vehicle",
-    ),
-    (
-        "180",
-        ("Katujen kunnossapito", "Gatuunderhåll", "Street maintenance"),
-        ("Hulevesi tai sadevesikaivo", "Dagvatten eller brunn", "Storm water or drain"),
-        "hulevesi,sadevesi,kaivo,tulva,dagvatten,storm water",
-    ),
-    (
-        "199",
-        ("Muut", "Övrigt", "Other"),
-        ("Muu palaute", "Övrig respons", "Other feedback"),
-        "muu,övrigt,other",
-    ),
-]
-
-_NOTICES = {
-    "fi": "Kiitos palautteestasi. Käsittelemme sen mahdollisimman pian.",
-    "sv": "Tack för din respons. Vi behandlar den så snart som möjligt.",
-    "en": "Thank you for your feedback. We will handle it as soon as possible.",
-}
-
-
-def _locale(value: str | None) -> str:
-    value = (value or "").strip().lower()[:2]
-    return value if value in LOCALES else "fi"
-
-
-def default_services(locale: str | None = "fi") -> list[dict]:
-    """The default street-maintenance service list, localised (fi, sv or en)."""
-    i = LOCALES.index(_locale(locale))
-    return [
-        {
-            "service_code": code,
-            "service_name": names[i],
-            "description": names[i],
-            "metadata": False,
-            "type": "realtime",
-            "keywords": keywords,
-            "group": groups[i],
-        }
-        for code, groups, names, keywords in _SERVICE_TABLE
-    ]
-
-
-DEFAULT_SERVICES: list[dict] = default_services("fi")
-
 
 def _now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -219,7 +115,7 @@ class FakeOpen311State:
             "title": fields.get("title"),
             "description": fields.get("description"),
             "agency_responsible": None,
-            "service_notice": _NOTICES[_locale(fields.get("locale"))],
+            "service_notice": NOTICES[locale_of(fields.get("locale"))],
             "requested_datetime": now,
             "updated_datetime": now,
             "expected_datetime": None,
@@ -262,9 +158,6 @@ class FakeOpen311State:
         record["updated_datetime"] = _now_iso()
         record["moderated"] = True
         return self.public(record, extensions=True)
-
-    def moderate(self, service_request_id: str) -> None:
-        self.requests[service_request_id]["moderated"] = True
 
     def add_token(self, request_id: str) -> str:
         """Batch servers: a token for a new request, resolved at once or by resolve_tokens()."""
@@ -488,7 +381,11 @@ def create_app(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Local fake Open311 GeoReport v2 server")
+    """Serve the fake until Ctrl-C; the one entry point (``python -m tests.reports.open311_fake``)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.reports.open311_fake",
+        description="Local fake Open311 GeoReport v2 server (development and tests only)",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8311)
     parser.add_argument("--api-key", default="dev-key")
@@ -498,7 +395,6 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app(api_key=args.api_key, batch=args.batch, error_style=args.error_style)
     print(f"Fake Open311 server on http://{args.host}:{args.port} (api_key {args.api_key!r})")
     web.run_app(app, host=args.host, port=args.port, print=None)
-
 
 if __name__ == "__main__":
     main()

@@ -4,9 +4,10 @@ import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
 
-from citizenbot.open311_fake import create_app, state_of
-from citizenbot.outbox import Open311Config, deliver, deliver_due, refresh_status, request_description
-from citizenbot.reports import ReportStore
+from citizenbot.reports.outbox import Open311Config, deliver, deliver_due, refresh_status
+from citizenbot.reports.store import ReportStore
+
+from .open311_fake import create_app, state_of
 
 KEY = "test-key"
 CODES = {"maintenance.pothole": "171", "maintenance.street_light": "172"}
@@ -24,7 +25,7 @@ def config_for(server, key=KEY, timeout=2.0) -> Open311Config:
 
 def make_due_now(database, number: int) -> None:
     """Let the back-off time pass."""
-    from citizenbot.reports import id_of
+    from citizenbot.reports.store import id_of
     from citizenbot.store.models import Report
 
     with database.session() as session:
@@ -112,9 +113,3 @@ async def test_batch_servers_give_a_token_that_resolves_later(fresh_database):
         await refresh_status(store, config, number)
         assert store.get_row(number)["remote_id"]
 
-
-@pytest.mark.filterwarnings("ignore")
-def test_request_description_is_long_enough_for_the_city():
-    text = request_description({"description": None, "location": "X"}, "Kuoppa")
-    assert len(text) >= 10
-    assert request_description({"description": "Syvä kuoppa", "location": "Hämeenkatu 5"}, "Kuoppa") == "Kuoppa. Syvä kuoppa (Hämeenkatu 5)"

@@ -15,6 +15,9 @@ retryable; 400/403/404 and answers that cannot be understood are not. ``errors``
 server's messages as ``{"code", "description"}`` dicts, parsed from the standard GeoReport list
 body or from Tampere's JSON object of field errors.
 
+What is sent and how answers are read (forms, error bodies, statuses) is
+``citizenbot.reports.georeport``; this module does the HTTP calls.
+
 Nothing happens at import; the HTTP session is created on first use and the client keeps no
 global state. Dates are returned as the ISO 8601 strings the server sent.
 """
@@ -23,20 +26,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import aiohttp
 
+from citizenbot.reports.georeport import CreateResult, create_form, create_result, parse_errors, snippet
+
 __all__ = ["CreateResult", "Open311Client", "Open311Error"]
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
-
-# Keys of an error object that carry a general message rather than a field name.
-_GENERAL_ERROR_KEYS = frozenset({"detail", "message", "error", "error_description", "non_field_errors", "__all__"})
-_MAX_SNIPPET = 300
 
 
 class Open311Error(Exception):
@@ -73,100 +72,52 @@ class Open311Error(Exception):
         )
 
 
-@dataclass
-class CreateResult:
-    """The answer to a create call: an id (most servers) or a token (batch servers)."""
-
-    service_request_id: str | None
-    token: str | None
-    service_notice: str | None
-
-
 def is_retryable_status(status: int) -> bool:
     return status >= 500 or status in (408, 429)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list | tuple):
-        return " ".join(_text(v) for v in value if v is not None)
-    return str(value)
+def read_answer(what: str, status: int, body: bytes, not_found_ok: bool = False) -> Any:
+    """The parsed JSON of an answer; Open311Error for an error status or a body that is not JSON.
 
-
-def _field_errors(obj: dict, status: int | None, prefix: str = "") -> list[dict]:
-    """Flatten a JSON object of field errors ({"field": ["msg", ...]}) into error dicts."""
-    out: list[dict] = []
-    for key, value in obj.items():
-        key_s = str(key)
-        general = key_s in _GENERAL_ERROR_KEYS and not prefix
-        code: Any = status if general else f"{prefix}{key_s}"
-        if isinstance(value, dict):
-            if "description" in value and "code" in value and not isinstance(value.get("description"), list | dict):
-                out.append({"code": value.get("code"), "description": _text(value["description"])})
-            else:
-                out.extend(_field_errors(value, status, prefix=f"{prefix}{key_s}."))
-        elif isinstance(value, list | tuple):
-            for item in value:
-                if isinstance(item, dict):
-                    out.extend(parse_errors(item, status))
-                elif item is not None:
-                    out.append({"code": code, "description": _text(item)})
-        elif value is not None:
-            out.append({"code": code, "description": _text(value)})
-    return out
-
-
-def parse_errors(payload: Any, status: int | None = None) -> list[dict]:
-    """Normalise an error body to a list of ``{"code", "description"}`` dicts.
-
-    Accepts the GeoReport list (``[{"code": 400, "description": "..."}]``), a single error
-    object, Tampere's field errors (``{"description": ["too short"]}``), the same wrapped in
-    ``{"errors": ...}``, and plain strings. Anything else gives an empty list.
+    With ``not_found_ok`` a 404 gives None.
     """
-    if payload is None:
-        return []
-    if isinstance(payload, str):
-        return [{"code": status, "description": payload}] if payload.strip() else []
-    if isinstance(payload, list):
-        out: list[dict] = []
-        for item in payload:
-            if isinstance(item, dict):
-                out.extend(parse_errors(item, status))
-            elif isinstance(item, str | int | float):
-                out.append({"code": status, "description": _text(item)})
-        return out
-    if isinstance(payload, dict):
-        if "errors" in payload and isinstance(payload["errors"], list | dict | str):
-            found = parse_errors(payload["errors"], status)
-            rest = {k: v for k, v in payload.items() if k not in ("errors", "code", "status")}
-            if rest:
-                found.extend(_field_errors(rest, status))
-            return found
-        description = payload.get("description")
-        if "code" in payload and not isinstance(description, list | dict):
-            # A standard error object: {"code": ..., "description": ...}
-            return [{"code": payload.get("code"), "description": _text(description)}]
-        return _field_errors(payload, status)
-    return []
-
-
-def _snippet(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_SNIPPET else text[: _MAX_SNIPPET - 1] + "…"
-
-
-def _coordinate(name: str, value: Any, limit: float) -> str:
+    text = body.decode("utf-8", errors="replace")
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(number) or not -limit <= number <= limit:
-        raise ValueError(f"{name} out of range: {value!r}")
-    # Fixed-point, never scientific notation; 7 decimals is ~1 cm.
-    return f"{number:.7f}".rstrip("0").rstrip(".") or "0"
+        payload: Any = json.loads(text) if text.strip() else None
+        is_json = payload is not None
+    except ValueError:
+        payload, is_json = None, False
+
+    if status == 404 and not_found_ok:
+        return None
+    if not 200 <= status < 300:
+        errors = parse_errors(payload, status) if is_json else []
+        detail = "; ".join(e["description"] for e in errors if e.get("description"))
+        if not detail and text.strip() and not is_json:
+            detail = snippet(text)
+        raise Open311Error(
+            f"{what}: HTTP {status}" + (f": {detail}" if detail else ""),
+            status=status,
+            errors=errors,
+            retryable=is_retryable_status(status),
+        )
+    if not is_json:
+        raise Open311Error(
+            f"{what}: HTTP {status} but the body is not JSON"
+            + (f": {snippet(text)}" if text.strip() else " (empty)"),
+            status=status,
+            retryable=False,
+        )
+    return payload
+
+
+def unexpected_answer(what: str, status: int, payload: Any) -> Open311Error:
+    """The error for a JSON answer that does not have the shape the call expects."""
+    return Open311Error(
+        f"{what}: unexpected answer: {snippet(json.dumps(payload, ensure_ascii=False))}",
+        status=status,
+        retryable=False,
+    )
 
 
 class Open311Client:
@@ -262,42 +213,7 @@ class Open311Client:
         except aiohttp.ClientError as exc:
             raise Open311Error(f"{what}: {type(exc).__name__}: {exc}", retryable=True) from exc
 
-        text = body.decode("utf-8", errors="replace")
-        try:
-            payload: Any = json.loads(text) if text.strip() else None
-            is_json = payload is not None
-        except ValueError:
-            payload, is_json = None, False
-
-        if status == 404 and not_found_ok:
-            return status, None
-        if not 200 <= status < 300:
-            errors = parse_errors(payload, status) if is_json else []
-            detail = "; ".join(e["description"] for e in errors if e.get("description"))
-            if not detail and text.strip() and not is_json:
-                detail = _snippet(text)
-            raise Open311Error(
-                f"{what}: HTTP {status}" + (f": {detail}" if detail else ""),
-                status=status,
-                errors=errors,
-                retryable=is_retryable_status(status),
-            )
-        if not is_json:
-            raise Open311Error(
-                f"{what}: HTTP {status} but the body is not JSON"
-                + (f": {_snippet(text)}" if text.strip() else " (empty)"),
-                status=status,
-                retryable=False,
-            )
-        return status, payload
-
-    @staticmethod
-    def _invalid(what: str, status: int, payload: Any) -> Open311Error:
-        return Open311Error(
-            f"{what}: unexpected answer: {_snippet(json.dumps(payload, ensure_ascii=False))}",
-            status=status,
-            retryable=False,
-        )
+        return status, read_answer(what, status, body, not_found_ok)
 
     # ------------------------------------------------------------------ calls
 
@@ -309,7 +225,7 @@ class Open311Client:
         if isinstance(payload, dict) and isinstance(payload.get("services"), list):
             payload = payload["services"]
         if not isinstance(payload, list) or not all(isinstance(s, dict) for s in payload):
-            raise self._invalid(f"GET {url}", status, payload)
+            raise unexpected_answer(f"GET {url}", status, payload)
         return payload
 
     async def create_request(
@@ -333,47 +249,27 @@ class Open311Client:
         A location is required: ``lat`` and ``long`` together, or ``address_string``;
         otherwise ValueError is raised before anything is sent.
         """
-        if service_code is None or not str(service_code).strip():
-            raise ValueError("service_code is required")
-        if (lat is None) != (long is None):
-            raise ValueError("lat and long must be given together")
-        has_point = lat is not None and long is not None
-        has_address = address_string is not None and bool(address_string.strip())
-        if not has_point and not has_address:
-            raise ValueError("a location is required: lat and long, or address_string")
-
-        form: dict[str, str] = {"api_key": self.api_key, "service_code": str(service_code)}
-        if has_point:
-            form["lat"] = _coordinate("lat", lat, 90.0)
-            form["long"] = _coordinate("long", long, 180.0)
-        optional = {
-            "address_string": address_string if has_address else None,
-            "description": description,
-            "title": title,
-            "email": email,
-            "phone": phone,
-            "first_name": first_name,
-            "last_name": last_name,
-            "media_url": media_url,
-            "locale": locale,
-        }
-        form.update({k: str(v) for k, v in optional.items() if v is not None})
-
+        form = create_form(
+            self.api_key,
+            service_code=service_code,
+            description=description,
+            address_string=address_string,
+            lat=lat,
+            long=long,
+            email=email,
+            phone=phone,
+            first_name=first_name,
+            last_name=last_name,
+            title=title,
+            media_url=media_url,
+            locale=locale,
+        )
         url = self._url("requests.json")
         status, payload = await self._call("POST", url, form=form)
-        item = payload[0] if isinstance(payload, list) and payload else payload
-        if not isinstance(item, dict):
-            raise self._invalid(f"POST {url}", status, payload)
-        request_id = item.get("service_request_id")
-        token = item.get("token")
-        if request_id in (None, "") and token in (None, ""):
-            raise self._invalid(f"POST {url}", status, payload)
-        notice = item.get("service_notice")
-        return CreateResult(
-            service_request_id=str(request_id) if request_id not in (None, "") else None,
-            token=str(token) if token not in (None, "") else None,
-            service_notice=str(notice) if notice not in (None, "") else None,
-        )
+        result = create_result(payload)
+        if result is None:
+            raise unexpected_answer(f"POST {url}", status, payload)
+        return result
 
     async def request_status(self, service_request_id: str, extensions: bool = True) -> dict | None:
         """One request's current state, or None when the server does not know the id."""
@@ -387,7 +283,7 @@ class Open311Client:
         if isinstance(payload, dict) and "service_request_id" in payload:
             return payload
         if not isinstance(payload, list) or not all(isinstance(r, dict) for r in payload):
-            raise self._invalid(f"GET {url}", status, payload)
+            raise unexpected_answer(f"GET {url}", status, payload)
         return payload[0] if payload else None
 
     async def requests_status(self, ids: list[str], extensions: bool = True) -> list[dict]:
@@ -403,7 +299,7 @@ class Open311Client:
         if status == 404:
             return []
         if not isinstance(payload, list) or not all(isinstance(r, dict) for r in payload):
-            raise self._invalid(f"GET {url}", status, payload)
+            raise unexpected_answer(f"GET {url}", status, payload)
         return payload
 
     async def token(self, token: str) -> str | None:
@@ -418,6 +314,6 @@ class Open311Client:
             return None
         item = payload[0] if isinstance(payload, list) else payload
         if not isinstance(item, dict):
-            raise self._invalid(f"GET {url}", status, payload)
+            raise unexpected_answer(f"GET {url}", status, payload)
         request_id = item.get("service_request_id")
         return str(request_id) if request_id not in (None, "") else None

@@ -1,6 +1,6 @@
 """Delivering stored reports to the city's Open311 endpoint, with retries.
 
-A report is first stored (``citizenbot.reports``) and its number given to the resident; delivery
+A report is first stored (``citizenbot.reports.store``) and its number given to the resident; delivery
 happens afterwards. When the endpoint is down or slow the report stays ``pending`` and is retried
 with back-off; a report the endpoint refuses (400/403) becomes ``failed`` and stays in the
 database for staff. Nothing is ever dropped.
@@ -13,15 +13,17 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from citizenbot.open311 import Open311Client, Open311Error
-from citizenbot.reports import ReportStore, remote_status
+from citizenbot.reports.georeport import remote_status, request_description
+from citizenbot.reports.open311 import Open311Client, Open311Error
+from citizenbot.reports.store import ReportStore
 
 logger = logging.getLogger(__name__)
-MIN_DESCRIPTION = 10
 
 
 @dataclass(frozen=True)
 class Open311Config:
+    """The city's Open311 endpoint and the service code of each report category."""
+
     base_url: str
     api_key: str
     timeout: float
@@ -37,19 +39,6 @@ class Open311Config:
 
     def client(self) -> Open311Client:
         return Open311Client(self.base_url, self.api_key, timeout=self.timeout)
-
-
-def request_description(row: dict, category_label: str) -> str:
-    """The description sent to the city: the resident's words, with enough context to act on."""
-    parts = [category_label.strip()]
-    if row.get("description"):
-        parts.append(row["description"].strip())
-    text = ". ".join(p for p in parts if p)
-    if row.get("location") and row["location"] not in text:
-        text += f" ({row['location']})"
-    if len(text) < MIN_DESCRIPTION:
-        text = (text + " " + "-" * MIN_DESCRIPTION)[: max(MIN_DESCRIPTION, len(text))]
-    return text[:5000]
 
 
 async def deliver(store: ReportStore, config: Open311Config, number: int, category_label: str) -> bool:

@@ -1,11 +1,16 @@
-"""The fault-report conversation as pure functions: pre-filling, checking answers, messages."""
+"""The fault-report conversation as pure functions: pre-filling, checking answers, messages.
+
+Also reads what residents type outside the form: a report number in a status question.
+"""
 
 from __future__ import annotations
+
+import re
 
 from citizenbot.kb import KnowledgeBase
 from citizenbot.names import guess_street
 from citizenbot.replies import Reply, format_date
-from citizenbot.reports import ReportView, clean_text, is_skip, normalise_contact
+from citizenbot.reports.store import MAX_CONTACT, REPORT_NUMBER_OFFSET, ReportView, clean_text
 from citizenbot.text import fold, words
 
 SKIPPED = "-"
@@ -19,6 +24,44 @@ REPORT_TOPICS = (
 DESCRIPTION_MIN_WORDS = 6
 _YES = {fold(w) for w in "kyllä joo juu jep ok okei lähetä kyl yes yeah yep sure send ja jo absolut skicka visst".split()}
 _NO = {fold(w) for w in "ei en älä no nope nej inte".split()}
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+_PHONE_RE = re.compile(r"^\+?[\d\s\-()]{6,20}$")
+_NUMBER_RE = re.compile(r"(?:#|\bnro\.?\s*|\bnr\.?\s*|\bno\.?\s*)?(?<![\d.,:/])(\d{4,7})(?![\d.,:/])", re.IGNORECASE)
+_SKIP_WORDS = {
+    fold(w)
+    for w in (
+        "ohita skip hoppa över hoppa over ei no nej en halua ei kiitos no thanks nej tack - en ole "
+        "pass none ingen inget ei ole ei mitään nothing"
+    ).split()
+}
+_SKIP_PHRASES = {fold(p) for p in ("ohita", "en halua", "ei kiitos", "no thanks", "nej tack", "hoppa över", "ei tarvitse", "behövs inte", "not needed", "skip it", "ei ole", "ei mitään")}
+
+
+def parse_report_number(text: str) -> int | None:
+    """A report number in a message ("status of my report 1234", "ilmoitus #1042")."""
+    match = _NUMBER_RE.search(text or "")
+    if not match:
+        return None
+    number = int(match.group(1))
+    return number if number > REPORT_NUMBER_OFFSET else None
+
+
+def is_skip(text: str | None, intent: str | None = None) -> bool:
+    """The resident declines to give an optional detail ("ohita", "no", the Skip button)."""
+    if intent in {"deny"}:
+        return True
+    folded = fold(text or "").strip(" .!")
+    return folded in _SKIP_WORDS or folded in _SKIP_PHRASES or folded in {"/deny", "/skip"}
+
+
+def normalise_contact(text: str) -> str | None:
+    """An e-mail address or phone number from what the resident typed, or None if it is neither."""
+    value = (text or "").strip().strip(".,;")
+    if _EMAIL_RE.match(value) and len(value) <= MAX_CONTACT:
+        return value
+    if _PHONE_RE.match(value) and sum(c.isdigit() for c in value) >= 6:
+        return re.sub(r"\s+", " ", value)
+    return None
 
 
 def prefill(kb: KnowledgeBase, text: str, lang: str) -> dict[str, str | None]:

@@ -12,8 +12,10 @@ import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
 
-from citizenbot.open311 import CreateResult, Open311Client, Open311Error, parse_errors
-from citizenbot.open311_fake import FakeOpen311State, create_app, state_of
+from citizenbot.reports.georeport import CreateResult
+from citizenbot.reports.open311 import Open311Client, Open311Error
+
+from .open311_fake import FakeOpen311State, create_app, state_of
 
 pytestmark = pytest.mark.asyncio
 
@@ -372,30 +374,3 @@ async def test_empty_base_url_rejected() -> None:
     with pytest.raises(ValueError):
         Open311Client("", KEY)
 
-
-# ---------------------------------------------------------------- error parsing
-
-
-@pytest.mark.parametrize(
-    ("payload", "expected"),
-    [
-        ([{"code": 400, "description": "Bad"}], [{"code": 400, "description": "Bad"}]),
-        ({"description": ["too short"]}, [{"code": "description", "description": "too short"}]),
-        (
-            {"errors": {"lat": ["invalid"], "long": "invalid too"}},
-            [
-                {"code": "lat", "description": "invalid"},
-                {"code": "long", "description": "invalid too"},
-            ],
-        ),
-        ({"errors": [{"code": "E1", "description": "x"}]}, [{"code": "E1", "description": "x"}]),
-        ({"detail": "Not found."}, [{"code": 404, "description": "Not found."}]),
-        ({"code": 404, "description": "Nope"}, [{"code": 404, "description": "Nope"}]),
-        ({"location": {"lat": ["bad"]}}, [{"code": "location.lat", "description": "bad"}]),
-        ("plain text", [{"code": 404, "description": "plain text"}]),
-        (None, []),
-        (42, []),
-    ],
-)
-async def test_parse_errors(payload: Any, expected: list[dict]) -> None:
-    assert parse_errors(payload, 404) == expected

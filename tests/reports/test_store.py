@@ -1,56 +1,10 @@
+"""The report table: numbering, what is shown, and the outbox's bookkeeping."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from citizenbot.reports import (
-    ReportStore,
-    is_skip,
-    normalise_contact,
-    parse_report_number,
-    remote_status,
-)
-
-
-@pytest.mark.parametrize(
-    "text, number",
-    [
-        ("status of my report 1234", 1234),
-        ("mikä on ilmoituksen #1042 tilanne", 1042),
-        ("ilmoitus nro 2213", 2213),
-        ("anmälan 3050?", 3050),
-        ("what happened to the report I sent last week", None),
-        ("soitin 12.11.2026", None),
-        ("report 999", None),  # below the first report number
-    ],
-)
-def test_report_numbers_in_messages(text, number):
-    assert parse_report_number(text) == number
-
-
-@pytest.mark.parametrize(
-    "text, contact",
-    [
-        ("matti.meikalainen@example.fi", "matti.meikalainen@example.fi"),
-        (" anna@example.com. ", "anna@example.com"),
-        ("040 123 4567", "040 123 4567"),
-        ("+358 40 1234567", "+358 40 1234567"),
-        ("Hämeenkatu 5", None),
-        ("12", None),
-        ("ei@", None),
-    ],
-)
-def test_contacts(text, contact):
-    assert normalise_contact(text) == contact
-
-
-@pytest.mark.parametrize("text", ["ohita", "Skip", "hoppa över", "ei kiitos", "no thanks", "nej", "-", "/deny"])
-def test_skip_words(text):
-    assert is_skip(text)
-
-
-def test_not_skip():
-    assert not is_skip("lamppu vilkkuu")
-    assert is_skip("whatever", intent="deny")
+from citizenbot.reports.store import ReportStore
 
 
 def test_reports_are_stored_numbered_and_shown_without_contact(fresh_database):
@@ -89,10 +43,3 @@ def test_failed_deliveries_back_off_and_refused_ones_are_kept(fresh_database):
     assert row["sync_state"] == "failed" and row["attempts"] == 3 and row["last_error"] == "400 bad"
     assert store.due(now + timedelta(days=1)) == []
 
-
-def test_remote_status_mapping():
-    assert remote_status({"status": "open"})[0] == "open"
-    assert remote_status({"status": "open", "extended_attributes": {"detailed_status": "IN_PROCESS"}})[0] == "in_process"
-    status, notes, updated = remote_status({"status": "closed", "status_notes": "Korjattu", "updated_datetime": "2026-11-27T10:00:00+02:00"})
-    assert (status, notes) == ("closed", "Korjattu")
-    assert updated.utcoffset() == timedelta(hours=2)
