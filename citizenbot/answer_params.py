@@ -22,6 +22,7 @@ ANSWER_PARAMS: dict[str, frozenset[str]] = {
         "zoning.plans_in_area.none": "district",
         "zoning.contact_planner.found": "plan_name planner planner_title planner_email",
         "zoning.participation.plan": "plan_name stage planner planner_email url",
+        "zoning.participation.plan_closed": "plan_name stage planner planner_email url",
         "meta.language.switching": "language",
         "handoff.nurse.queued": "position wait",
         "handoff.agent.queued": "position wait",

@@ -257,6 +257,9 @@ def contact_planner(kb: KnowledgeBase, text: str, lang: str, today: date | None 
     return [faq(kb, topic, lang)]
 
 
+CLOSED_PLAN_STAGES = frozenset({"approved", "in_force", "appealed"})
+
+
 def participation(kb: KnowledgeBase, text: str, lang: str, today: date | None = None) -> list[Reply]:
     """How to take part; for a comment on one named plan, also where to send it (its planner)."""
     topic = "zoning.participation"
@@ -264,10 +267,24 @@ def participation(kb: KnowledgeBase, text: str, lang: str, today: date | None = 
     plans, _district, _unknown = _find_plans(kb, text, lang)
     if len(plans) != 1:
         return [general]
-    params = _plan_params(kb, plans[0], lang)
-    specific = kb.answer(f"{topic}.plan", lang, **{k: params[k] for k in ("plan_name", "stage", "planner",
-                                                                          "planner_email", "url")})
-    return [Reply(f"{specific}\n\n{general.text}", f"{topic}.plan", general.buttons)]
+    plan = plans[0]
+    # Opinions are collected while a plan is prepared; once approved it can only be appealed.
+    # "Hiedanrannan kaava" names the area's first plan (in force) while its next phase is open:
+    # then the resident hears about both.
+    chosen = [plan]
+    if plan["stage"] in CLOSED_PLAN_STAGES and plan["district"]:
+        open_ = [p for p in kb.plans_in_district(plan["district"])
+                 if p["stage"] not in CLOSED_PLAN_STAGES and p["number"] != plan["number"]]
+        if len(open_) == 1:
+            chosen.append(open_[0])
+    texts = []
+    for each in chosen:
+        params = _plan_params(kb, each, lang)
+        key = f"{topic}.plan_closed" if each["stage"] in CLOSED_PLAN_STAGES else f"{topic}.plan"
+        texts.append(kb.answer(key, lang, **{k: params[k] for k in ("plan_name", "stage", "planner",
+                                                                   "planner_email", "url")}))
+    key = f"{topic}.plan_closed" if len(chosen) == 1 and plan["stage"] in CLOSED_PLAN_STAGES else f"{topic}.plan"
+    return [Reply("\n\n".join([*texts, general.text]), key, general.buttons)]
 
 
 LOOKUPS: dict[str, Callable[..., list[Reply]]] = {

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from citizenbot.replies import answer_topic, format_date
+from citizenbot.replies import CLOSED_PLAN_STAGES, answer_topic, format_date
 
 TODAY = date(2026, 11, 27)
 
@@ -112,8 +112,22 @@ def test_format_date():
     assert format_date(None, "fi") == ""
 
 
+def test_a_comment_on_a_plan_in_force_says_opinions_are_no_longer_collected(kb):
+    closed = [p for p in kb.plans_in_district("Hiedanranta") if p["stage"] in CLOSED_PLAN_STAGES]
+    open_ = [p for p in kb.plans_in_district("Hiedanranta") if p["stage"] not in CLOSED_PLAN_STAGES]
+    assert len(closed) == 1 and len(open_) == 1  # the demo data this test relies on
+    (reply,) = ask(kb, "zoning.participation",
+                   "Kommentoin Hiedanrannan kaavaa: rantaan ei saa rakentaa kerrostaloja, ranta kuuluu kaikille.", "fi")
+    # the first phase (in force) takes no opinions; the area's next phase, still being prepared, does
+    assert "ei enää kerätä mielipiteitä" in reply.text and closed[0]["name"]["fi"] in reply.text
+    assert open_[0]["name"]["fi"] in reply.text and open_[0]["planner_email"] in reply.text
+    assert reply.topic == "zoning.participation.plan"
+    (only,) = ask(kb, "zoning.participation", f"Vastustan kaavaa {closed[0]['number']}, ei kerrostaloja rantaan.", "fi")
+    assert "ei enää kerätä mielipiteitä" in only.text
+
+
 def test_a_comment_on_a_named_plan_says_where_to_send_it(kb):
-    plan = next(p for p in kb.plans_in_district("Lielahti"))
+    plan = next(p for p in kb.plans_in_district("Lielahti") if p["stage"] not in CLOSED_PLAN_STAGES)
     (reply,) = ask(kb, "zoning.participation",
                    f"Vastustan kaavaa {plan['number']}, liian korkeita taloja meidän rannalle. t. Aino", "fi")
     assert reply.topic == "zoning.participation.plan"
