@@ -12,12 +12,14 @@ Pure functions, no I/O; the HTTP calls are ``citizenbot.reports.open311``.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 __all__ = [
     "CreateResult",
+    "carries_reference",
     "create_form",
     "create_result",
     "parse_errors",
@@ -29,6 +31,7 @@ __all__ = [
 _GENERAL_ERROR_KEYS = frozenset({"detail", "message", "error", "error_description", "non_field_errors", "__all__"})
 _MAX_SNIPPET = 300
 MIN_DESCRIPTION = 10
+MAX_DESCRIPTION = 5000
 
 
 @dataclass
@@ -104,7 +107,8 @@ def create_form(
 
 
 def request_description(row: dict, category_label: str) -> str:
-    """The description sent to the city: the resident's words, with enough context to act on."""
+    """The description sent to the city: the resident's words, with enough context to act on,
+    ending with our reference (when the row has one) so that the city's copy can be found again."""
     parts = [category_label.strip()]
     if row.get("description"):
         parts.append(row["description"].strip())
@@ -113,7 +117,15 @@ def request_description(row: dict, category_label: str) -> str:
         text += f" ({row['location']})"
     if len(text) < MIN_DESCRIPTION:
         text = (text + " " + "-" * MIN_DESCRIPTION)[: max(MIN_DESCRIPTION, len(text))]
-    return text[:5000]
+    tag = f" [ref {row['reference']}]" if row.get("reference") else ""
+    return text[: MAX_DESCRIPTION - len(tag)] + tag
+
+
+def carries_reference(description: Any, reference: str) -> bool:
+    """Whether a request's description carries our reference (CB-1042 is not found in CB-10421)."""
+    if not reference or not isinstance(description, str):
+        return False
+    return re.search(re.escape(reference) + r"(?![\w-])", description) is not None
 
 
 # ---------------------------------------------------------------- answers

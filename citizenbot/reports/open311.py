@@ -7,6 +7,7 @@ Speaks the subset the assistant uses against the feedback systems of Finnish cit
 - ``create_request()``      POST {base}/requests.json (form-encoded, UTF-8, ``api_key`` in the body)
 - ``request_status()``      GET  {base}/requests/{id}.json
 - ``requests_status()``     GET  {base}/requests.json?service_request_id=a,b
+- ``find_request()``        GET  {base}/requests.json?service_code=..&start_date=..&end_date=..
 - ``token()``               GET  {base}/tokens/{token}.json (batch servers)
 
 Every failure is raised as :class:`Open311Error`, whose ``retryable`` flag tells the caller (the
@@ -26,12 +27,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import aiohttp
 
-from citizenbot.reports.georeport import CreateResult, create_form, create_result, parse_errors, snippet
+from citizenbot.reports.georeport import (
+    CreateResult,
+    carries_reference,
+    create_form,
+    create_result,
+    parse_errors,
+    snippet,
+)
 
 __all__ = ["CreateResult", "Open311Client", "Open311Error"]
 
@@ -43,7 +52,9 @@ class Open311Error(Exception):
 
     ``status`` is the HTTP status (None when no answer came: timeout, connection error);
     ``errors`` the server's messages, each ``{"code": ..., "description": ...}``;
-    ``retryable`` whether the same call may succeed later.
+    ``retryable`` whether the same call may succeed later; ``may_have_arrived`` whether the server
+    may have received and acted on the call although no clear answer came (a timeout, a connection
+    dropped after the request was sent, a gateway's 504): sending a create again could duplicate it.
     """
 
     def __init__(
@@ -53,12 +64,14 @@ class Open311Error(Exception):
         status: int | None = None,
         errors: list[dict] | None = None,
         retryable: bool = False,
+        may_have_arrived: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.errors: list[dict] = list(errors or [])
         self.retryable = retryable
+        self.may_have_arrived = may_have_arrived
 
     @property
     def descriptions(self) -> list[str]:
@@ -70,6 +83,11 @@ class Open311Error(Exception):
             f"Open311Error({self.message!r}, status={self.status!r}, "
             f"errors={self.errors!r}, retryable={self.retryable!r})"
         )
+
+
+def _iso_utc(value: datetime) -> str:
+    aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return aware.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def is_retryable_status(status: int) -> bool:
@@ -100,13 +118,15 @@ def read_answer(what: str, status: int, body: bytes, not_found_ok: bool = False)
             status=status,
             errors=errors,
             retryable=is_retryable_status(status),
+            may_have_arrived=status == 504,  # the gateway gave up; the city may have stored it
         )
-    if not is_json:
+    if not is_json:  # a success status: the server may well have done what was asked
         raise Open311Error(
             f"{what}: HTTP {status} but the body is not JSON"
             + (f": {snippet(text)}" if text.strip() else " (empty)"),
             status=status,
             retryable=False,
+            may_have_arrived=True,
         )
     return payload
 
@@ -117,6 +137,7 @@ def unexpected_answer(what: str, status: int, payload: Any) -> Open311Error:
         f"{what}: unexpected answer: {snippet(json.dumps(payload, ensure_ascii=False))}",
         status=status,
         retryable=False,
+        may_have_arrived=200 <= status < 300,
     )
 
 
@@ -203,15 +224,21 @@ class Open311Client:
                 status = resp.status
                 body = await resp.read()
         except asyncio.TimeoutError:
-            raise Open311Error(f"{what}: no answer within {self.timeout:g} s", retryable=True) from None
+            raise Open311Error(
+                f"{what}: no answer within {self.timeout:g} s", retryable=True, may_have_arrived=True
+            ) from None
+        except aiohttp.ClientConnectorError as exc:  # no connection was made: nothing was sent
+            raise Open311Error(f"{what}: {type(exc).__name__}: {exc}", retryable=True) from exc
         except aiohttp.ClientResponseError as exc:  # a session made with raise_for_status
             raise Open311Error(
                 f"{what}: HTTP {exc.status} {exc.message}",
                 status=exc.status,
                 retryable=is_retryable_status(exc.status),
             ) from exc
-        except aiohttp.ClientError as exc:
-            raise Open311Error(f"{what}: {type(exc).__name__}: {exc}", retryable=True) from exc
+        except aiohttp.ClientError as exc:  # e.g. the server closed the connection mid-answer
+            raise Open311Error(
+                f"{what}: {type(exc).__name__}: {exc}", retryable=True, may_have_arrived=True
+            ) from exc
 
         return status, read_answer(what, status, body, not_found_ok)
 
@@ -301,6 +328,27 @@ class Open311Client:
         if not isinstance(payload, list) or not all(isinstance(r, dict) for r in payload):
             raise unexpected_answer(f"GET {url}", status, payload)
         return payload
+
+    async def find_request(
+        self, service_code: str, reference: str, start: datetime, end: datetime
+    ) -> dict | None:
+        """The city's request whose description carries ``reference``, created in [start, end].
+
+        For a create whose answer never came: ``requests.json`` filtered by service code and
+        time window. None when the server does not list it (yet); Open311Error when it cannot say.
+        """
+        url = self._url("requests.json")
+        params = {
+            "service_code": str(service_code),
+            "start_date": _iso_utc(start),
+            "end_date": _iso_utc(end),
+        }
+        status, payload = await self._call("GET", url, params=params, not_found_ok=True)
+        if status == 404:
+            return None
+        if not isinstance(payload, list) or not all(isinstance(r, dict) for r in payload):
+            raise unexpected_answer(f"GET {url}", status, payload)
+        return next((r for r in payload if carries_reference(r.get("description"), reference)), None)
 
     async def token(self, token: str) -> str | None:
         """The service_request_id behind a batch server's token, or None while not known."""
