@@ -38,7 +38,9 @@ from citizenbot.reports.georeport import (
     carries_reference,
     create_form,
     create_result,
+    error_reason,
     parse_errors,
+    said_in,
     snippet,
 )
 
@@ -51,7 +53,8 @@ class Open311Error(Exception):
     """A failed Open311 call.
 
     ``status`` is the HTTP status (None when no answer came: timeout, connection error);
-    ``errors`` the server's messages, each ``{"code": ..., "description": ...}``;
+    ``errors`` the server's messages, each ``{"code": ..., "description": ...}``; ``reason`` one
+    readable line for staff (the status and what the server said, without the URL);
     ``retryable`` whether the same call may succeed later; ``may_have_arrived`` whether the server
     may have received and acted on the call although no clear answer came (a timeout, a connection
     dropped after the request was sent, a gateway's 504): sending a create again could duplicate it.
@@ -65,9 +68,11 @@ class Open311Error(Exception):
         errors: list[dict] | None = None,
         retryable: bool = False,
         may_have_arrived: bool = False,
+        reason: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.reason = reason or message
         self.status = status
         self.errors: list[dict] = list(errors or [])
         self.retryable = retryable
@@ -109,35 +114,32 @@ def read_answer(what: str, status: int, body: bytes, not_found_ok: bool = False)
     if status == 404 and not_found_ok:
         return None
     if not 200 <= status < 300:
-        errors = parse_errors(payload, status) if is_json else []
-        detail = "; ".join(e["description"] for e in errors if e.get("description"))
-        if not detail and text.strip() and not is_json:
-            detail = snippet(text)
+        reason = error_reason(status, payload if is_json else None, text)
         raise Open311Error(
-            f"{what}: HTTP {status}" + (f": {detail}" if detail else ""),
+            f"{what}: {reason}",
             status=status,
-            errors=errors,
+            errors=parse_errors(payload, status) if is_json else [],
             retryable=is_retryable_status(status),
             may_have_arrived=status == 504,  # the gateway gave up; the city may have stored it
+            reason=reason,
         )
     if not is_json:  # a success status: the server may well have done what was asked
+        reason = f"HTTP {status} but the answer is not JSON: {said_in(None, text) or '(empty)'}"
         raise Open311Error(
-            f"{what}: HTTP {status} but the body is not JSON"
-            + (f": {snippet(text)}" if text.strip() else " (empty)"),
-            status=status,
-            retryable=False,
-            may_have_arrived=True,
+            f"{what}: {reason}", status=status, retryable=False, may_have_arrived=True, reason=reason,
         )
     return payload
 
 
 def unexpected_answer(what: str, status: int, payload: Any) -> Open311Error:
     """The error for a JSON answer that does not have the shape the call expects."""
+    reason = f"unexpected answer: {snippet(json.dumps(payload, ensure_ascii=False))}"
     return Open311Error(
-        f"{what}: unexpected answer: {snippet(json.dumps(payload, ensure_ascii=False))}",
+        f"{what}: {reason}",
         status=status,
         retryable=False,
         may_have_arrived=200 <= status < 300,
+        reason=reason,
     )
 
 
@@ -224,20 +226,23 @@ class Open311Client:
                 status = resp.status
                 body = await resp.read()
         except asyncio.TimeoutError:
-            raise Open311Error(
-                f"{what}: no answer within {self.timeout:g} s", retryable=True, may_have_arrived=True
-            ) from None
+            reason = f"no answer within {self.timeout:g} s"
+            raise Open311Error(f"{what}: {reason}", retryable=True, may_have_arrived=True, reason=reason) from None
         except aiohttp.ClientConnectorError as exc:  # no connection was made: nothing was sent
-            raise Open311Error(f"{what}: {type(exc).__name__}: {exc}", retryable=True) from exc
+            reason = f"could not connect: {exc}"
+            raise Open311Error(f"{what}: {reason}", retryable=True, reason=reason) from exc
         except aiohttp.ClientResponseError as exc:  # a session made with raise_for_status
+            reason = f"HTTP {exc.status} {exc.message}"
             raise Open311Error(
-                f"{what}: HTTP {exc.status} {exc.message}",
+                f"{what}: {reason}",
                 status=exc.status,
                 retryable=is_retryable_status(exc.status),
+                reason=reason,
             ) from exc
         except aiohttp.ClientError as exc:  # e.g. the server closed the connection mid-answer
+            reason = f"the connection failed: {type(exc).__name__}: {exc}"
             raise Open311Error(
-                f"{what}: {type(exc).__name__}: {exc}", retryable=True, may_have_arrived=True
+                f"{what}: {reason}", retryable=True, may_have_arrived=True, reason=reason
             ) from exc
 
         return status, read_answer(what, status, body, not_found_ok)

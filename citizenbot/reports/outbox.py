@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 # The window in which the city's copy of a report is looked for reaches this far past the report's
 # own times, for clocks that disagree.
 LOOKUP_MARGIN = timedelta(hours=1)
+# A report still pending after this many attempts (about half an hour) raises an alert in the log.
+RETRY_ALERT_AFTER = 6
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,8 @@ async def deliver(store: ReportStore, config: Open311Config, number: int, catego
     row = claim.row
     code = config.service_code(row["category"])
     if not code:
-        await _failed(store, claim, f"no service code for {row['category']}", retryable=False, status=None)
+        reason = f"no service code for {row['category']} in the city's open311 configuration"
+        await _failed(store, claim, reason, retryable=False, status=None)
         return False
     async with config.client() as client:
         if claim.resumed:
@@ -87,8 +90,8 @@ async def deliver(store: ReportStore, config: Open311Config, number: int, catego
             )
         except Open311Error as exc:
             if exc.may_have_arrived:
-                return await _settle_unclear(client, store, claim, code, str(exc))
-            await _failed(store, claim, str(exc), retryable=exc.retryable, status=exc.status)
+                return await _settle_unclear(client, store, claim, code, exc.reason)
+            await _failed(store, claim, exc.reason, retryable=exc.retryable, status=exc.status)
             return False
         except Exception as exc:  # a bug after the request may have gone out: find out, never resend
             logger.exception("report %s: unexpected delivery error", number)
@@ -104,9 +107,16 @@ async def _sent(store: ReportStore, claim: Claim, remote_id: str | None, token: 
 
 
 async def _failed(store: ReportStore, claim: Claim, reason: str, *, retryable: bool, status: int | None) -> None:
-    state = await asyncio.to_thread(store.mark_failed, claim.number, reason, retryable, claim=claim.token, status=status)
+    outcome = await asyncio.to_thread(
+        store.mark_failed, claim.number, reason, retryable, claim=claim.token, status=status
+    )
+    if outcome is None:
+        return
+    state, attempts = outcome
     if state == "failed":  # the alert: staff must act (the staff API lists these reports)
         logger.error("report %s could not be delivered and is kept as failed for staff: %s", claim.number, reason)
+    elif attempts == RETRY_ALERT_AFTER:  # e.g. a configuration error the city answers with 500
+        logger.error("report %s still not delivered after %s attempts, retrying: %s", claim.number, attempts, reason)
     else:
         logger.warning("report %s not delivered, will retry: %s", claim.number, reason)
 
@@ -120,7 +130,7 @@ async def _settle_unclear(client: Open311Client, store: ReportStore, claim: Clai
             code, row["reference"], created - LOOKUP_MARGIN, utcnow() + LOOKUP_MARGIN
         )
     except Open311Error as exc:
-        found, looked = None, f"looking it up failed: {exc}"
+        found, looked = None, f"looking it up failed: {exc.reason}"
     else:
         looked = f"the city does not list {row['reference']}"
     if found is not None and found.get("service_request_id") not in (None, ""):

@@ -183,8 +183,9 @@ class ReportStore:
     def mark_failed(
         self, number: int, error: str, retryable: bool, now: datetime | None = None, *, claim: str | None = None,
         status: int | None = None,
-    ) -> str | None:
-        """Record a failed delivery; returns the report's new sync state (None: the claim was lost).
+    ) -> tuple[str, int] | None:
+        """Record a failed delivery; returns the report's new sync state and attempts (None: the claim
+        was lost).
 
         Retryable failures back off (30 s doubling, at most 1 h) for up to ``RETRY_LIMIT`` attempts;
         a report the endpoint refuses, or one still not delivered after them, is kept as ``failed``
@@ -204,7 +205,7 @@ class ReportStore:
             else:
                 row.sync_state = "failed"
                 row.next_attempt_at = None
-            return row.sync_state
+            return row.sync_state, row.attempts
 
     def mark_uncertain(self, number: int, reason: str, claim: str | None = None) -> bool:
         """The city may have the report but we could not see it: held for staff, never resent."""
