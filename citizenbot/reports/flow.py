@@ -141,6 +141,14 @@ def status_reply(kb: KnowledgeBase, report: ReportView | None, number: int, lang
     topic = "maintenance.report_status"
     if report is None:
         return Reply(kb.answer(f"{topic}.not_found", lang, report_id=number), f"{topic}.not_found")
+    if report.held:
+        # The truth: we have it, the city's system does not (or we cannot tell); never "received".
+        which = "retrying" if report.delivery in ("pending", "sending") else "held"
+        text = kb.answer(
+            f"{topic}.{which}", lang, report_id=report.number,
+            category=kb.label(f"topic.{report.category}", lang, report.category), location=report.location,
+        )
+        return Reply(text, f"{topic}.{which}")
     text = kb.answer(
         f"{topic}.found", lang, report_id=report.number,
         category=kb.label(f"topic.{report.category}", lang, report.category),

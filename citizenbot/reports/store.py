@@ -57,6 +57,13 @@ class ReportView:
     created_at: datetime
     updated_at: datetime
     lang: str
+    delivery: str = "local"  # the outbox's sync state: local, pending, sending, sent, failed, uncertain
+    attempts: int = 0
+
+    @property
+    def held(self) -> bool:
+        """Kept by us, not (knowingly) at the city: refused, unclear, or still being retried."""
+        return self.delivery in ("failed", "uncertain") or (self.delivery in ("pending", "sending") and self.attempts > 0)
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,7 @@ def _view(row: Report) -> ReportView:
     return ReportView(
         number=number_of(row.id), category=row.category, location=row.location, status=row.status,
         status_notes=row.status_notes, created_at=row.created_at, updated_at=row.updated_at, lang=row.lang,
+        delivery=row.sync_state, attempts=row.attempts or 0,
     )
 
 

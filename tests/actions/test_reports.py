@@ -99,3 +99,33 @@ def test_status_of_an_unknown_report_and_without_a_number(services):
     assert "5555" in messages[0]["text"]
     messages, _ = run_action(ActionReportStatus(), make_tracker("mitä mun ilmoitukselle kuuluu", "maintenance.report_status"))
     assert messages[0]["custom"]["topic"] == "maintenance.report_status.ask_id"
+
+
+def test_a_report_not_yet_at_the_city_is_never_shown_as_received(services):
+    """A refused, unclear or retried report: we have it, could not pass it on; kept; staff or retries."""
+    store = services.reports
+
+    def filed() -> int:
+        return store.create(category="maintenance.street_light", location="Teiskontie 3", description=None,
+                            contact=None, lang="fi", conversation_id="x", deliver=True)
+
+    failed, uncertain, retrying, fresh = filed(), filed(), filed(), filed()
+    store.mark_failed(failed, "HTTP 400 Bad Request: Unknown service_code", retryable=False)
+    store.mark_uncertain(uncertain, "No clear answer from the city")
+    store.mark_failed(retrying, "HTTP 503 Service Unavailable", retryable=True)
+    cases = [(failed, "held"), (uncertain, "held"), (retrying, "retrying")]
+    for lang, question in (("fi", "mikä on ilmoituksen {} tilanne"), ("sv", "vad är status för anmälan {}"),
+                           ("en", "what is the status of report {}")):
+        for number, which in cases:
+            tracker = make_tracker(question.format(number), "maintenance.report_status", slots={"lang": lang})
+            messages, _ = run_action(ActionReportStatus(), tracker)
+            assert tag(messages[0]) == {"topic": f"maintenance.report_status.{which}", "lang": lang}
+            text = messages[0]["text"]
+            assert str(number) in text and "Teiskontie 3" in text
+            assert text == services.kb.answer(
+                f"maintenance.report_status.{which}", lang, report_id=number, location="Teiskontie 3",
+                category=services.kb.label("topic.maintenance.street_light", lang))
+            assert services.kb.label("report_status.received", lang) not in text
+            assert "HTTP" not in text  # the city's technical reason is for staff
+    messages, _ = run_action(ActionReportStatus(), make_tracker(f"status of report {fresh}", "maintenance.report_status"))
+    assert tag(messages[0])["topic"] == "maintenance.report_status.found"  # just filed: not yet tried
