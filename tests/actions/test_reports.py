@@ -2,6 +2,7 @@
 
 from actions.reports import (
     ActionAskReportConfirm,
+    ActionAskReportContact,
     ActionAskReportLocation,
     ActionReportStatus,
     ActionStartReport,
@@ -129,3 +130,29 @@ def test_a_report_not_yet_at_the_city_is_never_shown_as_received(services):
             assert "HTTP" not in text  # the city's technical reason is for staff
     messages, _ = run_action(ActionReportStatus(), make_tracker(f"status of report {fresh}", "maintenance.report_status"))
     assert tag(messages[0])["topic"] == "maintenance.report_status.found"  # just filed: not yet tried
+
+
+def test_the_forms_first_validation_asks_nothing_and_skips_nothing(services):
+    """Rasa validates the slots the report's start cleared (None) before the first question: no
+    "invalid contact" message, and the description stays to be asked (never "(not given)")."""
+    tracker = make_tracker("I want to report graffiti", "maintenance.graffiti", slots={"lang": "en"})
+    cleared = ("report_location", "report_description", "report_contact", "report_confirm")
+    tracker.events.extend({"event": "slot", "name": name, "value": None} for name in cleared)
+    domain = {"forms": {"report_form": {"required_slots": list(cleared)}}, "slots": {}}
+    messages, events = run_action(ValidateReportForm(), tracker, domain)
+    assert messages == []
+    assert {name: slot_events(events).get(name) for name in cleared} == dict.fromkeys(cleared)
+
+
+def test_yes_to_the_contact_question_asks_for_the_address(services):
+    messages, events = validate({}, "kyllä", "affirm", requested="report_contact")
+    assert messages == [] and slot_events(events)["report_contact"] is None
+    tracker = make_tracker("kyllä", "affirm", slots={"lang": "fi", "report_category": "maintenance.graffiti",
+                                                     "requested_slot": "report_contact"})
+    messages, _ = run_action(ActionAskReportContact(), tracker)
+    assert tag(messages[0]) == {"topic": "maintenance.graffiti.report.ask_contact_address", "lang": "fi"}
+    # asked for the first time, after the description: the whole question
+    tracker = make_tracker("seinässä on tägejä", None, slots={"lang": "fi", "report_category": "maintenance.graffiti",
+                                                              "requested_slot": "report_description"})
+    messages, _ = run_action(ActionAskReportContact(), tracker)
+    assert tag(messages[0])["topic"] == "maintenance.graffiti.report.ask_contact"
