@@ -147,7 +147,8 @@ class Open311Client:
     """Async GeoReport v2 client.
 
     ``base_url`` is the endpoint root, e.g. ``https://feedback.tampere.fi/v1``. ``timeout`` is
-    the total time in seconds allowed for one call. A ``session`` passed in is used and left
+    the total time in seconds allowed for one call. ``jurisdiction_id``, when given, goes with every
+    call (a query parameter, or a form field of a create), as servers of several cities require. A ``session`` passed in is used and left
     open; otherwise the client creates its own on first use and closes it in :meth:`close`
     (or on leaving ``async with``).
     """
@@ -158,6 +159,7 @@ class Open311Client:
         api_key: str,
         timeout: float = 5.0,
         session: aiohttp.ClientSession | None = None,
+        jurisdiction_id: str | None = None,
     ) -> None:
         if not base_url or not base_url.strip():
             raise ValueError("Open311 base_url is empty")
@@ -166,6 +168,7 @@ class Open311Client:
         self.timeout = float(timeout)
         self._session = session
         self._owns_session = session is None
+        self.jurisdiction_id = (jurisdiction_id or "").strip() or None
 
     def __repr__(self) -> str:  # never show the api_key
         return f"Open311Client(base_url={self.base_url!r}, timeout={self.timeout!r})"
@@ -209,6 +212,11 @@ class Open311Client:
         """
         headers = {"Accept": "application/json"}
         data: bytes | None = None
+        if self.jurisdiction_id:
+            if form is not None:
+                form = {**form, "jurisdiction_id": self.jurisdiction_id}
+            else:
+                params = {**(params or {}), "jurisdiction_id": self.jurisdiction_id}
         if form is not None:
             headers["Content-Type"] = FORM_CONTENT_TYPE
             data = urlencode(form, encoding="utf-8").encode("ascii")

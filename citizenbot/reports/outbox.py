@@ -40,6 +40,7 @@ class Open311Config:
     service_codes: Mapping[str, str]  # report category (topic id) -> service_code
     default_service_code: str | None
     stale_claim_seconds: float = STALE_CLAIM_SECONDS
+    jurisdiction_id: str | None = None  # sent with every call when set (servers of several cities)
 
     @property
     def enabled(self) -> bool:
@@ -54,7 +55,7 @@ class Open311Config:
         return self.service_codes.get(category) or self.default_service_code
 
     def client(self) -> Open311Client:
-        return Open311Client(self.base_url, self.api_key, timeout=self.timeout)
+        return Open311Client(self.base_url, self.api_key, timeout=self.timeout, jurisdiction_id=self.jurisdiction_id)
 
 
 async def deliver(store: ReportStore, config: Open311Config, number: int, category_label: str) -> bool:
@@ -141,6 +142,23 @@ async def _settle_unclear(client: Open311Client, store: ReportStore, claim: Clai
     if await asyncio.to_thread(store.mark_uncertain, claim.number, reason, claim.token):
         logger.error("report %s held as uncertain for staff: %s", claim.number, reason)
     return False
+
+
+async def look_up(store: ReportStore, config: Open311Config, number: int) -> str | None:
+    """Staff check of an uncertain report: the city's id when it has the report (then the report is
+    ``sent``), None when it does not list it; Open311Error when the city cannot say."""
+    row = await asyncio.to_thread(store.get_row, number)
+    code = config.service_code(row["category"]) if row else None
+    if row is None or row["sync_state"] != "uncertain" or not code or not config.enabled:
+        return None
+    created = as_utc(row["created_at"])
+    async with config.client() as client:
+        found = await client.find_request(code, row["reference"] or "", created - LOOKUP_MARGIN, utcnow() + LOOKUP_MARGIN)
+    remote_id = str(found["service_request_id"]) if found and found.get("service_request_id") not in (None, "") else None
+    if remote_id and await asyncio.to_thread(store.found_at_city, number, remote_id):
+        logger.info("uncertain report %s found at the city as %s", number, remote_id)
+        return remote_id
+    return None
 
 
 async def deliver_due(store: ReportStore, config: Open311Config, labels: Mapping[str, str]) -> int:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, or_, select, update
 
 from citizenbot.store.db import Database
-from citizenbot.store.models import Report, utcnow
+from citizenbot.store.models import Report, as_utc, utcnow
 
 # Report numbers shown to residents start from 1001 whatever the database's id sequence does.
 REPORT_NUMBER_OFFSET = 1000
@@ -30,6 +30,8 @@ STALE_CLAIM_SECONDS = 600.0
 # Retryable failures (no answer, 5xx, 408, 429) are retried this many times, about 14 h with the
 # back-off, before the report is kept as failed for staff.
 RETRY_LIMIT = 20
+# Reports staff see: waiting for a retry, refused or out of retries, or perhaps at the city.
+ATTENTION_STATES = ("pending", "failed", "uncertain")
 
 
 def number_of(report_id: int) -> int:
@@ -222,6 +224,56 @@ class ReportStore:
                 "sync_state": "uncertain", "last_error": reason[:1000], "error_status": None, "next_attempt_at": None,
             })
 
+    # --- staff ---------------------------------------------------------------------------------
+    #
+    # Each change is conditional on the state staff saw, so that it never overrides a sender.
+
+    def needing_attention(self, states: tuple[str, ...] = ATTENTION_STATES, limit: int = 200) -> list[dict]:
+        """Reports not (knowingly) at the city, oldest first, for staff."""
+        with self.database.session() as session:
+            rows = session.execute(
+                select(Report).where(Report.sync_state.in_(states)).order_by(Report.id).limit(limit)
+            ).scalars()
+            return [_as_dict(row) for row in rows]
+
+    def _staff_change(self, number: int, from_states: tuple[str, ...], values: dict) -> bool:
+        with self.database.session() as session:
+            result = session.execute(
+                update(Report)
+                .where(Report.id == id_of(number), Report.sync_state.in_(from_states))
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            return result.rowcount == 1
+
+    def retry(self, number: int, now: datetime | None = None) -> bool:
+        """Staff fixed the cause: a failed or backing-off report is sent again now, in a new round
+        of attempts. Not for an uncertain report (the city may have it): ``resend`` or look it up."""
+        now = now or utcnow()
+        return self._staff_change(number, ("failed", "pending"), {
+            "sync_state": "pending", "next_attempt_at": now, "attempts": 0,
+        })
+
+    def resend(self, number: int, now: datetime | None = None) -> bool:
+        """Staff checked that the city does not have an uncertain report: it is sent again."""
+        now = now or utcnow()
+        return self._staff_change(number, ("uncertain",), {
+            "sync_state": "pending", "next_attempt_at": now, "attempts": 0,
+        })
+
+    def found_at_city(self, number: int, remote_id: str) -> bool:
+        """An uncertain report was found at the city after all."""
+        return self._staff_change(number, ("uncertain",), {
+            "sync_state": "sent", "remote_id": remote_id, "status": "sent", "last_error": None,
+            "error_status": None, "updated_at": utcnow(),
+        })
+
+    def mark_handled(self, number: int, by: str, now: datetime | None = None) -> bool:
+        """Staff took care of the report some other way (passed it on by hand, a duplicate)."""
+        return self._staff_change(number, ATTENTION_STATES, {
+            "sync_state": "handled", "handled_by": by[:100], "handled_at": now or utcnow(), "next_attempt_at": None,
+        })
+
     def set_remote_id(self, number: int, remote_id: str) -> None:
         with self.database.session() as session:
             session.get(Report, id_of(number)).remote_id = remote_id
@@ -232,7 +284,8 @@ class ReportStore:
             if row.status != status or (notes or None) != row.status_notes:
                 row.status = status
                 row.status_notes = notes or None
-                row.updated_at = updated_at or utcnow()
+                # Stored in UTC: SQLite keeps no offset, and every reader takes a stored time as UTC.
+                row.updated_at = as_utc(updated_at).astimezone(timezone.utc) if updated_at else utcnow()
 
 
 def _due_pending(now: datetime):

@@ -145,7 +145,8 @@ class Report(Base):
     remote_id = Column(String(100))
     remote_token = Column(String(100))
     # local | pending | sending (claimed by one sender) | sent | failed (refused: staff) |
-    # uncertain (the city may have it: staff check before anything is sent again)
+    # uncertain (the city may have it: staff check before anything is sent again) |
+    # handled (staff took care of it some other way)
     sync_state = Column(String(20), nullable=False, default="local")
     attempts = Column(Integer, nullable=False, default=0)  # finished attempts, counted in SQL
     next_attempt_at = Column(DateTime(timezone=True))
@@ -156,6 +157,8 @@ class Report(Base):
     claim_token = Column(String(32))  # the sender holding the report while sync_state is "sending"
     claimed_at = Column(DateTime(timezone=True))
     error_status = Column(Integer)  # the city's HTTP status of the last failure, None: no answer
+    handled_by = Column(String(100))  # the staff member who marked a report handled (sync_state "handled")
+    handled_at = Column(DateTime(timezone=True))
     __table_args__ = (Index("ix_report_sync", "sync_state", "next_attempt_at"),)
 
 

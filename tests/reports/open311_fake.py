@@ -21,7 +21,8 @@ Tests reach the in-memory state with ``app["state"]`` (or ``app[STATE_KEY]`` / `
 and flip its switches: ``down`` (503 to everything), ``fail_next`` (500 to the next N creates),
 ``delay`` (seconds to wait before answering), ``answer_delay`` (store a create, then wait before
 answering: past a client's timeout), ``drop_after_store`` (store the next N creates and close the
-connection without an answer), ``auto_resolve_tokens`` and ``premoderation``. ``creates()`` counts
+connection without an answer), ``jurisdiction_id`` (every call must name it, otherwise 400),
+``auto_resolve_tokens`` and ``premoderation``. ``creates()`` counts
 the create calls that arrived.
 ``state.set_status(...)`` simulates the city processing a report. The default service list
 (codes 171-180 and 199, the demo codes of ``kb/city/tampere.yml``) is ``open311_fake_services``.
@@ -84,6 +85,7 @@ class FakeOpen311State:
     drop_after_store: int = 0  # close the connection instead of answering the next N creates
     auto_resolve_tokens: bool = True  # batch: token maps to an id at once
     premoderation: bool = False  # Helsinki: new requests listed only once moderated
+    jurisdiction_id: str | None = None  # a server of several cities: every call must name this one
     requests: dict[str, dict] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)  # token -> service_request_id
     pending_tokens: set[str] = field(default_factory=set)  # tokens not yet resolved
@@ -262,6 +264,12 @@ async def _common(request: web.Request, handler: Any) -> web.StreamResponse:
     await state.wait()
     if state.down:
         return web.Response(status=503, text="Service Unavailable")
+    if state.jurisdiction_id is not None:
+        given = request.query.get("jurisdiction_id")
+        if request.method == "POST":
+            given = (await request.post()).get("jurisdiction_id")
+        if given != state.jurisdiction_id:  # the reference server's error style
+            return _json({"code": 400, "detail": f"jurisdiction_id must be {state.jurisdiction_id}"}, 400)
     return await handler(request)
 
 
