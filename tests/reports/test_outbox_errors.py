@@ -108,3 +108,16 @@ async def test_a_category_without_a_service_code_fails_with_the_reason(fresh_dat
     assert not await deliver(store, config, number, "Puu")
     row = store.get_row(number)
     assert row["sync_state"] == "failed" and "no service code for maintenance.tree" in row["last_error"]
+
+
+@pytest.mark.asyncio
+async def test_a_gateway_timeout_is_not_retried_blindly(fresh_database):
+    """A 504 means the gateway gave up, not that the city did: the report may be there."""
+    store = ReportStore(fresh_database)
+    number = new_report(store)
+    app = city_answering(504, "<html><head><title>504 Gateway Time-out</title></head></html>", "text/html")
+    async with TestServer(app, host="127.0.0.1") as server:  # it lists nothing: the lookup fails too
+        config = Open311Config(str(server.make_url("")).rstrip("/"), KEY, 2.0, CODES, "199")
+        assert not await deliver(store, config, number, "Kuoppa")
+    row = store.get_row(number)
+    assert row["sync_state"] == "uncertain" and "504 Gateway Time-out" in row["last_error"]
