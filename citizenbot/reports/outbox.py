@@ -198,8 +198,28 @@ async def refresh_status(store: ReportStore, config: Open311Config, number: int)
         await asyncio.to_thread(store.update_status, number, status, notes, updated)
 
 
+async def check_services(config: Open311Config) -> list[str] | None:
+    """The configured service codes the city's ``services.json`` does not list (each one warned
+    about: reports of that category would be refused); None when the list could not be read."""
+    try:
+        async with config.client() as client:
+            listed = {str(s.get("service_code")) for s in await client.services()}
+    except Open311Error as exc:
+        logger.warning("the city's service list could not be read to check the service codes: %s", exc.reason)
+        return None
+    configured = {**config.service_codes, **({"(default)": config.default_service_code}
+                                             if config.default_service_code else {})}
+    missing = sorted({str(code) for code in configured.values()} - listed)
+    for category, code in sorted(configured.items()):
+        if str(code) in missing:
+            logger.warning("service code %s (%s) is not in the city's services.json: its reports will be refused",
+                           code, category)
+    return missing
+
+
 async def run_outbox(store: ReportStore, config: Open311Config, labels: Mapping[str, str], interval: float) -> None:
-    """Deliver due reports every ``interval`` seconds until cancelled."""
+    """Check the service codes once, then deliver due reports every ``interval`` seconds until cancelled."""
+    await check_services(config)
     while True:
         try:
             await deliver_due(store, config, labels)

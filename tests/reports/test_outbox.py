@@ -148,3 +148,20 @@ def test_the_citys_update_time_is_stored_in_utc_honouring_its_offset(fresh_datab
     store.update_status(number, status, notes, updated)
     assert as_utc(store.get(number).updated_at) == datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
     assert as_utc(store.get(number).updated_at).utcoffset() == timedelta(0)
+
+
+@pytest.mark.asyncio
+async def test_service_codes_the_city_does_not_list_are_warned_about(server, caplog):
+    import logging
+
+    from citizenbot.reports.outbox import check_services
+
+    base = config_for(server)
+    config = Open311Config(base.base_url, KEY, 2.0, {**CODES, "maintenance.tree": "975"}, "199")
+    with caplog.at_level(logging.WARNING, logger="citizenbot.reports.outbox"):
+        assert await check_services(config) == ["975"]
+    (warning,) = (r.getMessage() for r in caplog.records)
+    assert "975" in warning and "maintenance.tree" in warning
+    assert await check_services(base) == []
+    state_of(server.app).down = True
+    assert await check_services(base) is None
