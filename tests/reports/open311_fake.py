@@ -90,6 +90,7 @@ class FakeOpen311State:
     tokens: dict[str, str] = field(default_factory=dict)  # token -> service_request_id
     pending_tokens: set[str] = field(default_factory=set)  # tokens not yet resolved
     calls: list[dict] = field(default_factory=list)  # log of received calls
+    in_flight: int = 0  # calls being answered now (a test waits for 0 before stopping the server)
     _next_id: int = 1
 
     # ---- services
@@ -261,16 +262,20 @@ async def _common(request: web.Request, handler: Any) -> web.StreamResponse:
             "content_type": request.headers.get("Content-Type"),
         }
     )
-    await state.wait()
-    if state.down:
-        return web.Response(status=503, text="Service Unavailable")
-    if state.jurisdiction_id is not None:
-        given = request.query.get("jurisdiction_id")
-        if request.method == "POST":
-            given = (await request.post()).get("jurisdiction_id")
-        if given != state.jurisdiction_id:  # the reference server's error style
-            return _json({"code": 400, "detail": f"jurisdiction_id must be {state.jurisdiction_id}"}, 400)
-    return await handler(request)
+    state.in_flight += 1
+    try:
+        await state.wait()
+        if state.down:
+            return web.Response(status=503, text="Service Unavailable")
+        if state.jurisdiction_id is not None:
+            given = request.query.get("jurisdiction_id")
+            if request.method == "POST":
+                given = (await request.post()).get("jurisdiction_id")
+            if given != state.jurisdiction_id:  # the reference server's error style
+                return _json({"code": 400, "detail": f"jurisdiction_id must be {state.jurisdiction_id}"}, 400)
+        return await handler(request)
+    finally:
+        state.in_flight -= 1
 
 
 async def _services(request: web.Request) -> web.Response:
@@ -331,7 +336,7 @@ async def _create(request: web.Request) -> web.Response:
         state.drop_after_store -= 1
         if request.transport is not None:
             request.transport.close()
-        raise asyncio.CancelledError
+        return web.Response(status=200)  # written to a closed connection: the client gets nothing
     await state.wait("answer_delay")
     if state.batch:
         return _json([{"token": state.add_token(record["service_request_id"])}])

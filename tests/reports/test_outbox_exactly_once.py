@@ -270,3 +270,59 @@ def test_attempts_are_counted_without_lost_updates(fresh_database):
         thread.join()
     with fresh_database.session() as session:
         assert session.get(Report, id_of(number)).attempts == 60
+
+
+# ---------------------------------------------------------------- a city that fails in every way
+
+
+@pytest.mark.asyncio
+async def test_stopped_restarted_slow_and_dropping_city_loses_nothing_and_duplicates_nothing(fresh_database):
+    from aiohttp import web
+
+    from .open311_fake import STATE_KEY
+
+    store = ReportStore(fresh_database)
+    numbers = [new_report(store) for _ in range(12)]
+    first = create_app(api_key=KEY)
+    state = state_of(first)
+    runner = web.AppRunner(first)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    config = Open311Config(f"http://127.0.0.1:{port}", KEY, 0.3, CODES, "199")
+
+    async def every_report_due_round() -> None:
+        for number in numbers:
+            make_due_now(fresh_database, number)
+        await deliver_due(store, config, {})
+
+    await runner.cleanup()  # the city is down: nothing listens
+    await every_report_due_round()
+    assert {store.get_row(n)["sync_state"] for n in numbers} == {"pending"} and state.creates() == 0
+
+    again = create_app(api_key=KEY)  # restarted on the same port, with what it had stored
+    again[STATE_KEY] = state
+    runner = web.AppRunner(again)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        state.fail_next, state.drop_after_store = 3, 2  # 500 to three, then two stored without an answer
+        await every_report_due_round()
+        state.answer_delay = 30.0  # the rest: stored, answered after the client gave up
+        await every_report_due_round()
+        state.answer_delay = 0.0
+        await every_report_due_round()  # nothing left to send: every report is at the city
+    finally:
+        state.answer_delay = 0.0
+        while state.in_flight:  # the late answers are still being written
+            await asyncio.sleep(0.01)
+        await runner.cleanup()
+
+    rows = [store.get_row(n) for n in numbers]
+    assert [r["sync_state"] for r in rows] == ["sent"] * len(numbers)  # 0 lost
+    for row in rows:  # 0 duplicated: one request per report, the one we recorded
+        carrying = [i for i, r in state.requests.items() if row["reference"] in r["description"]]
+        assert carrying == [row["remote_id"]]
+    assert len(state.requests) == len(numbers)
+    assert state.creates() == len(numbers) + 3  # the three refused with 500 were sent again
