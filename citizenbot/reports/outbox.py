@@ -162,7 +162,8 @@ async def look_up(store: ReportStore, config: Open311Config, number: int) -> str
 
 
 async def deliver_due(store: ReportStore, config: Open311Config, labels: Mapping[str, str]) -> int:
-    """Deliver every report whose attempt is due; returns how many reached the city."""
+    """Deliver every report whose attempt is due, and look up the uncertain ones whose check is
+    due (never sending them); returns how many reached the city or were found there."""
     if not config.enabled:
         return 0
     sent = 0
@@ -170,6 +171,16 @@ async def deliver_due(store: ReportStore, config: Open311Config, labels: Mapping
         row = await asyncio.to_thread(store.get_row, number)
         if await deliver(store, config, number, labels.get(row["category"], row["category"])):
             sent += 1
+    for number in await asyncio.to_thread(store.uncertain_due):
+        try:
+            found = await look_up(store, config, number)
+        except Open311Error as exc:
+            logger.info("uncertain report %s not looked up: %s", number, exc.reason)
+            found = None
+        if found:
+            sent += 1
+        else:
+            await asyncio.to_thread(store.recheck_later, number)
     return sent
 
 

@@ -30,6 +30,8 @@ STALE_CLAIM_SECONDS = 600.0
 # Retryable failures (no answer, 5xx, 408, 429) are retried this many times, about 14 h with the
 # back-off, before the report is kept as failed for staff.
 RETRY_LIMIT = 20
+# An uncertain report is looked up at the city again after this long, then less and less often.
+RECHECK_SECONDS = 900.0
 # Reports staff see: waiting for a retry, refused or out of retries, or perhaps at the city.
 ATTENTION_STATES = ("pending", "failed", "uncertain")
 
@@ -217,12 +219,37 @@ class ReportStore:
                 row.next_attempt_at = None
             return row.sync_state, row.attempts
 
-    def mark_uncertain(self, number: int, reason: str, claim: str | None = None) -> bool:
-        """The city may have the report but we could not see it: held for staff, never resent."""
+    def mark_uncertain(self, number: int, reason: str, claim: str | None = None, now: datetime | None = None) -> bool:
+        """The city may have the report but we could not see it: held for staff, never resent; the
+        outbox looks it up again later (``next_attempt_at``), as a city may list it only later."""
         with self.database.session() as session:
             return self._finish(session, number, claim, {
-                "sync_state": "uncertain", "last_error": reason[:1000], "error_status": None, "next_attempt_at": None,
+                "sync_state": "uncertain", "last_error": reason[:1000], "error_status": None,
+                "next_attempt_at": (now or utcnow()) + timedelta(seconds=RECHECK_SECONDS),
             })
+
+    def uncertain_due(self, now: datetime | None = None, limit: int = 20) -> list[int]:
+        """Uncertain reports whose next look-up at the city is due."""
+        now = now or utcnow()
+        with self.database.session() as session:
+            ids = session.execute(
+                select(Report.id)
+                .where(Report.sync_state == "uncertain", Report.next_attempt_at <= now)
+                .order_by(Report.id)
+                .limit(limit)
+            ).scalars()
+            return [number_of(i) for i in ids]
+
+    def recheck_later(self, number: int, now: datetime | None = None) -> None:
+        """Not found at the city (yet): look again later, less and less often, for a week."""
+        now = now or utcnow()
+        with self.database.session() as session:
+            row = session.get(Report, id_of(number))
+            if row is None or row.sync_state != "uncertain" or row.next_attempt_at is None:
+                return
+            waited = max(RECHECK_SECONDS, (now - as_utc(row.claimed_at or row.created_at)).total_seconds())
+            give_up = now - as_utc(row.created_at) > timedelta(days=7)
+            row.next_attempt_at = None if give_up else now + timedelta(seconds=min(waited, 6 * 3600))
 
     # --- staff ---------------------------------------------------------------------------------
     #
@@ -265,7 +292,7 @@ class ReportStore:
         """An uncertain report was found at the city after all."""
         return self._staff_change(number, ("uncertain",), {
             "sync_state": "sent", "remote_id": remote_id, "status": "sent", "last_error": None,
-            "error_status": None, "updated_at": utcnow(),
+            "error_status": None, "next_attempt_at": None, "updated_at": utcnow(),
         })
 
     def mark_handled(self, number: int, by: str, now: datetime | None = None) -> bool:

@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestServer
 from citizenbot.reports.outbox import Open311Config, deliver, deliver_due
 from citizenbot.reports.store import ReportStore, id_of
 from citizenbot.store.db import Database
-from citizenbot.store.models import Report, utcnow
+from citizenbot.store.models import Report, as_utc, utcnow
 
 from .open311_fake import create_app, state_of
 from .test_outbox import CODES, KEY, make_due_now, new_report
@@ -98,6 +98,36 @@ async def test_a_report_the_city_does_not_list_is_held_as_uncertain_and_never_re
         assert await deliver_due(store, config, {}) == 0
         assert not await deliver(store, config, number, "Kuoppa")
         assert state.creates() == 1 and len(state.requests) == 1
+
+
+@pytest.mark.asyncio
+async def test_the_outbox_looks_an_uncertain_report_up_again_and_finds_it_once_listed(server, fresh_database):
+    store = ReportStore(fresh_database)
+    number = new_report(store)
+    state = state_of(server.app)
+    state.premoderation, state.drop_after_store = True, 1
+    config = config_for(server)
+    assert not await deliver(store, config, number, "Kuoppa")
+    row = store.get_row(number)
+    assert row["sync_state"] == "uncertain"
+    assert store.uncertain_due(as_utc(row["next_attempt_at"]) - timedelta(seconds=1)) == []
+    assert store.uncertain_due(as_utc(row["next_attempt_at"])) == [number]
+
+    def check_due_now() -> None:
+        with fresh_database.session() as session:
+            session.get(Report, id_of(number)).next_attempt_at = utcnow() - timedelta(seconds=1)
+
+    check_due_now()
+    assert await deliver_due(store, config, {}) == 0  # still not listed: looked up, not sent
+    row = store.get_row(number)
+    assert row["sync_state"] == "uncertain" and as_utc(row["next_attempt_at"]) > utcnow()
+    for record in state.requests.values():
+        record["moderated"] = True  # the city's moderator has seen it
+    check_due_now()
+    assert await deliver_due(store, config, {}) == 1
+    assert store.get_row(number)["sync_state"] == "sent"
+    assert store.get_row(number)["remote_id"] == next(iter(state.requests))
+    assert state.creates() == 1
 
 
 @pytest.mark.asyncio
