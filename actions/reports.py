@@ -66,8 +66,9 @@ class ValidateReportForm(FormValidationAction):
         return {"report_description": flow.check_description(value if isinstance(value, str) else None, latest_intent(tracker))}
 
     async def validate_report_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        contact = flow.check_contact(value if isinstance(value, str) else None, latest_intent(tracker))
-        if contact is None:
+        text = value if isinstance(value, str) else None
+        contact = flow.check_contact(text, latest_intent(tracker))
+        if flow.is_invalid_contact(text, latest_intent(tracker)):  # never about something not typed
             lang = resolve_language(tracker)
             category = tracker.get_slot("report_category") or "maintenance"
             text = await blocking(services().kb.answer, "maintenance.report.invalid_contact", lang)
@@ -90,7 +91,10 @@ class _AskReport:
         kb = services().kb
         lang = resolve_language(tracker)
         category = tracker.get_slot("report_category") or "maintenance.feedback_channels"
-        send(dispatcher, await blocking(flow.ask, kb, category, self.slot, lang), lang)
+        answer, intent = latest_text(tracker), latest_intent(tracker)
+        if tracker.get_slot("requested_slot") != self.slot:  # asked for the first time
+            answer = intent = None
+        send(dispatcher, await blocking(flow.ask, kb, category, self.slot, lang, answer, intent), lang)
         return language_events(tracker, lang)
 
 

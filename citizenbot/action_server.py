@@ -32,6 +32,7 @@ async def start_background_work(app, _loop=None) -> None:
     """Seed the knowledge base, load the language detector and the name index, and start the
     retention purge and (when an endpoint is configured) the Open311 outbox as tasks on
     ``app.ctx``."""
+    from citizenbot.reports.flow import REPORT_TOPICS
     from citizenbot.reports.outbox import run_outbox
 
     svc = await asyncio.to_thread(services)  # the database and the city configuration are read here
@@ -43,7 +44,7 @@ async def start_background_work(app, _loop=None) -> None:
     app.ctx.retention = asyncio.create_task(_retention_loop(database, svc.kb))
     if svc.open311.enabled:
         labels = {}
-        for topic in svc.open311.service_codes:
+        for topic in {*svc.open311.service_codes, *REPORT_TOPICS}:  # the label starts the description
             labels[topic] = await asyncio.to_thread(svc.kb.label, f"topic.{topic}", "fi", topic)
         app.ctx.outbox = asyncio.create_task(run_outbox(svc.reports, svc.open311, labels, settings.outbox_interval))
         logger.info("Open311 outbox delivering to %s every %ss", svc.open311.base_url, settings.outbox_interval)

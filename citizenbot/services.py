@@ -69,7 +69,7 @@ def services() -> Services:
 
 def open311_config(city: Mapping[str, Any], settings: Settings | None = None) -> Open311Config:
     """Where and how fault reports are sent: the endpoint and key from the environment (the
-    city file may name the endpoint), service codes per topic from the city file."""
+    city file may name the endpoint and the jurisdiction), service codes per topic from the city file."""
     settings = settings or get_settings()
     return Open311Config(
         base_url=settings.open311_base_url or city.get("base_url") or "",
@@ -77,4 +77,5 @@ def open311_config(city: Mapping[str, Any], settings: Settings | None = None) ->
         timeout=settings.open311_timeout,
         service_codes=dict(city.get("service_codes") or {}),
         default_service_code=city.get("default_service_code"),
+        jurisdiction_id=settings.open311_jurisdiction_id or str(city.get("jurisdiction_id") or "") or None,
     )

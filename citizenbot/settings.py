@@ -35,6 +35,7 @@ class Settings:
     web_secret: str
     socketio_redis_url: str
     secure_cookies: bool
+    open311_jurisdiction_id: str = ""
 
 
 def get_settings() -> Settings:
@@ -53,6 +54,7 @@ def get_settings() -> Settings:
         web_secret=_env("WEB_SECRET", "dev-secret-change-me"),
         socketio_redis_url=_env("SOCKETIO_REDIS_URL", ""),
         secure_cookies=_env("SECURE_COOKIES", "false").lower() in ("1", "true", "yes"),
+        open311_jurisdiction_id=_env("OPEN311_JURISDICTION_ID", ""),
     )
 
 

@@ -54,6 +54,51 @@ def test_reports_on_postgresql(pg):
     assert number not in store.due()
 
 
+def test_racing_senders_claim_each_report_once_on_postgresql(pg):
+    import threading
+
+    from citizenbot.reports import ReportStore
+    from citizenbot.store.db import Database
+
+    store = ReportStore(pg)
+    numbers = [store.create(category="maintenance.pothole", location="Hämeenkatu 5", description="Kuoppa",
+                            contact=None, lang="fi", conversation_id="pg", deliver=True) for _ in range(20)]
+    claimed: list[int] = []
+    lock = threading.Lock()
+
+    def sender() -> None:
+        database = Database(URL)  # connections of its own, like another process
+        mine = ReportStore(database)
+        for number in numbers:
+            claim = mine.claim(number)
+            if claim is not None:
+                with lock:
+                    claimed.append(number)
+                mine.mark_sent(number, f"r-{number}", None, claim=claim.token)
+        database.dispose()
+
+    threads = [threading.Thread(target=sender) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(claimed) == numbers
+    assert all(store.get_row(n)["sync_state"] == "sent" and store.get_row(n)["attempts"] == 1 for n in numbers)
+
+
+def test_columns_added_since_are_added_to_an_existing_table_on_postgresql(pg):
+    from sqlalchemy import inspect, text
+
+    from citizenbot.store.db import add_missing_columns
+
+    with pg.engine.begin() as connection:  # as a database made before these columns existed
+        connection.execute(text("ALTER TABLE report DROP COLUMN reference, DROP COLUMN claimed_at"))
+    assert sorted(add_missing_columns(pg.engine)) == ["report.claimed_at", "report.reference"]
+    columns = {c["name"]: c for c in inspect(pg.engine).get_columns("report")}
+    assert columns["claimed_at"]["type"].timezone and columns["reference"]["nullable"]
+    assert add_missing_columns(pg.engine) == []
+
+
 def test_the_rasa_tracker_store_uses_the_same_database(pg, monkeypatch):
     import asyncio
 

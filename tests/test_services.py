@@ -24,3 +24,11 @@ def test_the_open311_endpoint_comes_from_the_environment(monkeypatch):
     assert config.enabled and config.base_url == "https://palaute.example.fi/open311/v2"
     monkeypatch.setenv("OPEN311_BASE_URL", "")
     assert wiring.open311_config({"base_url": "https://city.example.fi"}).base_url == "https://city.example.fi"
+
+
+def test_the_jurisdiction_id_comes_from_the_environment_or_the_city_file(monkeypatch):
+    monkeypatch.delenv("OPEN311_JURISDICTION_ID", raising=False)
+    assert wiring.open311_config({}).jurisdiction_id is None
+    assert wiring.open311_config({"jurisdiction_id": "tampere.fi"}).jurisdiction_id == "tampere.fi"
+    monkeypatch.setenv("OPEN311_JURISDICTION_ID", "fi.tampere")
+    assert wiring.open311_config({"jurisdiction_id": "tampere.fi"}).jurisdiction_id == "fi.tampere"

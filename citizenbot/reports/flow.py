@@ -20,10 +20,19 @@ REPORT_TOPICS = (
     "maintenance.litter_bin", "maintenance.graffiti", "maintenance.abandoned_vehicle",
     "maintenance.stormwater", "maintenance.other_fault",
 )
-# A first message this long already describes the problem; it becomes the description.
-DESCRIPTION_MIN_WORDS = 6
 _YES = {fold(w) for w in "kyllä joo juu jep ok okei lähetä kyl yes yeah yep sure send ja jo absolut skicka visst".split()}
 _NO = {fold(w) for w in "ei en älä no nope nej inte".split()}
+# Words that ask to make a report rather than say what is wrong, folded; phrases first.
+_REQUEST_PHRASES = tuple(fold(p) for p in (
+    "i want to report", "i would like to report", "i'd like to report", "i want to make a report",
+    "haluan ilmoittaa", "haluaisin ilmoittaa", "haluan tehdä ilmoituksen", "haluaisin tehdä ilmoituksen",
+    "jag vill anmäla", "jag skulle vilja anmäla", "jag vill göra en anmälan",
+))
+_REQUEST_WORDS = {fold(w) for w in (
+    "report ilmoitus ilmoituksen ilmoittaa ilmoitan ilmoittaisin anmäla anmälan anmäler hei moi hej hi hello "
+    "please a an the about of on at in i want would like make to haluan haluaisin tehdä tekisin vill jag "
+    "skulle vilja göra en ett om"
+).split()}
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _PHONE_RE = re.compile(r"^\+?[\d\s\-()]{6,20}$")
 _NUMBER_RE = re.compile(r"(?:#|\bnro\.?\s*|\bnr\.?\s*|\bno\.?\s*)?(?<![\d.,:/])(\d{4,7})(?![\d.,:/])", re.IGNORECASE)
@@ -72,8 +81,20 @@ def prefill(kb: KnowledgeBase, text: str, lang: str) -> dict[str, str | None]:
         location = street.text
     else:
         location = guess_street(text)
-    description = clean_text(text, 1000) if len(words(text)) >= DESCRIPTION_MIN_WORDS else None
+    description = clean_text(text, 1000) if says_what_is_wrong(text, location) else None
     return {"report_location": location, "report_description": description}
+
+
+def says_what_is_wrong(text: str, location: str | None = None) -> bool:
+    """Whether a first message says more than "I want to report graffiti": what is left after the
+    request words and the place is at least two words ("Katuvalo on rikki kotini edessä",
+    "katuvalo ei pala"); a bare topic ("graffiti", "kuoppa") is asked about."""
+    folded = " " + fold(text or "") + " "
+    for phrase in _REQUEST_PHRASES:
+        folded = folded.replace(f" {phrase} ", " ")
+    place = {fold(w) for w in words(location or "")}
+    rest = [w for w in words(folded) if w not in _REQUEST_WORDS and not any(w.startswith(p) for p in place if len(p) >= 4)]
+    return len(rest) >= 2
 
 
 def check_location(text: str | None) -> str | None:
@@ -81,17 +102,40 @@ def check_location(text: str | None) -> str | None:
     return value if len(value) >= 3 and not value.startswith("/") else None
 
 
-def check_description(text: str | None, intent: str | None) -> str:
+# Validation runs on slots the form has not asked yet (Rasa hands the form's validation the slots
+# the report's start cleared, with the value None): None is "not answered", never an answer.
+
+
+def check_description(text: str | None, intent: str | None) -> str | None:
+    """The description, SKIPPED, or None when nothing was answered yet."""
+    if text is None:
+        return None
     if is_skip(text, intent):
         return SKIPPED
     return clean_text(text, 4000) or SKIPPED
 
 
+def wants_reply(text: str | None, intent: str | None) -> bool:
+    """"kyllä" / "yes" / "ja" to "do you want a reply?": yes, and the address is still to come."""
+    if intent == "affirm":
+        return True
+    folded = fold(text or "").strip(" .!")
+    return bool(folded) and (folded in _YES or folded.split(" ")[0] in _YES) and normalise_contact(text or "") is None
+
+
 def check_contact(text: str | None, intent: str | None) -> str | None:
-    """The contact, SKIPPED, or None when it is neither an e-mail address nor a phone number."""
+    """The contact or SKIPPED; None when nothing usable was answered (not yet asked, "yes" without
+    the address, or neither an e-mail address nor a phone number: ``is_invalid_contact``)."""
+    if text is None or wants_reply(text, intent):
+        return None
     if is_skip(text, intent):
         return SKIPPED
-    return normalise_contact(text or "")
+    return normalise_contact(text)
+
+
+def is_invalid_contact(text: str | None, intent: str | None) -> bool:
+    """The resident typed something as the contact that is neither usable nor a yes or a skip."""
+    return text is not None and check_contact(text, intent) is None and not wants_reply(text, intent)
 
 
 def check_confirm(text: str | None, intent: str | None) -> str | None:
@@ -112,9 +156,13 @@ def step_topic(category: str, step: str) -> str:
     return f"{category}.report.{step}"
 
 
-def ask(kb: KnowledgeBase, category: str, slot: str, lang: str) -> Reply:
+def ask(kb: KnowledgeBase, category: str, slot: str, lang: str, previous_answer: str | None = None,
+        previous_intent: str | None = None) -> Reply:
+    """The question for a slot; after a "yes" to the contact question, only the address is asked."""
     step = {"report_location": "ask_location", "report_description": "ask_description",
             "report_contact": "ask_contact"}[slot]
+    if slot == "report_contact" and previous_answer is not None and wants_reply(previous_answer, previous_intent):
+        step = "ask_contact_address"
     buttons = []
     if slot in {"report_description", "report_contact"}:
         buttons.append({"title": kb.label("button.skip", lang), "payload": "/deny"})
@@ -141,6 +189,14 @@ def status_reply(kb: KnowledgeBase, report: ReportView | None, number: int, lang
     topic = "maintenance.report_status"
     if report is None:
         return Reply(kb.answer(f"{topic}.not_found", lang, report_id=number), f"{topic}.not_found")
+    if report.held:
+        # The truth: we have it, the city's system does not (or we cannot tell); never "received".
+        which = "retrying" if report.delivery in ("pending", "sending") else "held"
+        text = kb.answer(
+            f"{topic}.{which}", lang, report_id=report.number,
+            category=kb.label(f"topic.{report.category}", lang, report.category), location=report.location,
+        )
+        return Reply(text, f"{topic}.{which}")
     text = kb.answer(
         f"{topic}.found", lang, report_id=report.number,
         category=kb.label(f"topic.{report.category}", lang, report.category),

@@ -5,6 +5,7 @@ Pure functions, no I/O; the HTTP calls are ``citizenbot.reports.open311``.
 - ``create_form()``          the form of a create call, checked before anything is sent
 - ``create_result()``        the id or token in a create call's answer
 - ``parse_errors()``         an error body, in any of the styles servers use, as ``{"code", "description"}``
+- ``error_reason()``         any error answer (JSON of any style, an HTML page, plain text) as one readable line
 - ``request_description()``  the description sent to the city for a stored report
 - ``remote_status()``        our report status from a service request the city returns
 """
@@ -12,23 +13,32 @@ Pure functions, no I/O; the HTTP calls are ``citizenbot.reports.open311``.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from html.parser import HTMLParser
+from http import HTTPStatus
 from typing import Any
 
 __all__ = [
     "CreateResult",
+    "carries_reference",
     "create_form",
     "create_result",
+    "error_reason",
     "parse_errors",
     "remote_status",
     "request_description",
+    "said_in",
 ]
 
 # Keys of an error object that carry a general message rather than a field name.
 _GENERAL_ERROR_KEYS = frozenset({"detail", "message", "error", "error_description", "non_field_errors", "__all__"})
+# Where servers put the message of an error object that has no "description", in order.
+_MESSAGE_KEYS = ("detail", "message", "error_description", "error")
 _MAX_SNIPPET = 300
 MIN_DESCRIPTION = 10
+MAX_DESCRIPTION = 5000
 
 
 @dataclass
@@ -104,7 +114,8 @@ def create_form(
 
 
 def request_description(row: dict, category_label: str) -> str:
-    """The description sent to the city: the resident's words, with enough context to act on."""
+    """The description sent to the city: the resident's words, with enough context to act on,
+    ending with our reference (when the row has one) so that the city's copy can be found again."""
     parts = [category_label.strip()]
     if row.get("description"):
         parts.append(row["description"].strip())
@@ -113,7 +124,15 @@ def request_description(row: dict, category_label: str) -> str:
         text += f" ({row['location']})"
     if len(text) < MIN_DESCRIPTION:
         text = (text + " " + "-" * MIN_DESCRIPTION)[: max(MIN_DESCRIPTION, len(text))]
-    return text[:5000]
+    tag = f" [ref {row['reference']}]" if row.get("reference") else ""
+    return text[: MAX_DESCRIPTION - len(tag)] + tag
+
+
+def carries_reference(description: Any, reference: str) -> bool:
+    """Whether a request's description carries our reference (CB-1042 is not found in CB-10421)."""
+    if not reference or not isinstance(description, str):
+        return False
+    return re.search(re.escape(reference) + r"(?![\w-])", description) is not None
 
 
 # ---------------------------------------------------------------- answers
@@ -220,7 +239,9 @@ def parse_errors(payload: Any, status: int | None = None) -> list[dict]:
             return found
         description = payload.get("description")
         if "code" in payload and not isinstance(description, list | dict):
-            # A standard error object: {"code": ..., "description": ...}
+            # A standard error object {"code", "description"}, or a server's {"code", "detail"}
+            if description in (None, ""):
+                description = next((payload[k] for k in _MESSAGE_KEYS if payload.get(k)), None)
             return [{"code": payload.get("code"), "description": _text(description)}]
         return _field_errors(payload, status)
     return []
@@ -230,3 +251,78 @@ def snippet(text: str) -> str:
     """The text on one line, cut to a length that fits an error message."""
     text = " ".join(text.split())
     return text if len(text) <= _MAX_SNIPPET else text[: _MAX_SNIPPET - 1] + "…"
+
+
+class _PageText(HTMLParser):
+    """The title and the visible text of an HTML error page (scripts and styles left out)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title: list[str] = []
+        self.text: list[str] = []
+        self._in: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in ("title", "script", "style", "head"):
+            self._in.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._in and self._in[-1] == tag:
+            self._in.pop()
+
+    def handle_data(self, data: str) -> None:
+        if "title" in self._in:
+            self.title.append(data)
+        elif not self._in:
+            self.text.append(data)
+
+
+def looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:200].lower()
+    return head.startswith(("<!doctype html", "<html", "<head", "<body")) or "<html" in head
+
+
+def page_text(html: str) -> str:
+    """What an HTML error page says: its title, then its text unless that only repeats the title."""
+    parser = _PageText()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:  # a broken page: fall back to its raw text
+        return snippet(re.sub(r"<[^>]*>", " ", html))
+    title = " ".join(" ".join(parser.title).split())
+    body = " ".join(" ".join(parser.text).split())
+    if title and body.startswith(title):
+        body = body[len(title):].strip(" -:|")
+    return snippet(" - ".join(p for p in (title, body) if p))
+
+
+def _error_line(error: dict, status: int | None) -> str:
+    description = str(error.get("description") or "").strip()
+    code = error.get("code")
+    # A field name as the code (Tampere's field errors) tells staff which field the city refused.
+    if isinstance(code, str) and code and not code.isdigit() and code not in description:
+        return f"{code}: {description}" if description else code
+    return description
+
+
+def error_reason(status: int, payload: Any, text: str) -> str:
+    """A readable reason for an error answer: what the city said, whatever the body's style.
+
+    ``payload`` is the parsed JSON (None when the body is not JSON), ``text`` the body itself.
+    """
+    try:
+        head = f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        head = f"HTTP {status}"
+    said = said_in(payload, text, status)
+    return f"{head}: {said}" if said else head
+
+
+def said_in(payload: Any, text: str, status: int | None = None) -> str:
+    """What a server's answer says, on one line: its error messages, an HTML page's text, or the text."""
+    if payload is not None:
+        lines = [line for line in (_error_line(e, status) for e in parse_errors(payload, status)) if line]
+        said = snippet("; ".join(dict.fromkeys(lines)))
+        return said or ("" if isinstance(payload, list | dict) else snippet(str(payload)))
+    return page_text(text) if looks_like_html(text) else snippet(text)

@@ -7,6 +7,7 @@ Speaks the subset the assistant uses against the feedback systems of Finnish cit
 - ``create_request()``      POST {base}/requests.json (form-encoded, UTF-8, ``api_key`` in the body)
 - ``request_status()``      GET  {base}/requests/{id}.json
 - ``requests_status()``     GET  {base}/requests.json?service_request_id=a,b
+- ``find_request()``        GET  {base}/requests.json?service_code=..&start_date=..&end_date=..
 - ``token()``               GET  {base}/tokens/{token}.json (batch servers)
 
 Every failure is raised as :class:`Open311Error`, whose ``retryable`` flag tells the caller (the
@@ -26,12 +27,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import aiohttp
 
-from citizenbot.reports.georeport import CreateResult, create_form, create_result, parse_errors, snippet
+from citizenbot.reports.georeport import (
+    CreateResult,
+    carries_reference,
+    create_form,
+    create_result,
+    error_reason,
+    parse_errors,
+    said_in,
+    snippet,
+)
 
 __all__ = ["CreateResult", "Open311Client", "Open311Error"]
 
@@ -42,8 +53,11 @@ class Open311Error(Exception):
     """A failed Open311 call.
 
     ``status`` is the HTTP status (None when no answer came: timeout, connection error);
-    ``errors`` the server's messages, each ``{"code": ..., "description": ...}``;
-    ``retryable`` whether the same call may succeed later.
+    ``errors`` the server's messages, each ``{"code": ..., "description": ...}``; ``reason`` one
+    readable line for staff (the status and what the server said, without the URL);
+    ``retryable`` whether the same call may succeed later; ``may_have_arrived`` whether the server
+    may have received and acted on the call although no clear answer came (a timeout, a connection
+    dropped after the request was sent, a gateway's 504): sending a create again could duplicate it.
     """
 
     def __init__(
@@ -53,12 +67,16 @@ class Open311Error(Exception):
         status: int | None = None,
         errors: list[dict] | None = None,
         retryable: bool = False,
+        may_have_arrived: bool = False,
+        reason: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.reason = reason or message
         self.status = status
         self.errors: list[dict] = list(errors or [])
         self.retryable = retryable
+        self.may_have_arrived = may_have_arrived
 
     @property
     def descriptions(self) -> list[str]:
@@ -70,6 +88,11 @@ class Open311Error(Exception):
             f"Open311Error({self.message!r}, status={self.status!r}, "
             f"errors={self.errors!r}, retryable={self.retryable!r})"
         )
+
+
+def _iso_utc(value: datetime) -> str:
+    aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return aware.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def is_retryable_status(status: int) -> bool:
@@ -91,32 +114,32 @@ def read_answer(what: str, status: int, body: bytes, not_found_ok: bool = False)
     if status == 404 and not_found_ok:
         return None
     if not 200 <= status < 300:
-        errors = parse_errors(payload, status) if is_json else []
-        detail = "; ".join(e["description"] for e in errors if e.get("description"))
-        if not detail and text.strip() and not is_json:
-            detail = snippet(text)
+        reason = error_reason(status, payload if is_json else None, text)
         raise Open311Error(
-            f"{what}: HTTP {status}" + (f": {detail}" if detail else ""),
+            f"{what}: {reason}",
             status=status,
-            errors=errors,
+            errors=parse_errors(payload, status) if is_json else [],
             retryable=is_retryable_status(status),
+            may_have_arrived=status == 504,  # the gateway gave up; the city may have stored it
+            reason=reason,
         )
-    if not is_json:
+    if not is_json:  # a success status: the server may well have done what was asked
+        reason = f"HTTP {status} but the answer is not JSON: {said_in(None, text) or '(empty)'}"
         raise Open311Error(
-            f"{what}: HTTP {status} but the body is not JSON"
-            + (f": {snippet(text)}" if text.strip() else " (empty)"),
-            status=status,
-            retryable=False,
+            f"{what}: {reason}", status=status, retryable=False, may_have_arrived=True, reason=reason,
         )
     return payload
 
 
 def unexpected_answer(what: str, status: int, payload: Any) -> Open311Error:
     """The error for a JSON answer that does not have the shape the call expects."""
+    reason = f"unexpected answer: {snippet(json.dumps(payload, ensure_ascii=False))}"
     return Open311Error(
-        f"{what}: unexpected answer: {snippet(json.dumps(payload, ensure_ascii=False))}",
+        f"{what}: {reason}",
         status=status,
         retryable=False,
+        may_have_arrived=200 <= status < 300,
+        reason=reason,
     )
 
 
@@ -124,7 +147,8 @@ class Open311Client:
     """Async GeoReport v2 client.
 
     ``base_url`` is the endpoint root, e.g. ``https://feedback.tampere.fi/v1``. ``timeout`` is
-    the total time in seconds allowed for one call. A ``session`` passed in is used and left
+    the total time in seconds allowed for one call. ``jurisdiction_id``, when given, goes with every
+    call (a query parameter, or a form field of a create), as servers of several cities require. A ``session`` passed in is used and left
     open; otherwise the client creates its own on first use and closes it in :meth:`close`
     (or on leaving ``async with``).
     """
@@ -135,6 +159,7 @@ class Open311Client:
         api_key: str,
         timeout: float = 5.0,
         session: aiohttp.ClientSession | None = None,
+        jurisdiction_id: str | None = None,
     ) -> None:
         if not base_url or not base_url.strip():
             raise ValueError("Open311 base_url is empty")
@@ -143,6 +168,7 @@ class Open311Client:
         self.timeout = float(timeout)
         self._session = session
         self._owns_session = session is None
+        self.jurisdiction_id = (jurisdiction_id or "").strip() or None
 
     def __repr__(self) -> str:  # never show the api_key
         return f"Open311Client(base_url={self.base_url!r}, timeout={self.timeout!r})"
@@ -186,6 +212,11 @@ class Open311Client:
         """
         headers = {"Accept": "application/json"}
         data: bytes | None = None
+        if self.jurisdiction_id:
+            if form is not None:
+                form = {**form, "jurisdiction_id": self.jurisdiction_id}
+            else:
+                params = {**(params or {}), "jurisdiction_id": self.jurisdiction_id}
         if form is not None:
             headers["Content-Type"] = FORM_CONTENT_TYPE
             data = urlencode(form, encoding="utf-8").encode("ascii")
@@ -203,15 +234,24 @@ class Open311Client:
                 status = resp.status
                 body = await resp.read()
         except asyncio.TimeoutError:
-            raise Open311Error(f"{what}: no answer within {self.timeout:g} s", retryable=True) from None
+            reason = f"no answer within {self.timeout:g} s"
+            raise Open311Error(f"{what}: {reason}", retryable=True, may_have_arrived=True, reason=reason) from None
+        except aiohttp.ClientConnectorError as exc:  # no connection was made: nothing was sent
+            reason = f"could not connect: {exc}"
+            raise Open311Error(f"{what}: {reason}", retryable=True, reason=reason) from exc
         except aiohttp.ClientResponseError as exc:  # a session made with raise_for_status
+            reason = f"HTTP {exc.status} {exc.message}"
             raise Open311Error(
-                f"{what}: HTTP {exc.status} {exc.message}",
+                f"{what}: {reason}",
                 status=exc.status,
                 retryable=is_retryable_status(exc.status),
+                reason=reason,
             ) from exc
-        except aiohttp.ClientError as exc:
-            raise Open311Error(f"{what}: {type(exc).__name__}: {exc}", retryable=True) from exc
+        except aiohttp.ClientError as exc:  # e.g. the server closed the connection mid-answer
+            reason = f"the connection failed: {type(exc).__name__}: {exc}"
+            raise Open311Error(
+                f"{what}: {reason}", retryable=True, may_have_arrived=True, reason=reason
+            ) from exc
 
         return status, read_answer(what, status, body, not_found_ok)
 
@@ -301,6 +341,27 @@ class Open311Client:
         if not isinstance(payload, list) or not all(isinstance(r, dict) for r in payload):
             raise unexpected_answer(f"GET {url}", status, payload)
         return payload
+
+    async def find_request(
+        self, service_code: str, reference: str, start: datetime, end: datetime
+    ) -> dict | None:
+        """The city's request whose description carries ``reference``, created in [start, end].
+
+        For a create whose answer never came: ``requests.json`` filtered by service code and
+        time window. None when the server does not list it (yet); Open311Error when it cannot say.
+        """
+        url = self._url("requests.json")
+        params = {
+            "service_code": str(service_code),
+            "start_date": _iso_utc(start),
+            "end_date": _iso_utc(end),
+        }
+        status, payload = await self._call("GET", url, params=params, not_found_ok=True)
+        if status == 404:
+            return None
+        if not isinstance(payload, list) or not all(isinstance(r, dict) for r in payload):
+            raise unexpected_answer(f"GET {url}", status, payload)
+        return next((r for r in payload if carries_reference(r.get("description"), reference)), None)
 
     async def token(self, token: str) -> str | None:
         """The service_request_id behind a batch server's token, or None while not known."""

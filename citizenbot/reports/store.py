@@ -8,19 +8,32 @@ shown to residents are ids plus ``REPORT_NUMBER_OFFSET``. Checking what resident
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select, update
 
 from citizenbot.store.db import Database
-from citizenbot.store.models import Report, utcnow
+from citizenbot.store.models import Report, as_utc, utcnow
 
 # Report numbers shown to residents start from 1001 whatever the database's id sequence does.
 REPORT_NUMBER_OFFSET = 1000
 MAX_LOCATION = 300
 MAX_DESCRIPTION = 4000
 MAX_CONTACT = 200
+# Carried in the request sent to the city, so that its copy can be found after an unclear answer.
+REFERENCE_PREFIX = "CB-"
+# A claim older than this belongs to a sender that stopped (a crash, a restart): far longer than
+# one delivery can take (two HTTP calls, each bounded by the Open311 timeout).
+STALE_CLAIM_SECONDS = 600.0
+# Retryable failures (no answer, 5xx, 408, 429) are retried this many times, about 14 h with the
+# back-off, before the report is kept as failed for staff.
+RETRY_LIMIT = 20
+# An uncertain report is looked up at the city again after this long, then less and less often.
+RECHECK_SECONDS = 900.0
+# Reports staff see: waiting for a retry, refused or out of retries, or perhaps at the city.
+ATTENTION_STATES = ("pending", "failed", "uncertain")
 
 
 def number_of(report_id: int) -> int:
@@ -48,12 +61,34 @@ class ReportView:
     created_at: datetime
     updated_at: datetime
     lang: str
+    delivery: str = "local"  # the outbox's sync state: local, pending, sending, sent, failed, uncertain
+    attempts: int = 0
+
+    @property
+    def held(self) -> bool:
+        """Kept by us, not (knowingly) at the city: refused, unclear, or still being retried."""
+        return self.delivery in ("failed", "uncertain") or (self.delivery in ("pending", "sending") and self.attempts > 0)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A report taken for sending: ``token`` proves the claim when the outcome is recorded."""
+
+    number: int
+    token: str
+    resumed: bool  # a stale claim taken over: the report may already be at the city
+    row: dict
+
+
+def _as_dict(row: Report) -> dict:
+    return {c.name: getattr(row, c.name) for c in Report.__table__.columns}
 
 
 def _view(row: Report) -> ReportView:
     return ReportView(
         number=number_of(row.id), category=row.category, location=row.location, status=row.status,
         status_notes=row.status_notes, created_at=row.created_at, updated_at=row.updated_at, lang=row.lang,
+        delivery=row.sync_state, attempts=row.attempts or 0,
     )
 
 
@@ -82,6 +117,7 @@ class ReportStore:
         with self.database.session() as session:
             session.add(row)
             session.flush()
+            row.reference = f"{REFERENCE_PREFIX}{number_of(row.id)}-{secrets.token_hex(3)}"
             return number_of(row.id)
 
     def get(self, number: int) -> ReportView | None:
@@ -92,51 +128,178 @@ class ReportStore:
     def get_row(self, number: int) -> dict | None:
         with self.database.session() as session:
             row = session.get(Report, id_of(number))
-            if row is None:
-                return None
-            return {c.name: getattr(row, c.name) for c in Report.__table__.columns}
+            return _as_dict(row) if row is not None else None
 
     # --- outbox --------------------------------------------------------------------------------
+    #
+    # One sender per report: a sender first claims the row with a conditional UPDATE (only one of
+    # several racing senders, in any process, changes it) and records the outcome only while it
+    # still holds the claim. Attempts are counted by SQL expressions, never read-modify-write.
 
-    def due(self, now: datetime | None = None, limit: int = 20) -> list[int]:
-        """Numbers of reports waiting for delivery whose next attempt is due."""
+    def due(self, now: datetime | None = None, limit: int = 20, stale_after: float = STALE_CLAIM_SECONDS) -> list[int]:
+        """Numbers of reports to deliver now: pending ones whose next attempt is due, and those whose
+        sender's claim has gone stale (it stopped without recording what happened)."""
         now = now or utcnow()
         with self.database.session() as session:
             ids = session.execute(
                 select(Report.id)
-                .where(Report.sync_state == "pending")
-                .where(or_(Report.next_attempt_at.is_(None), Report.next_attempt_at <= now))
+                .where(or_(_due_pending(now), _stale_sending(now, stale_after)))
                 .order_by(Report.id)
                 .limit(limit)
             ).scalars()
             return [number_of(i) for i in ids]
 
-    def mark_sent(self, number: int, remote_id: str | None, token: str | None) -> None:
-        with self.database.session() as session:
-            row = session.get(Report, id_of(number))
-            row.sync_state = "sent"
-            row.remote_id = remote_id
-            row.remote_token = token
-            row.status = "sent"
-            row.attempts += 1
-            row.last_error = None
-            row.next_attempt_at = None
-            row.updated_at = utcnow()
+    def claim(self, number: int, now: datetime | None = None, stale_after: float = STALE_CLAIM_SECONDS) -> Claim | None:
+        """Take a report for sending, or None when it is not due or another sender has it.
 
-    def mark_failed(self, number: int, error: str, retryable: bool, now: datetime | None = None) -> None:
-        """Record a failed delivery. Retryable failures back off (30 s doubling, at most 1 h);
-        a report the endpoint refuses is kept as ``failed`` for staff to handle, never dropped."""
+        A stale claim is taken over with ``resumed`` set: the previous sender may have sent the
+        report, so the new one must look it up at the city before sending anything.
+        """
+        now = now or utcnow()
+        token = secrets.token_hex(16)
+        with self.database.session() as session:
+            resumed = session.execute(
+                select(Report.sync_state).where(Report.id == id_of(number))
+            ).scalar_one_or_none() == "sending"
+            condition = _stale_sending(now, stale_after) if resumed else _due_pending(now)
+            result = session.execute(
+                update(Report)
+                .where(Report.id == id_of(number), condition)
+                .values(sync_state="sending", claim_token=token, claimed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:
+                return None
+            row = session.get(Report, id_of(number))
+            if not row.reference:  # a report filed before references existed
+                row.reference = f"{REFERENCE_PREFIX}{number}"
+            return Claim(number=number, token=token, resumed=resumed, row=_as_dict(row))
+
+    def _finish(self, session, number: int, claim: str | None, values: dict) -> bool:
+        """Record an attempt's outcome (attempts + 1) while holding ``claim`` (None: unconditional)."""
+        statement = update(Report).where(Report.id == id_of(number))
+        if claim is not None:
+            statement = statement.where(Report.sync_state == "sending", Report.claim_token == claim)
+        values = {"attempts": Report.attempts + 1, "claim_token": None, **values}
+        result = session.execute(statement.values(**values).execution_options(synchronize_session=False))
+        return result.rowcount == 1
+
+    def mark_sent(self, number: int, remote_id: str | None, token: str | None, claim: str | None = None) -> bool:
+        """The city has the report (``remote_id`` or a batch server's ``token``)."""
+        with self.database.session() as session:
+            return self._finish(session, number, claim, {
+                "sync_state": "sent", "remote_id": remote_id, "remote_token": token, "status": "sent",
+                "last_error": None, "error_status": None, "next_attempt_at": None, "updated_at": utcnow(),
+            })
+
+    def mark_failed(
+        self, number: int, error: str, retryable: bool, now: datetime | None = None, *, claim: str | None = None,
+        status: int | None = None,
+    ) -> tuple[str, int] | None:
+        """Record a failed delivery; returns the report's new sync state and attempts (None: the claim
+        was lost).
+
+        Retryable failures back off (30 s doubling, at most 1 h) for up to ``RETRY_LIMIT`` attempts;
+        a report the endpoint refuses, or one still not delivered after them, is kept as ``failed``
+        with the reason for staff to handle, never dropped.
+        """
         now = now or utcnow()
         with self.database.session() as session:
+            if not self._finish(session, number, claim, {
+                "sync_state": "pending", "last_error": error[:1000], "error_status": status,
+            }):
+                return None
+            # The row is locked by the update above until commit, so this read sees our attempts.
             row = session.get(Report, id_of(number))
-            row.attempts += 1
-            row.last_error = error[:1000]
-            if retryable:
-                delay = min(30 * 2 ** (row.attempts - 1), 3600)
-                row.next_attempt_at = now + timedelta(seconds=delay)
+            session.refresh(row)
+            if retryable and row.attempts < RETRY_LIMIT:
+                row.next_attempt_at = now + timedelta(seconds=min(30 * 2 ** (row.attempts - 1), 3600))
             else:
                 row.sync_state = "failed"
                 row.next_attempt_at = None
+            return row.sync_state, row.attempts
+
+    def mark_uncertain(self, number: int, reason: str, claim: str | None = None, now: datetime | None = None) -> bool:
+        """The city may have the report but we could not see it: held for staff, never resent; the
+        outbox looks it up again later (``next_attempt_at``), as a city may list it only later."""
+        with self.database.session() as session:
+            return self._finish(session, number, claim, {
+                "sync_state": "uncertain", "last_error": reason[:1000], "error_status": None,
+                "next_attempt_at": (now or utcnow()) + timedelta(seconds=RECHECK_SECONDS),
+            })
+
+    def uncertain_due(self, now: datetime | None = None, limit: int = 20) -> list[int]:
+        """Uncertain reports whose next look-up at the city is due."""
+        now = now or utcnow()
+        with self.database.session() as session:
+            ids = session.execute(
+                select(Report.id)
+                .where(Report.sync_state == "uncertain", Report.next_attempt_at <= now)
+                .order_by(Report.id)
+                .limit(limit)
+            ).scalars()
+            return [number_of(i) for i in ids]
+
+    def recheck_later(self, number: int, now: datetime | None = None) -> None:
+        """Not found at the city (yet): look again later, less and less often, for a week."""
+        now = now or utcnow()
+        with self.database.session() as session:
+            row = session.get(Report, id_of(number))
+            if row is None or row.sync_state != "uncertain" or row.next_attempt_at is None:
+                return
+            waited = max(RECHECK_SECONDS, (now - as_utc(row.claimed_at or row.created_at)).total_seconds())
+            give_up = now - as_utc(row.created_at) > timedelta(days=7)
+            row.next_attempt_at = None if give_up else now + timedelta(seconds=min(waited, 6 * 3600))
+
+    # --- staff ---------------------------------------------------------------------------------
+    #
+    # Each change is conditional on the state staff saw, so that it never overrides a sender.
+
+    def needing_attention(self, states: tuple[str, ...] = ATTENTION_STATES, limit: int = 200) -> list[dict]:
+        """Reports not (knowingly) at the city, oldest first, for staff."""
+        with self.database.session() as session:
+            rows = session.execute(
+                select(Report).where(Report.sync_state.in_(states)).order_by(Report.id).limit(limit)
+            ).scalars()
+            return [_as_dict(row) for row in rows]
+
+    def _staff_change(self, number: int, from_states: tuple[str, ...], values: dict) -> bool:
+        with self.database.session() as session:
+            result = session.execute(
+                update(Report)
+                .where(Report.id == id_of(number), Report.sync_state.in_(from_states))
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            return result.rowcount == 1
+
+    def retry(self, number: int, now: datetime | None = None) -> bool:
+        """Staff fixed the cause: a failed or backing-off report is sent again now, in a new round
+        of attempts. Not for an uncertain report (the city may have it): ``resend`` or look it up."""
+        now = now or utcnow()
+        return self._staff_change(number, ("failed", "pending"), {
+            "sync_state": "pending", "next_attempt_at": now, "attempts": 0,
+        })
+
+    def resend(self, number: int, now: datetime | None = None) -> bool:
+        """Staff checked that the city does not have an uncertain report: it is sent again."""
+        now = now or utcnow()
+        return self._staff_change(number, ("uncertain",), {
+            "sync_state": "pending", "next_attempt_at": now, "attempts": 0,
+        })
+
+    def found_at_city(self, number: int, remote_id: str) -> bool:
+        """An uncertain report was found at the city after all."""
+        return self._staff_change(number, ("uncertain",), {
+            "sync_state": "sent", "remote_id": remote_id, "status": "sent", "last_error": None,
+            "error_status": None, "next_attempt_at": None, "updated_at": utcnow(),
+        })
+
+    def mark_handled(self, number: int, by: str, now: datetime | None = None) -> bool:
+        """Staff took care of the report some other way (passed it on by hand, a duplicate)."""
+        return self._staff_change(number, ATTENTION_STATES, {
+            "sync_state": "handled", "handled_by": by[:100], "handled_at": now or utcnow(), "next_attempt_at": None,
+        })
 
     def set_remote_id(self, number: int, remote_id: str) -> None:
         with self.database.session() as session:
@@ -148,5 +311,13 @@ class ReportStore:
             if row.status != status or (notes or None) != row.status_notes:
                 row.status = status
                 row.status_notes = notes or None
-                row.updated_at = updated_at or utcnow()
+                # Stored in UTC: SQLite keeps no offset, and every reader takes a stored time as UTC.
+                row.updated_at = as_utc(updated_at).astimezone(timezone.utc) if updated_at else utcnow()
 
+
+def _due_pending(now: datetime):
+    return and_(Report.sync_state == "pending", or_(Report.next_attempt_at.is_(None), Report.next_attempt_at <= now))
+
+
+def _stale_sending(now: datetime, stale_after: float):
+    return and_(Report.sync_state == "sending", Report.claimed_at < now - timedelta(seconds=stale_after))

@@ -144,10 +144,21 @@ class Report(Base):
     # Open311 delivery
     remote_id = Column(String(100))
     remote_token = Column(String(100))
-    sync_state = Column(String(20), nullable=False, default="local")  # local|pending|sent|failed
-    attempts = Column(Integer, nullable=False, default=0)
+    # local | pending | sending (claimed by one sender) | sent | failed (refused: staff) |
+    # uncertain (the city may have it: staff check before anything is sent again) |
+    # handled (staff took care of it some other way)
+    sync_state = Column(String(20), nullable=False, default="local")
+    attempts = Column(Integer, nullable=False, default=0)  # finished attempts, counted in SQL
     next_attempt_at = Column(DateTime(timezone=True))
-    last_error = Column(Text)
+    last_error = Column(Text)  # the city's reason, readable
+    # Columns added after the first release are nullable: Database.create_schema adds them to
+    # existing databases (citizenbot.store.db.add_missing_columns).
+    reference = Column(String(40))  # carried in the request so the city's copy can be found again
+    claim_token = Column(String(32))  # the sender holding the report while sync_state is "sending"
+    claimed_at = Column(DateTime(timezone=True))
+    error_status = Column(Integer)  # the city's HTTP status of the last failure, None: no answer
+    handled_by = Column(String(100))  # the staff member who marked a report handled (sync_state "handled")
+    handled_at = Column(DateTime(timezone=True))
     __table_args__ = (Index("ix_report_sync", "sync_state", "next_attempt_at"),)
 
 

@@ -20,6 +20,7 @@ from citizenbot.settings import PROJECT_ROOT, served_languages
 from citizenbot.web.gateway import Gateway, GatewayConfig
 from citizenbot.web.handoff_service import HandoffService
 from citizenbot.web.rasa_client import RasaClient
+from citizenbot.web.reports_api import ReportsApi
 from citizenbot.web.review_api import ReviewApi
 from citizenbot.web.staff_api import StaffApi, StaffSocket
 
@@ -168,6 +169,7 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     staff_api = StaffApi(svc.staff, handoffs, svc.kb, settings.kb_dir, secure_cookies=settings.secure_cookies)
     staff_api.routes(app)
     ReviewApi.for_city(staff_api, svc.database, settings.city).routes(app)
+    ReportsApi(staff_api, svc.reports, svc.open311).routes(app)
 
     app.router.add_get("/healthz", health)
     app.router.add_get("/favicon.ico", favicon)

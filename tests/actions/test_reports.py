@@ -2,6 +2,7 @@
 
 from actions.reports import (
     ActionAskReportConfirm,
+    ActionAskReportContact,
     ActionAskReportLocation,
     ActionReportStatus,
     ActionStartReport,
@@ -99,3 +100,59 @@ def test_status_of_an_unknown_report_and_without_a_number(services):
     assert "5555" in messages[0]["text"]
     messages, _ = run_action(ActionReportStatus(), make_tracker("mitä mun ilmoitukselle kuuluu", "maintenance.report_status"))
     assert messages[0]["custom"]["topic"] == "maintenance.report_status.ask_id"
+
+
+def test_a_report_not_yet_at_the_city_is_never_shown_as_received(services):
+    """A refused, unclear or retried report: we have it, could not pass it on; kept; staff or retries."""
+    store = services.reports
+
+    def filed() -> int:
+        return store.create(category="maintenance.street_light", location="Teiskontie 3", description=None,
+                            contact=None, lang="fi", conversation_id="x", deliver=True)
+
+    failed, uncertain, retrying, fresh = filed(), filed(), filed(), filed()
+    store.mark_failed(failed, "HTTP 400 Bad Request: Unknown service_code", retryable=False)
+    store.mark_uncertain(uncertain, "No clear answer from the city")
+    store.mark_failed(retrying, "HTTP 503 Service Unavailable", retryable=True)
+    cases = [(failed, "held"), (uncertain, "held"), (retrying, "retrying")]
+    for lang, question in (("fi", "mikä on ilmoituksen {} tilanne"), ("sv", "vad är status för anmälan {}"),
+                           ("en", "what is the status of report {}")):
+        for number, which in cases:
+            tracker = make_tracker(question.format(number), "maintenance.report_status", slots={"lang": lang})
+            messages, _ = run_action(ActionReportStatus(), tracker)
+            assert tag(messages[0]) == {"topic": f"maintenance.report_status.{which}", "lang": lang}
+            text = messages[0]["text"]
+            assert str(number) in text and "Teiskontie 3" in text
+            assert text == services.kb.answer(
+                f"maintenance.report_status.{which}", lang, report_id=number, location="Teiskontie 3",
+                category=services.kb.label("topic.maintenance.street_light", lang))
+            assert services.kb.label("report_status.received", lang) not in text
+            assert "HTTP" not in text  # the city's technical reason is for staff
+    messages, _ = run_action(ActionReportStatus(), make_tracker(f"status of report {fresh}", "maintenance.report_status"))
+    assert tag(messages[0])["topic"] == "maintenance.report_status.found"  # just filed: not yet tried
+
+
+def test_the_forms_first_validation_asks_nothing_and_skips_nothing(services):
+    """Rasa validates the slots the report's start cleared (None) before the first question: no
+    "invalid contact" message, and the description stays to be asked (never "(not given)")."""
+    tracker = make_tracker("I want to report graffiti", "maintenance.graffiti", slots={"lang": "en"})
+    cleared = ("report_location", "report_description", "report_contact", "report_confirm")
+    tracker.events.extend({"event": "slot", "name": name, "value": None} for name in cleared)
+    domain = {"forms": {"report_form": {"required_slots": list(cleared)}}, "slots": {}}
+    messages, events = run_action(ValidateReportForm(), tracker, domain)
+    assert messages == []
+    assert {name: slot_events(events).get(name) for name in cleared} == dict.fromkeys(cleared)
+
+
+def test_yes_to_the_contact_question_asks_for_the_address(services):
+    messages, events = validate({}, "kyllä", "affirm", requested="report_contact")
+    assert messages == [] and slot_events(events)["report_contact"] is None
+    tracker = make_tracker("kyllä", "affirm", slots={"lang": "fi", "report_category": "maintenance.graffiti",
+                                                     "requested_slot": "report_contact"})
+    messages, _ = run_action(ActionAskReportContact(), tracker)
+    assert tag(messages[0]) == {"topic": "maintenance.graffiti.report.ask_contact_address", "lang": "fi"}
+    # asked for the first time, after the description: the whole question
+    tracker = make_tracker("seinässä on tägejä", None, slots={"lang": "fi", "report_category": "maintenance.graffiti",
+                                                              "requested_slot": "report_description"})
+    messages, _ = run_action(ActionAskReportContact(), tracker)
+    assert tag(messages[0])["topic"] == "maintenance.graffiti.report.ask_contact"

@@ -9,7 +9,8 @@ A test tool, not part of the runtime library. Follows the shared spec ``open311.
   ``[{"token"}]`` when the app is made with ``batch=True``.
 - ``GET  /requests/{id}.json[?extensions=true]`` (404 for an unknown id)
 - ``GET  /requests.json?service_request_id=a,b[&extensions=true]``; without ids it lists
-  the (moderated) requests, filtered by ``service_code`` and ``status`` when given.
+  the (moderated) requests, filtered by ``service_code``, ``status``, ``start_date`` and
+  ``end_date`` when given.
 - ``GET  /tokens/{token}.json``
 
 Error bodies are the standard GeoReport list ``[{"code", "description"}]``
@@ -18,7 +19,11 @@ Error bodies are the standard GeoReport list ``[{"code", "description"}]``
 
 Tests reach the in-memory state with ``app["state"]`` (or ``app[STATE_KEY]`` / ``state_of(app)``)
 and flip its switches: ``down`` (503 to everything), ``fail_next`` (500 to the next N creates),
-``delay`` (seconds to wait before answering), ``auto_resolve_tokens`` and ``premoderation``.
+``delay`` (seconds to wait before answering), ``answer_delay`` (store a create, then wait before
+answering: past a client's timeout), ``drop_after_store`` (store the next N creates and close the
+connection without an answer), ``jurisdiction_id`` (every call must name it, otherwise 400),
+``auto_resolve_tokens`` and ``premoderation``. ``creates()`` counts
+the create calls that arrived.
 ``state.set_status(...)`` simulates the city processing a report. The default service list
 (codes 171-180 and 199, the demo codes of ``kb/city/tampere.yml``) is ``open311_fake_services``.
 
@@ -76,12 +81,16 @@ class FakeOpen311State:
     down: bool = False  # answer 503 to everything
     fail_next: int = 0  # answer 500 to the next N create calls
     delay: float = 0.0  # seconds to wait before answering any call
+    answer_delay: float = 0.0  # seconds to wait after storing a create, before answering it
+    drop_after_store: int = 0  # close the connection instead of answering the next N creates
     auto_resolve_tokens: bool = True  # batch: token maps to an id at once
     premoderation: bool = False  # Helsinki: new requests listed only once moderated
+    jurisdiction_id: str | None = None  # a server of several cities: every call must name this one
     requests: dict[str, dict] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)  # token -> service_request_id
     pending_tokens: set[str] = field(default_factory=set)  # tokens not yet resolved
     calls: list[dict] = field(default_factory=list)  # log of received calls
+    in_flight: int = 0  # calls being answered now (a test waits for 0 before stopping the server)
     _next_id: int = 1
 
     # ---- services
@@ -181,11 +190,15 @@ class FakeOpen311State:
             out["extended_attributes"] = {"detailed_status": record["detailed_status"]}
         return out
 
-    async def wait(self) -> None:
-        """Sleep ``delay`` seconds; re-read each step so a test can cut it short."""
+    async def wait(self, attribute: str = "delay") -> None:
+        """Sleep ``delay`` (or another attribute's) seconds; re-read each step so a test can cut it short."""
         start = time.monotonic()
-        while time.monotonic() - start < self.delay:
-            await asyncio.sleep(min(0.05, max(0.0, self.delay - (time.monotonic() - start))))
+        while time.monotonic() - start < getattr(self, attribute):
+            await asyncio.sleep(min(0.05, max(0.0, getattr(self, attribute) - (time.monotonic() - start))))
+
+    def creates(self) -> int:
+        """How many create calls arrived (whatever was answered)."""
+        return sum(1 for c in self.calls if c["method"] == "POST" and c["path"] == "/requests.json")
 
 
 STATE_KEY = web.AppKey("open311_state", FakeOpen311State)
@@ -212,6 +225,14 @@ def _error(state: FakeOpen311State, status: int, problems: list[tuple[str, str]]
     if state.error_style == "tampere":
         return _json({"detail": "; ".join(m for _, m in problems)}, status)
     return _json([{"code": status, "description": m} for _, m in problems], status)
+
+
+def _parse_time(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _truthy(value: str | None) -> bool:
@@ -241,10 +262,20 @@ async def _common(request: web.Request, handler: Any) -> web.StreamResponse:
             "content_type": request.headers.get("Content-Type"),
         }
     )
-    await state.wait()
-    if state.down:
-        return web.Response(status=503, text="Service Unavailable")
-    return await handler(request)
+    state.in_flight += 1
+    try:
+        await state.wait()
+        if state.down:
+            return web.Response(status=503, text="Service Unavailable")
+        if state.jurisdiction_id is not None:
+            given = request.query.get("jurisdiction_id")
+            if request.method == "POST":
+                given = (await request.post()).get("jurisdiction_id")
+            if given != state.jurisdiction_id:  # the reference server's error style
+                return _json({"code": 400, "detail": f"jurisdiction_id must be {state.jurisdiction_id}"}, 400)
+        return await handler(request)
+    finally:
+        state.in_flight -= 1
 
 
 async def _services(request: web.Request) -> web.Response:
@@ -301,6 +332,12 @@ async def _create(request: web.Request) -> web.Response:
             "long": long if has_point else None,
         }
     )
+    if state.drop_after_store > 0:  # stored, but the client never hears about it
+        state.drop_after_store -= 1
+        if request.transport is not None:
+            request.transport.close()
+        return web.Response(status=200)  # written to a closed connection: the client gets nothing
+    await state.wait("answer_delay")
     if state.batch:
         return _json([{"token": state.add_token(record["service_request_id"])}])
     return _json(
@@ -338,6 +375,12 @@ async def _request_many(request: web.Request) -> web.Response:
         if request.query.get("status"):
             statuses = set(request.query["status"].split(","))
             found = [r for r in found if r["status"] in statuses]
+        for key, keep in (("start_date", lambda r, t: r >= t), ("end_date", lambda r, t: r <= t)):
+            if request.query.get(key):
+                limit = _parse_time(request.query[key])
+                if limit is None:
+                    return _error(state, 400, [(key, f"{key} is not an ISO 8601 time")])
+                found = [r for r in found if keep(_parse_time(r["requested_datetime"]), limit)]
     return _json([state.public(r, extensions) for r in found])
 
 

@@ -97,3 +97,61 @@ def test_skip_words(text):
 def test_not_skip():
     assert not flow.is_skip("lamppu vilkkuu")
     assert flow.is_skip("whatever", intent="deny")
+
+
+# ---------------------------------------------------------------- a report started without a place
+
+
+@pytest.mark.parametrize(
+    "text, lang, description",
+    [
+        ("I want to report graffiti", "en", None),
+        ("haluan ilmoittaa graffitista", "fi", None),
+        ("Jag vill anmäla klotter", "sv", None),
+        ("kuoppa", "fi", None),
+        ("Katuvalo on rikki kotini edessä", "fi", "Katuvalo on rikki kotini edessä"),
+        ("katuvalo ei pala", "fi", "katuvalo ei pala"),
+        ("Hei, haluaisin ilmoittaa rikkinäisestä katuvalosta", "fi", "Hei, haluaisin ilmoittaa rikkinäisestä katuvalosta"),
+        ("gatlyktan lyser inte", "sv", "gatlyktan lyser inte"),
+    ],
+)
+def test_a_first_message_that_says_what_is_wrong_becomes_the_description(kb, text, lang, description):
+    assert flow.prefill(kb, text, lang) == {"report_location": None, "report_description": description}
+
+
+def test_a_place_and_a_bare_topic_are_not_a_description(kb):
+    assert flow.prefill(kb, "Kuusikujalla kuoppa", "fi")["report_description"] is None
+    assert flow.prefill(kb, "I want to report a pothole on Hämeenkatu", "en")["report_description"] is None
+
+
+def test_slots_not_yet_answered_are_not_answers():
+    """Rasa validates the slots the report's start cleared (value None) before anything is asked."""
+    assert flow.check_description(None, "maintenance.graffiti") is None
+    assert flow.check_contact(None, "maintenance.graffiti") is None
+    assert not flow.is_invalid_contact(None, "maintenance.graffiti")
+    assert flow.check_location(None) is None
+
+
+@pytest.mark.parametrize("text, intent", [("kyllä", None), ("Yes", None), ("ja", None), ("joo kiitos", None),
+                                          ("/affirm", "affirm"), ("yes please", None)])
+def test_yes_to_the_contact_question_asks_for_the_address(kb, text, intent):
+    assert flow.wants_reply(text, intent)
+    assert flow.check_contact(text, intent) is None and not flow.is_invalid_contact(text, intent)
+    reply = flow.ask(kb, "maintenance.graffiti", "report_contact", "sv", text, intent)
+    assert reply.topic == "maintenance.graffiti.report.ask_contact_address"
+    assert reply.text == kb.answer("maintenance.report.ask_contact_address", "sv")
+
+
+@pytest.mark.parametrize("text", ["anna@example.com", "040 123 4567", "Hämeenkatu 5", "ei", "no thanks"])
+def test_an_answer_that_is_not_yes_is_not_a_wish_for_a_reply(text):
+    assert not flow.wants_reply(text, None)
+
+
+def test_only_an_unusable_typed_contact_is_invalid():
+    assert flow.is_invalid_contact("Hämeenkatu", None)
+    assert not flow.is_invalid_contact("anna@example.com", None)
+    assert not flow.is_invalid_contact("ohita", None)
+
+
+def test_a_long_request_without_details_is_not_a_description(kb):
+    assert flow.prefill(kb, "I would like to make a report about a pothole", "en")["report_description"] is None

@@ -11,6 +11,7 @@ from citizenbot.reports.georeport import (
     CreateResult,
     create_form,
     create_result,
+    error_reason,
     parse_errors,
     remote_status,
     request_description,
@@ -79,6 +80,7 @@ def test_remote_status_mapping():
         ({"errors": [{"code": "E1", "description": "x"}]}, [{"code": "E1", "description": "x"}]),
         ({"detail": "Not found."}, [{"code": 404, "description": "Not found."}]),
         ({"code": 404, "description": "Nope"}, [{"code": 404, "description": "Nope"}]),
+        ({"code": 400, "detail": "No such jurisdiction"}, [{"code": 400, "description": "No such jurisdiction"}]),
         ({"location": {"lat": ["bad"]}}, [{"code": "location.lat", "description": "bad"}]),
         ("plain text", [{"code": 404, "description": "plain text"}]),
         (None, []),
@@ -87,3 +89,40 @@ def test_remote_status_mapping():
 )
 def test_parse_errors(payload: Any, expected: list[dict]) -> None:
     assert parse_errors(payload, 404) == expected
+
+
+NGINX_502 = """<html>
+<head><title>502 Bad Gateway</title></head>
+<body>
+<center><h1>502 Bad Gateway</h1></center>
+<hr><center>nginx/1.24.0</center>
+</body>
+</html>"""
+
+TOMCAT_400 = """<!doctype html><html lang="en"><head><title>HTTP Status 400 – Bad Request</title>
+<style type="text/css">body {font-family:Tahoma,Arial,sans-serif;}</style></head><body>
+<h1>HTTP Status 400 – Bad Request</h1><hr class="line" /><p><b>Message</b> Invalid jurisdiction_id</p>
+<script>console.log("x")</script></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("status", "payload", "text", "expected"),
+    [
+        (400, [{"code": 400, "description": "service_code not found"}], "",
+         "HTTP 400 Bad Request: service_code not found"),
+        (400, {"code": 400, "detail": "jurisdiction_id is required"}, "",
+         "HTTP 400 Bad Request: jurisdiction_id is required"),
+        (403, {"code": 403, "description": "Invalid api_key"}, "", "HTTP 403 Forbidden: Invalid api_key"),
+        (400, {"description": ["must be at least 10 characters"], "lat": ["invalid"]}, "",
+         "HTTP 400 Bad Request: description: must be at least 10 characters; lat: invalid"),
+        (400, {"detail": "Not allowed."}, "", "HTTP 400 Bad Request: Not allowed."),
+        (502, None, NGINX_502, "HTTP 502 Bad Gateway: 502 Bad Gateway - nginx/1.24.0"),
+        (400, None, TOMCAT_400,
+         "HTTP 400 Bad Request: HTTP Status 400 – Bad Request - Message Invalid jurisdiction_id"),
+        (500, None, "Internal Server Error\n\n  database   down", "HTTP 500 Internal Server Error: Internal Server Error database down"),
+        (500, None, "", "HTTP 500 Internal Server Error"),
+        (599, "quota exceeded", "", "HTTP 599: quota exceeded"),
+    ],
+)
+def test_every_error_style_gives_a_readable_reason(status, payload, text, expected) -> None:
+    assert error_reason(status, payload, text) == expected

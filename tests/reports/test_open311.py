@@ -226,6 +226,40 @@ async def test_timeout_is_retryable(make_fake: Callable[..., Any]) -> None:
     f.state.delay = 0.0
 
 
+async def test_an_answer_that_never_came_may_have_arrived(make_fake: Callable[..., Any]) -> None:
+    f = await make_fake(timeout=0.2)
+    f.state.answer_delay = 30.0  # stored, then answered far too late
+    with pytest.raises(Open311Error) as info:
+        await create(f)
+    assert info.value.may_have_arrived and info.value.retryable and len(f.state.requests) == 1
+    f.state.answer_delay = 0.0
+    f.state.drop_after_store = 1  # stored, then the connection closed without an answer
+    with pytest.raises(Open311Error) as info:
+        await create(f)
+    assert info.value.may_have_arrived and info.value.status is None and len(f.state.requests) == 2
+    f.state.fail_next = 1  # a clear refusal: the city did not store it
+    with pytest.raises(Open311Error) as info:
+        await create(f)
+    assert not info.value.may_have_arrived and len(f.state.requests) == 2
+
+
+async def test_find_request_by_reference_in_a_time_window(fake: Fake) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    await create(fake, description="Kuoppa Hämeenkadulla [ref CB-10421-aa]")
+    wanted = await create(fake, description="Kuoppa Hämeenkadulla [ref CB-1042-bb]")
+    await create(fake, service_code="172", description="Katuvalo rikki [ref CB-1043-cc]")
+    now = datetime.now(timezone.utc)
+    hour = timedelta(hours=1)
+    found = await fake.client.find_request("171", "CB-1042-bb", now - hour, now + hour)
+    assert found is not None and found["service_request_id"] == wanted.service_request_id
+    assert await fake.client.find_request("171", "CB-1042", now - hour, now + hour) is None  # not a prefix match
+    assert await fake.client.find_request("172", "CB-1042-bb", now - hour, now + hour) is None
+    assert await fake.client.find_request("171", "CB-1042-bb", now + hour, now + 2 * hour) is None
+    query = fake.state.calls[-1]["query"]
+    assert query["start_date"].endswith("Z") and query["service_code"] == "171"
+
+
 async def test_connection_refused_is_retryable() -> None:
     async with TestServer(aiohttp.web.Application(), host="127.0.0.1") as server:
         url = str(server.make_url(""))
@@ -235,6 +269,7 @@ async def test_connection_refused_is_retryable() -> None:
             await client.services()
     assert info.value.status is None
     assert info.value.retryable is True
+    assert info.value.may_have_arrived is False  # no connection: nothing was sent
 
 
 async def test_invalid_json_answer_is_not_retryable() -> None:

@@ -113,3 +113,55 @@ async def test_batch_servers_give_a_token_that_resolves_later(fresh_database):
         await refresh_status(store, config, number)
         assert store.get_row(number)["remote_id"]
 
+
+
+@pytest.mark.asyncio
+async def test_the_jurisdiction_id_goes_with_every_call_when_configured(server, fresh_database):
+    store = ReportStore(fresh_database)
+    state = state_of(server.app)
+    state.jurisdiction_id = "tampere.fi"
+    refused = new_report(store)
+    assert not await deliver(store, config_for(server), refused, "Kuoppa")  # not configured: refused
+    row = store.get_row(refused)
+    assert row["sync_state"] == "failed"
+    assert row["last_error"] == "HTTP 400 Bad Request: jurisdiction_id must be tampere.fi"
+    base = config_for(server)
+    config = Open311Config(base.base_url, KEY, 2.0, CODES, "199", jurisdiction_id="tampere.fi")
+    number = new_report(store)
+    assert await deliver(store, config, number, "Kuoppa")
+    state.set_status(store.get_row(number)["remote_id"], "closed", status_notes="Paikattu")
+    await refresh_status(store, config, number)  # a GET call: the id in the query
+    assert store.get(number).status == "closed"
+    assert state.calls[-1]["query"]["jurisdiction_id"] == "tampere.fi"
+
+
+def test_the_citys_update_time_is_stored_in_utc_honouring_its_offset(fresh_database):
+    from datetime import datetime, timedelta, timezone
+
+    from citizenbot.reports.georeport import remote_status
+    from citizenbot.store.models import as_utc
+
+    store = ReportStore(fresh_database)
+    number = new_report(store)
+    status, notes, updated = remote_status({"status": "closed", "status_notes": "Paikattu",
+                                            "updated_datetime": "2026-11-27T10:00:00+02:00"})
+    store.update_status(number, status, notes, updated)
+    assert as_utc(store.get(number).updated_at) == datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
+    assert as_utc(store.get(number).updated_at).utcoffset() == timedelta(0)
+
+
+@pytest.mark.asyncio
+async def test_service_codes_the_city_does_not_list_are_warned_about(server, caplog):
+    import logging
+
+    from citizenbot.reports.outbox import check_services
+
+    base = config_for(server)
+    config = Open311Config(base.base_url, KEY, 2.0, {**CODES, "maintenance.tree": "975"}, "199")
+    with caplog.at_level(logging.WARNING, logger="citizenbot.reports.outbox"):
+        assert await check_services(config) == ["975"]
+    (warning,) = (r.getMessage() for r in caplog.records)
+    assert "975" in warning and "maintenance.tree" in warning
+    assert await check_services(base) == []
+    state_of(server.app).down = True
+    assert await check_services(base) is None

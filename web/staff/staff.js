@@ -44,6 +44,7 @@ function showLogin() {
   if (state.socket) state.socket.disconnect();
   $("console-view").hidden = true;
   $("review-view").hidden = true;
+  $("reports-view").hidden = true;
   $("who").hidden = true;
   $("login-view").hidden = false;
   $("username").focus();
@@ -58,6 +59,9 @@ async function showConsole(me) {
   const reviews = ["trainer", "admin"].includes(me.role);
   $("review-view").hidden = !reviews;
   $("console-view").hidden = me.queues.length === 0;
+  const reports = ["agent", "admin"].includes(me.role);
+  $("reports-view").hidden = !reports;
+  if (reports) await loadReports();
   if (reviews) await loadReview();
   if (me.queues.length) {
     connectSocket();
@@ -118,6 +122,53 @@ function reviewGroup(group) {
   );
   return li;
 }
+
+// --- fault reports not at the city ------------------------------------------------------------
+
+const REPORT_STATES = { pending: "Odottaa uutta yritystä", failed: "Epäonnistui", uncertain: "Epävarma" };
+const REPORT_ACTIONS = {
+  pending: [["retry", "Lähetä nyt"]],
+  failed: [["retry", "Lähetä uudelleen"]],
+  uncertain: [["check", "Tarkista kaupungilta"], ["resend", "Lähetä silti uudelleen"]],
+};
+
+async function loadReports() {
+  const { ok, data } = await api("/api/staff/reports");
+  if (!ok) return;
+  const counts = data.counts || {};
+  $("reports-overview").textContent = Object.entries(REPORT_STATES).map(([s, name]) => `${name}: ${counts[s] || 0}`).join(" · ");
+  const list = $("reports");
+  list.replaceChildren(...data.reports.map(reportItem));
+  if (!data.reports.length) list.append(el("li", { text: "Kaikki ilmoitukset ovat kaupungilla." }));
+}
+
+function reportItem(r) {
+  const li = el("li", { class: r.state === "pending" ? "" : "attention", "data-report": r.number });
+  li.append(
+    el("div", { class: "item-head" },
+      el("span", { class: "badge", text: String(r.number) }),
+      el("strong", { text: REPORT_STATES[r.state] || r.state }),
+      el("span", { text: `${r.category} · ${r.location}` }),
+      el("span", { text: `yrityksiä ${r.attempts}` }),
+      el("span", { text: new Date(r.created_at).toLocaleString("fi-FI") })),
+    el("p", { class: "item-text", text: `Syy: ${r.reason || "–"}` }),
+    r.description ? el("p", { class: "item-text", text: r.description }) : null,
+  );
+  const act = async (action, label) => {
+    const { ok, data } = await api(`/api/staff/reports/${r.number}/${action}`, { method: "POST" });
+    $("reports-status").textContent = ok
+      ? (action === "check" ? (data.found ? `Ilmoitus ${r.number} löytyi kaupungilta.` : `Ilmoitusta ${r.number} ei löytynyt kaupungilta.`) : `${label}: ilmoitus ${r.number}.`)
+      : data.error || "Ei onnistunut.";
+    await loadReports();
+  };
+  for (const [action, label] of REPORT_ACTIONS[r.state] || []) {
+    li.append(el("button", { type: "button", text: label, onclick: () => act(action, label) }));
+  }
+  li.append(el("button", { type: "button", text: "Merkitse hoidetuksi", onclick: () => act("handled", "Merkitty hoidetuksi") }));
+  return li;
+}
+
+$("reports-refresh").addEventListener("click", () => loadReports());
 
 $("review-collect").addEventListener("click", async () => {
   const { ok, data } = await api("/api/staff/review/collect", { method: "POST" });
