@@ -47,3 +47,27 @@ def lemma(word: str, lang: str) -> str:
 def normalise_for_rules(text: str) -> str:
     """Folded text with single spaces and word boundaries kept, for regular-expression rules."""
     return " ".join(fold(w) for w in words(text))
+
+
+_NAME = r"[A-ZÅÄÖ][a-zåäöéü]+(?:[-'][A-ZÅÄÖ]?[a-zåäöéü]+)?"
+# a closing greeting, then one to three capitalised names at the end of a line or of the text
+_SIGNATURE_RE = re.compile(
+    r"(?P<greeting>\b(?:ystävällisin terveisin|ystävällisesti|terveisin|terv\.?|t\.|parhain terveisin|kiittäen"
+    r"|med vänliga hälsningar|vänliga hälsningar|hälsningar|mvh|hälsar"
+    r"|best regards|kind regards|regards|br|cheers|thanks|thank you|sincerely)[,.:]?\s+|(?:^|\s)[-/–]\s?)"
+    rf"(?P<name>{_NAME}(?:\s+{_NAME}){{0,2}})\s*(?=$|\n)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def strip_signature_names(text: str) -> str:
+    """The names in a closing signature out ("Terveisin Matti" -> "Terveisin", "t. Anna" -> "t."):
+    the city's feedback history and a fault report's description need the words, not the name."""
+
+    def keep_greeting(m: re.Match[str]) -> str:
+        name = m.group("name")
+        if not all(part[:1].isupper() for part in name.split()):
+            return m.group(0)  # "terveisin kaikille" is not a name (IGNORECASE let it through)
+        return m.group("greeting").rstrip(" -/–") if m.group("greeting").strip() not in "-/–" else ""
+
+    return _SIGNATURE_RE.sub(keep_greeting, text)

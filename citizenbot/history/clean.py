@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from citizenbot.text import strip_signature_names
 from citizenbot.trainer.redact import redact, surrogate
 
 _BOILERPLATE_RE = re.compile(
@@ -21,26 +22,7 @@ _BOILERPLATE_RE = re.compile(
     re.IGNORECASE,
 )
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_NAME = r"[A-ZÅÄÖ][a-zåäöéü]+(?:[-'][A-ZÅÄÖ]?[a-zåäöéü]+)?"
-# a closing greeting, then one to three capitalised names at the end of a line or of the text
-_SIGNATURE_RE = re.compile(
-    r"(?P<greeting>\b(?:ystävällisin terveisin|ystävällisesti|terveisin|terv\.?|t\.|parhain terveisin|kiittäen"
-    r"|med vänliga hälsningar|vänliga hälsningar|hälsningar|mvh|hälsar"
-    r"|best regards|kind regards|regards|br|cheers|thanks|thank you|sincerely)[,.:]?\s+|(?:^|\s)[-/–]\s?)"
-    rf"(?P<name>{_NAME}(?:\s+{_NAME}){{0,2}})\s*(?=$|\n)",
-    re.IGNORECASE | re.MULTILINE,
-)
 _SPACE_RE = re.compile(r"\s+")
-
-
-def strip_signature_names(text: str) -> str:
-    def keep_greeting(m: re.Match[str]) -> str:
-        name = m.group("name")
-        if not all(part[:1].isupper() for part in name.split()):
-            return m.group(0)  # "terveisin kaikille" is not a name (IGNORECASE let it through)
-        return m.group("greeting").rstrip(" -/–") if m.group("greeting").strip() not in "-/–" else ""
-
-    return _SIGNATURE_RE.sub(keep_greeting, text)
 
 
 def clean_text(text: str, kb_dir: str | None = None) -> str:

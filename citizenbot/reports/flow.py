@@ -11,7 +11,7 @@ from citizenbot.kb import KnowledgeBase
 from citizenbot.names import guess_street
 from citizenbot.replies import Reply, format_date
 from citizenbot.reports.store import MAX_CONTACT, REPORT_NUMBER_OFFSET, ReportView, clean_text
-from citizenbot.text import fold, words
+from citizenbot.text import fold, strip_signature_names, words
 
 SKIPPED = "-"
 REPORT_TOPICS = (
@@ -81,7 +81,8 @@ def prefill(kb: KnowledgeBase, text: str, lang: str) -> dict[str, str | None]:
         location = street.text
     else:
         location = guess_street(text)
-    description = clean_text(text, 1000) if says_what_is_wrong(text, location) else None
+    # the resident's words go to the city; a signature's name is not needed there (the contact is asked)
+    description = clean_text(strip_signature_names(text), 1000) if says_what_is_wrong(text, location) else None
     return {"report_location": location, "report_description": description}
 
 

@@ -1,6 +1,7 @@
 """Links, boilerplate, names in signatures and personal data out of history messages."""
 
-from citizenbot.history.clean import clean_text, strip_signature_names
+from citizenbot.history.clean import clean_text
+from citizenbot.text import strip_signature_names
 
 
 def test_boilerplate_links_and_signature_names_go_the_words_stay():

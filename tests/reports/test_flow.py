@@ -16,6 +16,13 @@ def test_prefill_guesses_an_unknown_street_and_leaves_short_messages(kb):
     assert filled == {"report_location": "Kuusikuja", "report_description": None}
 
 
+def test_the_description_keeps_the_words_but_not_a_signature_name(kb):
+    text = "Hei! Teiskontiellä 12 on syvä kuoppa keskellä ajokaistaa, autot väistelevät.\nTerveisin Matti Virtanen"
+    description = flow.prefill(kb, text, "fi")["report_description"]
+    assert "syvä kuoppa keskellä ajokaistaa" in description and description.endswith("Terveisin")
+    assert "Matti" not in description and "Virtanen" not in description
+
+
 def test_prefill_without_a_place(kb):
     assert flow.prefill(kb, "tiessä on kuoppa", "fi")["report_location"] is None
 
