@@ -223,6 +223,50 @@ async def test_an_emergency_during_a_handoff_still_gets_112_first(env):
 
 
 @pytest.mark.asyncio
+async def test_an_emergency_while_queued_flags_the_queue_item_and_reaches_the_console_at_once(env):
+    widget, session, handoff = await resident_in_queue(env)
+    anna = await login(env, "anna")
+    console = socketio.AsyncClient(reconnection=False)
+    seen: list[tuple[str, dict]] = []
+    for event in ("resident_message", "bot_message", "queue_changed"):
+        console.on(event, lambda d, event=event: seen.append((event, d)), namespace="/staff")
+    cookie = "; ".join(f"{c.key}={c.value}" for c in anna.cookie_jar)
+    await console.connect(env["url"], namespaces=["/staff"], headers={"Cookie": cookie}, transports=["websocket"])
+    assert (await console.call("watch", {"handoff_id": handoff.id}, namespace="/staff")) == {"ok": True}
+
+    await widget.client.emit("user_uttered", {**session, "message": "apua isä ei hengitä"})
+    answer = (await widget.wait_for("bot_uttered", 2))[-1]
+    assert answer["custom"]["topic"] == "health.emergency"  # the bot answered: the resident only waits
+    for _ in range(250):
+        if any(e == "queue_changed" for e, _ in seen):
+            break
+        await asyncio.sleep(0.02)
+    assert [e for e, _ in seen] == ["resident_message", "bot_message", "queue_changed"]
+    said, told = seen[0][1], seen[1][1]
+    assert (said["text"], said["emergency"]) == ("apua isä ei hengitä", True)
+    assert (told["text"], told["topic"], told["emergency"], told["handoff_id"]) == (
+        "Soita heti 112.", "health.emergency", True, handoff.id)
+    async with anna.get(f"{env['url']}/api/staff/queue") as r:
+        (item,) = (await r.json())["queues"]["nurse"]
+    assert (item["id"], item["emergency"]) == (handoff.id, True)
+    # the flag stays with the conversation when it is claimed
+    async with anna.post(f"{env['url']}/api/staff/handoffs/{handoff.id}/claim", headers=CSRF) as r:
+        assert (await r.json())["handoff"]["emergency"] is True
+    await console.disconnect()
+    await anna.close()
+    await widget.client.disconnect()
+
+
+@pytest.mark.asyncio
+async def test_an_ordinary_message_while_queued_is_not_flagged(env):
+    widget, session, handoff = await resident_in_queue(env)
+    await widget.client.emit("user_uttered", {**session, "message": "kauanko joudun odottamaan"})
+    await widget.wait_for("bot_uttered", 2)
+    assert not env["store"].get(handoff.id).emergency
+    await widget.client.disconnect()
+
+
+@pytest.mark.asyncio
 async def test_transfer_and_close(env):
     widget, session, handoff = await resident_in_queue(env, text="katu on auraamatta ja lapsella kuumetta")
     anna, aino = await login(env, "anna"), await login(env, "aino")

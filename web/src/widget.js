@@ -7,10 +7,13 @@ import {
   LANGS,
   LANGUAGE_NAMES,
   WidgetStore,
+  examples,
+  isEmergency,
   linkifyParts,
   normaliseMessage,
   paragraphs,
   personPayload,
+  phoneLinks,
   pickLanguage,
   t,
   wantsFeedback,
@@ -19,17 +22,25 @@ import { el } from "./dom.js";
 
 const BASE = new URL(".", import.meta.url);
 const SERVER = new URL("/", BASE).href;
+// The panel covers the whole screen (widget.css) and is then a modal dialog with a focus trap.
+const PHONE = "(max-width: 30rem)";
+const FOCUSABLE = "button, [href], textarea, input, select, [tabindex]:not([tabindex='-1'])";
 
-/** Safe rich text: paragraphs and http(s) links built as DOM nodes, never innerHTML. */
-function richText(text) {
+/** Safe rich text: paragraphs, named http(s) links and (phones) tel: links built as DOM nodes,
+ * never innerHTML. */
+function richText(text, { lang = "fi", phones = false } = {}) {
   const fragment = document.createDocumentFragment();
   for (const paragraph of paragraphs(text)) {
     const p = el("p");
     paragraph.split("\n").forEach((line, index) => {
       if (index > 0) p.append(el("br"));
-      for (const part of linkifyParts(line)) {
+      for (const part of linkifyParts(line, { phones })) {
         if (part.type === "link") {
-          p.append(el("a", { href: part.href, target: "_blank", rel: "noopener noreferrer", text: part.value }));
+          const a = el("a", { href: part.href, target: "_blank", rel: "noopener noreferrer", text: part.value });
+          a.append(el("span", { class: "visually-hidden", text: ` ${t(lang, "newTab")}` }));
+          p.append(a);
+        } else if (part.type === "tel") {
+          p.append(el("a", { class: "tel", href: part.href, text: part.value }));
         } else {
           p.append(document.createTextNode(part.value));
         }
@@ -143,16 +154,17 @@ class CitizenWidget {
     this.sendButton = el("button", { type: "submit", class: "send" });
     this.form = el("form", { class: "composer", onsubmit: (e) => this.submit(e) }, this.inputLabel, this.input, this.sendButton);
 
+    // a div, not <header>: the city's page has the one banner landmark
     const header = el(
-      "header",
-      {},
+      "div",
+      { class: "head" },
       el("div", { class: "heading" }, this.title, this.subtitle),
       this.closeButton,
       el("div", { class: "tools" }, this.langGroup, this.menuButton),
     );
     this.panel = el(
       "section",
-      { id: "cb-panel", class: "panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "cb-title", hidden: true },
+      { id: "cb-panel", class: "panel", role: "dialog", "aria-labelledby": "cb-title", hidden: true },
       header,
       this.menu,
       this.privacy,
@@ -165,11 +177,55 @@ class CitizenWidget {
     this.panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
         event.stopPropagation();
-        if (!this.menu.hidden) this.toggleMenu(false);
-        else this.close();
-      }
+        if (!this.menu.hidden) {
+          this.toggleMenu(false);
+          this.menuButton.focus(); // focus stays in the panel; the next Esc closes it
+        } else this.close();
+      } else if (event.key === "Tab" && this.modal) this.trapTab(event);
     });
+    this.phone = window.matchMedia(PHONE);
+    this.phone.addEventListener("change", () => this.applyModal());
+    // a modal panel keeps focus: anything focusing the page behind it brings focus back
+    document.addEventListener("focusin", (event) => {
+      if (this.modal && !this.panel.hidden && event.target !== this.root.host) this.firstFocusable()?.focus();
+    });
+    this.applyModal();
     this.root.append(this.launcher, this.panel);
+  }
+
+  // --- phone: a modal dialog with a focus trap -----------------------------------------------
+
+  get modal() {
+    return this.phone.matches;
+  }
+
+  applyModal() {
+    this.panel.setAttribute("aria-modal", String(this.modal));
+  }
+
+  focusables() {
+    return [...this.panel.querySelectorAll(FOCUSABLE)].filter(
+      (node) => !node.disabled && node.getClientRects().length > 0 && !node.closest("[hidden]"),
+    );
+  }
+
+  firstFocusable() {
+    return this.focusables()[0];
+  }
+
+  trapTab(event) {
+    const nodes = this.focusables();
+    if (!nodes.length) return;
+    const first = nodes[0];
+    const last = nodes[nodes.length - 1];
+    const active = this.root.activeElement;
+    if (event.shiftKey && (active === first || !this.panel.contains(active))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !this.panel.contains(active))) {
+      event.preventDefault();
+      first.focus();
+    }
   }
 
   applyTexts() {
@@ -201,6 +257,7 @@ class CitizenWidget {
     this.panel.setAttribute("lang", lang);
     this.launcher.setAttribute("lang", lang);
     this.showPrivacy(!this.store.privacyAccepted);
+    if (this.greeting) this.showGreeting();
   }
 
   // --- opening and closing -----------------------------------------------------------------
@@ -240,7 +297,41 @@ class CitizenWidget {
   acceptPrivacy() {
     this.store.privacyAccepted = true;
     this.showPrivacy(false);
+    this.showGreeting();
     this.input.focus();
+  }
+
+  /** A greeting with example questions in an empty conversation, once the privacy notice is
+   * accepted. Drawn by the widget (not sent, not stored); redrawn in a new language. */
+  showGreeting() {
+    this.greeting?.remove();
+    this.greeting = null;
+    if (!this.store.privacyAccepted || this.log.querySelector(".msg")) return;
+    const lang = this.lang;
+    const list = el("ul", { class: "examples" });
+    for (const question of examples(lang)) {
+      list.append(el("li", {}, el("button", {
+        type: "button",
+        class: "choice",
+        text: question,
+        onclick: (event) => {
+          this.useChoice(event.currentTarget);
+          this.send(question);
+          this.input.focus();
+        },
+      })));
+    }
+    const id = "cb-examples";
+    this.greeting = el(
+      "div",
+      { class: "msg bot greeting", lang },
+      el("span", { class: "who visually-hidden", text: `${t(lang, "assistant")}: ` }),
+      richText(t(lang, "greeting"), { lang, phones: true }),
+      el("p", { id, class: "examples-label", text: t(lang, "examplesLabel") }),
+    );
+    list.setAttribute("aria-labelledby", id);
+    this.greeting.append(list);
+    this.log.prepend(this.greeting);
   }
 
   // --- connection --------------------------------------------------------------------------
@@ -259,7 +350,13 @@ class CitizenWidget {
     });
     this.socket.on("history", ({ messages }) => {
       this.log.replaceChildren();
-      for (const message of messages || []) this.render(normaliseMessage(message), { announce: false });
+      const shown = (messages || []).map(normaliseMessage);
+      shown.forEach((message, index) => {
+        // quick replies that were answered after them are used
+        const used = shown.slice(index + 1).some((later) => later.from === "resident");
+        this.render(message, { announce: false, used });
+      });
+      this.showGreeting();
       this.scrollToEnd();
     });
     this.socket.on("bot_uttered", (message) => {
@@ -364,6 +461,7 @@ class CitizenWidget {
     this.store.clearConversation();
     this.session = null;
     this.log.replaceChildren();
+    this.greeting = null;
     this.socket.emit("session_request", {});
     this.input.focus();
   }
@@ -377,9 +475,10 @@ class CitizenWidget {
     this.status.textContent = t(lang, "languageChanged");
   }
 
-  render(message, { announce = true } = {}) {
+  render(message, { announce = true, used = false } = {}) {
     if (!message.text && !message.buttons.length) return;
     if (message.topic) this.lastTopic = message.topic;
+    if (message.from === "resident") this.greeting?.querySelectorAll(".choice").forEach((b) => (b.disabled = true));
     const who =
       message.from === "resident"
         ? t(this.lang, "you")
@@ -389,9 +488,22 @@ class CitizenWidget {
               name: message.staff?.first_name || "",
             }).trim()
           : t(this.lang, "assistant");
-    const item = el("div", { class: `msg ${message.from}`, lang: message.lang || null, "data-topic": message.topic });
-    item.append(el("span", { class: message.from === "staff" ? "who" : "who visually-hidden", text: `${who}: ` }));
-    item.append(richText(message.text));
+    const emergency = isEmergency(message);
+    const item = el("div", {
+      class: `msg ${message.from}${emergency ? " emergency" : ""}`,
+      lang: message.lang || null,
+      "data-topic": message.topic,
+      // the 112 answer is announced at once, before anything else (not again from the history)
+      role: emergency && announce ? "alert" : null,
+    });
+    const lang = message.lang || this.lang;
+    if (emergency) {
+      item.append(el("strong", { class: "emergency-label", text: t(lang, "emergencyLabel") }));
+      item.append(el("span", { class: "visually-hidden", text: ": " }));
+    } else {
+      item.append(el("span", { class: message.from === "staff" ? "who" : "who visually-hidden", text: `${who}: ` }));
+    }
+    item.append(richText(message.text, { lang, phones: emergency || phoneLinks(message) }));
     if (message.buttons.length) {
       const choices = el("div", { class: "choices" });
       for (const button of message.buttons) {
@@ -400,7 +512,9 @@ class CitizenWidget {
             type: "button",
             class: "choice",
             text: button.title,
-            onclick: () => {
+            disabled: used,
+            onclick: (event) => {
+              this.useChoice(event.currentTarget);
               this.send(button.payload, button.title);
               this.input.focus();
             },
@@ -413,6 +527,13 @@ class CitizenWidget {
     if (!announce) item.setAttribute("aria-hidden", "false");
     this.log.append(item);
     this.scrollToEnd();
+  }
+
+  /** A quick reply answers once: its group is disabled, the pressed one marked. */
+  useChoice(button) {
+    const group = button.closest(".choices, .examples");
+    for (const other of group ? group.querySelectorAll(".choice") : [button]) other.disabled = true;
+    button.classList.add("chosen");
   }
 
   feedbackFor(message) {
