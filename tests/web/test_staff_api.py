@@ -120,6 +120,7 @@ async def test_queue_shows_language_topic_waiting_time_and_first_message_per_rol
     (item,) = data["queues"]["nurse"]
     assert (item["id"], item["lang"], item["topic"], item["first_message"]) == (handoff.id, "fi", "health.child_fever", "mun lapsella on korvakipua")
     assert item["waiting_seconds"] >= 0 and "agent" not in data["queues"]
+    assert item["topic_title"] == "Lapsen kuume"  # in plain words for the console
     async with aino.get(f"{env['url']}/api/staff/queue") as r:
         assert (await r.json())["queues"] == {"agent": []}
     async with aino.post(f"{env['url']}/api/staff/handoffs/{handoff.id}/claim", headers=CSRF) as r:
@@ -341,6 +342,22 @@ async def test_every_staff_route_is_in_the_openapi_document(env):
         if path.startswith("/api/staff") and route.method in ("GET", "POST"):
             served.add((path.replace("{id:\\d+}", "{id}").replace("{id}", "{id}"), route.method.lower()))
     assert served == documented
+
+
+def test_topic_titles_come_from_the_topic_or_the_topic_above_a_finer_id(fresh_database):
+    from citizenbot.kb import KnowledgeBase
+    from citizenbot.seed import seed
+    from citizenbot.web.staff_api import topic_title
+
+    from ..conftest import KB_DIR
+
+    seed(fresh_database, KB_DIR, "tampere")
+    kb = KnowledgeBase(fresh_database)
+    assert topic_title(kb, "health.child_fever") == "Lapsen kuume"
+    assert topic_title(kb, "health.child_fever", "sv") == "Barnets feber"
+    assert topic_title(kb, "maintenance.snow_plowing.street") == topic_title(kb, "maintenance.snow_plowing")
+    assert topic_title(kb, "maintenance.snow_plowing") and topic_title(kb, None) is None
+    assert topic_title(kb, "no.such.topic") is None
 
 
 def test_canned_file_has_every_language():

@@ -1,14 +1,25 @@
 // Staff console: queues, claiming, the conversation with the resident, notes, hand back,
 // transfer and close. Every text from residents or staff is inserted with textContent.
+import { isEmergency } from "/widget/core.js";
 import { el } from "/widget/dom.js";
 import { io } from "/widget/vendor/socket.io.esm.min.js";
 
 const HEADERS = { "Content-Type": "application/json", "X-Requested-With": "citizenbot" };
 const $ = (id) => document.getElementById(id);
-const QUEUE_NAMES = { nurse: "Hoitaja (nurse)", agent: "Asiakaspalvelu (agent)" };
-const FROM = { resident: "Asukas", bot: "Avustaja", staff: "Henkilöstö", system: "Järjestelmä" };
+// Plain words for staff; the internal names (intents, confidences, topic ids) only behind
+// "Näytä tekniset tiedot".
+const QUEUE_NAMES = { nurse: "Sairaanhoitajat", agent: "Asiakaspalvelu" };
+const ROLE_NAMES = { nurse: "sairaanhoitaja", agent: "asiakaspalvelija", admin: "ylläpitäjä", trainer: "kouluttaja" };
+const STATUS_NAMES = {
+  queued: "jonossa", active: "käsittelyssä", returned: "palautettu avustajalle", closed: "päätetty",
+  cancelled: "asukas poistui jonosta",
+};
+const LANG_NAMES = { fi: "suomi", sv: "ruotsi", en: "englanti" };
+const FROM = { resident: "Asukas", bot: "Avustaja", staff: "Henkilöstö" };
+const SYSTEM_TEXT = { pause: "Henkilöstö otti keskustelun, avustaja on hiljaa.", resume: "Avustaja vastaa taas." };
+const EMERGENCY_TEXT = "Hätätilanne: asukas kuvasi hengenvaarallisen tilanteen, ja avustaja kehotti soittamaan heti 112.";
 
-const state = { me: null, current: null, socket: null, typingTimer: null, lastTyping: 0 };
+const state = { me: null, current: null, socket: null, typingTimer: null, lastTyping: 0, emergencies: new Set() };
 
 async function api(path, { method = "GET", body } = {}) {
   const response = await fetch(path, {
@@ -54,7 +65,7 @@ async function showConsole(me) {
   $("login-view").hidden = true;
   $("console-view").hidden = false;
   $("who").hidden = false;
-  $("who-name").textContent = `${me.first_name} (${me.role})`;
+  $("who-name").textContent = `${me.first_name}, ${ROLE_NAMES[me.role] || me.role}`;
   const reviews = ["trainer", "admin"].includes(me.role);
   $("review-view").hidden = !reviews;
   $("console-view").hidden = me.queues.length === 0;
@@ -152,12 +163,12 @@ function handoffItem(h, { claimable }) {
     el(
       "div",
       { class: "item-head" },
-      el("span", { class: "badge", lang: h.lang, text: h.lang.toUpperCase() }),
-      el("span", { text: h.topic || "–" }),
+      h.emergency ? el("strong", { text: "⚠ HÄTÄTILANNE – asukkaalle annettiin 112-ohje" }) : null,
+      el("span", { class: "badge", lang: h.lang, title: LANG_NAMES[h.lang], text: h.lang.toUpperCase() }),
+      el("span", { text: h.topic_title || h.topic || "aihe ei tiedossa" }),
       h.waiting_seconds !== null && h.waiting_seconds !== undefined
         ? el("span", { text: `odottanut ${minutes(h.waiting_seconds)}` })
         : null,
-      h.emergency ? el("strong", { text: "HÄTÄ – 112-ohje annettu" }) : null,
     ),
     el("p", { class: "item-text", text: h.first_message || "" }),
     el("button", { type: "button", text: "Avaa", onclick: () => openHandoff(h.id) }),
@@ -166,9 +177,21 @@ function handoffItem(h, { claimable }) {
   return li;
 }
 
+/** A conversation that turned into an emergency is announced once (role="alert"), whichever list it is in. */
+function announceEmergencies(items) {
+  const fresh = items.filter((h) => h.emergency && !state.emergencies.has(h.id));
+  for (const h of fresh) state.emergencies.add(h.id);
+  if (!fresh.length) return;
+  const h = fresh[fresh.length - 1];
+  $("emergency-notice").textContent =
+    `Hätätilanne, keskustelu ${h.id} (${QUEUE_NAMES[h.queue] || h.queue}): asukas kuvasi hengenvaarallisen tilanteen, ja avustaja kehotti soittamaan heti 112.`;
+  $("emergency-notice").hidden = false;
+}
+
 async function refreshQueue() {
   const { ok, data } = await api("/api/staff/queue");
   if (!ok) return;
+  announceEmergencies([...Object.values(data.queues).flat(), ...data.mine]);
   const box = $("queues");
   box.replaceChildren();
   for (const [queue, items] of Object.entries(data.queues)) {
@@ -198,12 +221,23 @@ async function claim(id) {
 // --- one conversation ------------------------------------------------------------------------
 
 function transcriptItem(m) {
-  const label = m.from === "staff" && m.staff ? `${m.staff.first_name} (${m.staff.role})` : FROM[m.from] || m.from;
-  const detail = m.topic ? ` · ${m.topic}` : m.intent ? ` · ${m.intent} ${(m.confidence ?? 0).toFixed(2)}` : "";
+  if (m.from === "system") return el("li", { class: "system", text: SYSTEM_TEXT[m.text] || m.text });
+  const emergency = isEmergency(m);
+  const label = m.from === "staff" && m.staff ? `${m.staff.first_name} (${ROLE_NAMES[m.staff.role] || m.staff.role})` : FROM[m.from] || m.from;
+  const detail = m.topic
+    ? `aihe ${m.topic}`
+    : m.intent ? `tunnistettu ${m.intent}, varmuus ${Math.round((m.confidence ?? 0) * 100)} %` : "";
   const time = m.ts ? new Date(m.ts * 1000).toLocaleTimeString("fi-FI", { hour: "2-digit", minute: "2-digit" }) : "";
-  const li = el("li", { class: m.from, lang: m.lang || null });
-  li.append(el("span", { class: "from", text: `${label} ${time}${detail}` }), document.createTextNode(m.text || ""));
+  const li = el("li", { class: `${m.from}${emergency ? " emergency" : ""}`, lang: m.lang || null });
+  const from = el("span", { class: "from", text: `${emergency ? "⚠ 112-ohje · " : ""}${label} ${time}` });
+  if (detail) from.append(el("span", { class: "detail", text: ` · ${detail}` }));
+  li.append(from, document.createTextNode(m.text || ""));
   return li;
+}
+
+function showEmergency() {
+  $("conv-alert").textContent = EMERGENCY_TEXT;
+  $("conv-alert").hidden = false;
 }
 
 async function openHandoff(id) {
@@ -214,9 +248,10 @@ async function openHandoff(id) {
   $("conv").hidden = false;
   const h = data.handoff;
   const staff = h.staff ? `, ${h.staff.first_name}` : "";
-  $("conv-meta").textContent = `#${h.id} · ${QUEUE_NAMES[h.queue] || h.queue} · kieli ${h.lang} · tila ${h.status}${staff}`;
+  $("conv-meta").textContent =
+    `Keskustelu ${h.id} · ${QUEUE_NAMES[h.queue] || h.queue} · ${h.topic_title || "aihe ei tiedossa"} · kieli: ${LANG_NAMES[h.lang] || h.lang} · ${STATUS_NAMES[h.status] || h.status}${staff}`;
   $("conv-alert").hidden = !h.emergency;
-  $("conv-alert").textContent = h.emergency ? "Asukas kuvasi hätätilanteen: avustaja antoi 112-ohjeen." : "";
+  $("conv-alert").textContent = h.emergency ? EMERGENCY_TEXT : "";
   $("transcript").replaceChildren(...data.transcript.map(transcriptItem));
   $("notes").replaceChildren(...data.notes.map((n) => el("li", { text: `${n.author}: ${n.text}` })));
   const mine = h.status === "active" && h.claimed_by === state.me.id;
@@ -231,9 +266,13 @@ async function openHandoff(id) {
 }
 
 function scrollTranscript() {
-  const t = $("transcript");
-  t.scrollTop = t.scrollHeight;
+  const box = $("transcript-box");
+  box.scrollTop = box.scrollHeight;
 }
+
+$("show-details").addEventListener("change", (event) => {
+  $("transcript-box").classList.toggle("show-details", event.target.checked);
+});
 
 async function loadCanned(lang) {
   const { ok, data } = await api(`/api/staff/canned?lang=${encodeURIComponent(lang)}`);
@@ -314,10 +353,15 @@ function connectSocket() {
     if (!state.current || m.handoff_id !== state.current.id) return;
     $("resident-typing").hidden = true;
     $("transcript").append(transcriptItem({ from: "resident", text: m.text, ts: m.ts }));
-    if (m.emergency) {
-      $("conv-alert").hidden = false;
-      $("conv-alert").textContent = "Asukas kuvasi hätätilanteen: avustaja antoi 112-ohjeen.";
-    }
+    if (m.emergency) showEmergency();
+    scrollTranscript();
+  });
+  // the assistant's messages (the 112 answer above all) as they are sent, not on a refresh
+  state.socket.on("bot_message", (m) => {
+    if (m.emergency) refreshQueue();
+    if (!state.current || m.handoff_id !== state.current.id) return;
+    $("transcript").append(transcriptItem({ from: "bot", text: m.text, topic: m.topic, lang: m.lang, ts: m.ts }));
+    if (m.emergency) showEmergency();
     scrollTranscript();
   });
   state.socket.on("resident_typing", (m) => {
