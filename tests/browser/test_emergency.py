@@ -3,6 +3,7 @@ the staff see it at once — in the queue, in the conversation they have open, a
 reply box while they answer."""
 
 import re
+import secrets
 
 from playwright.sync_api import expect
 
@@ -45,8 +46,8 @@ def test_a_queued_emergency_reaches_the_nurse_at_once(browser):
         page.on("pageerror", lambda e: errors.append(str(e)))
 
     open_chat(resident)
-    first = "voinko jutella sairaanhoitajan kanssa? tyttären korva on kipeä"
-    ask(resident, first)
+    marker = f"tyttären korva on kipeä {secrets.token_hex(2)}"  # this run's queue item among earlier ones
+    ask(resident, f"voinko jutella sairaanhoitajan kanssa? {marker}")
     expect(resident.locator(f"{W} .banner")).to_contain_text("jonossa", timeout=15000)
 
     username = make_nurse()
@@ -54,16 +55,16 @@ def test_a_queued_emergency_reaches_the_nurse_at_once(browser):
     nurse.get_by_label("Käyttäjätunnus").fill(username)
     nurse.get_by_label("Salasana").fill(PASSWORD)
     nurse.get_by_role("button", name="Kirjaudu").click()
-    item = nurse.locator("li[data-handoff]", has_text="tyttären korva on kipeä").first
+    item = nurse.locator("li[data-handoff]", has_text=marker).first
     expect(item).to_be_visible(timeout=15000)
     expect(item).not_to_have_class(re.compile(r"\bemergency\b"))
     item.get_by_role("button", name="Avaa").click()
-    expect(nurse.locator("#transcript")).to_contain_text("tyttären korva on kipeä")
+    expect(nurse.locator("#transcript")).to_contain_text(marker)
 
     # the resident, still waiting, describes an emergency: the bot answers 112, and the nurse sees
     # the flag on the queue item, the alert and the 112 answer without reloading anything
     ask(resident, EMERGENCY)
-    item = nurse.locator("li[data-handoff]", has_text="tyttären korva on kipeä").first
+    item = nurse.locator("li[data-handoff]", has_text=marker).first
     expect(item).to_have_class(re.compile(r"\bemergency\b"), timeout=15000)
     expect(item).to_contain_text("HÄTÄTILANNE")
     expect(nurse.locator("#emergency-notice")).to_contain_text("Hätätilanne")
