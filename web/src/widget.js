@@ -7,49 +7,21 @@ import {
   LANGS,
   LANGUAGE_NAMES,
   WidgetStore,
-  examples,
   isEmergency,
-  linkifyParts,
   normaliseMessage,
-  paragraphs,
   personPayload,
   phoneLinks,
   pickLanguage,
   t,
   wantsFeedback,
 } from "./core.js";
+import { greetingElement, useChoice } from "./choices.js";
 import { el } from "./dom.js";
+import { PhoneModal } from "./modal.js";
+import { richText } from "./richtext.js";
 
 const BASE = new URL(".", import.meta.url);
 const SERVER = new URL("/", BASE).href;
-// The panel covers the whole screen (widget.css) and is then a modal dialog with a focus trap.
-const PHONE = "(max-width: 30rem)";
-const FOCUSABLE = "button, [href], textarea, input, select, [tabindex]:not([tabindex='-1'])";
-
-/** Safe rich text: paragraphs, named http(s) links and (phones) tel: links built as DOM nodes,
- * never innerHTML. */
-function richText(text, { lang = "fi", phones = false } = {}) {
-  const fragment = document.createDocumentFragment();
-  for (const paragraph of paragraphs(text)) {
-    const p = el("p");
-    paragraph.split("\n").forEach((line, index) => {
-      if (index > 0) p.append(el("br"));
-      for (const part of linkifyParts(line, { phones })) {
-        if (part.type === "link") {
-          const a = el("a", { href: part.href, target: "_blank", rel: "noopener noreferrer", text: part.value });
-          a.append(el("span", { class: "visually-hidden", text: ` ${t(lang, "newTab")}` }));
-          p.append(a);
-        } else if (part.type === "tel") {
-          p.append(el("a", { class: "tel", href: part.href, text: part.value }));
-        } else {
-          p.append(document.createTextNode(part.value));
-        }
-      }
-    });
-    fragment.append(p);
-  }
-  return fragment;
-}
 
 class CitizenWidget {
   constructor(host) {
@@ -181,51 +153,10 @@ class CitizenWidget {
           this.toggleMenu(false);
           this.menuButton.focus(); // focus stays in the panel; the next Esc closes it
         } else this.close();
-      } else if (event.key === "Tab" && this.modal) this.trapTab(event);
+      }
     });
-    this.phone = window.matchMedia(PHONE);
-    this.phone.addEventListener("change", () => this.applyModal());
-    // a modal panel keeps focus: anything focusing the page behind it brings focus back
-    document.addEventListener("focusin", (event) => {
-      if (this.modal && !this.panel.hidden && event.target !== this.root.host) this.firstFocusable()?.focus();
-    });
-    this.applyModal();
+    this.modal = new PhoneModal(this.panel, this.root);
     this.root.append(this.launcher, this.panel);
-  }
-
-  // --- phone: a modal dialog with a focus trap -----------------------------------------------
-
-  get modal() {
-    return this.phone.matches;
-  }
-
-  applyModal() {
-    this.panel.setAttribute("aria-modal", String(this.modal));
-  }
-
-  focusables() {
-    return [...this.panel.querySelectorAll(FOCUSABLE)].filter(
-      (node) => !node.disabled && node.getClientRects().length > 0 && !node.closest("[hidden]"),
-    );
-  }
-
-  firstFocusable() {
-    return this.focusables()[0];
-  }
-
-  trapTab(event) {
-    const nodes = this.focusables();
-    if (!nodes.length) return;
-    const first = nodes[0];
-    const last = nodes[nodes.length - 1];
-    const active = this.root.activeElement;
-    if (event.shiftKey && (active === first || !this.panel.contains(active))) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && (active === last || !this.panel.contains(active))) {
-      event.preventDefault();
-      first.focus();
-    }
   }
 
   applyTexts() {
@@ -307,32 +238,13 @@ class CitizenWidget {
     this.greeting?.remove();
     this.greeting = null;
     if (!this.store.privacyAccepted || this.log.querySelector(".msg")) return;
-    const lang = this.lang;
-    const list = el("ul", { class: "examples" });
-    for (const question of examples(lang)) {
-      list.append(el("li", {}, el("button", {
-        type: "button",
-        class: "choice",
-        text: question,
-        onclick: (event) => {
-          this.useChoice(event.currentTarget);
-          this.send(question);
-          this.input.focus();
-        },
-      })));
-    }
-    const id = "cb-examples";
-    this.greeting = el(
-      "div",
-      { class: "msg bot greeting", lang },
-      el("span", { class: "who visually-hidden", text: `${t(lang, "assistant")}: ` }),
-      richText(t(lang, "greeting"), { lang, phones: true }),
-      el("p", { id, class: "examples-label", text: t(lang, "examplesLabel") }),
-    );
-    list.setAttribute("aria-labelledby", id);
-    this.greeting.append(list);
+    this.greeting = greetingElement(this.lang, (question) => {
+      this.send(question);
+      this.input.focus();
+    });
     this.log.prepend(this.greeting);
   }
+
 
   // --- connection --------------------------------------------------------------------------
 
@@ -514,7 +426,7 @@ class CitizenWidget {
             text: button.title,
             disabled: used,
             onclick: (event) => {
-              this.useChoice(event.currentTarget);
+              useChoice(event.currentTarget);
               this.send(button.payload, button.title);
               this.input.focus();
             },
@@ -527,13 +439,6 @@ class CitizenWidget {
     if (!announce) item.setAttribute("aria-hidden", "false");
     this.log.append(item);
     this.scrollToEnd();
-  }
-
-  /** A quick reply answers once: its group is disabled, the pressed one marked. */
-  useChoice(button) {
-    const group = button.closest(".choices, .examples");
-    for (const other of group ? group.querySelectorAll(".choice") : [button]) other.disabled = true;
-    button.classList.add("chosen");
   }
 
   feedbackFor(message) {
