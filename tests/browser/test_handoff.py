@@ -56,6 +56,7 @@ def test_resident_and_nurse(browser):
 
     # the resident is told who joined; the nurse replies
     expect(banner).to_contain_text("Sairaanhoitaja Anna", timeout=15000)
+    expect(resident.locator(f"{W} .subtitle")).to_have_text("Sairaanhoitaja Anna")  # not "automatic assistant"
     nurse.get_by_label("Vastaus asukkaalle").fill("Hei, olen sairaanhoitaja. Onko lapsella kuumetta?")
     nurse.get_by_label("Vastaus asukkaalle").press("Enter")
     staff_msg = resident.locator(f"{W} .msg.staff").last
@@ -81,6 +82,7 @@ def test_resident_and_nurse(browser):
     nurse.get_by_role("button", name="Palauta avustajalle").click()
     expect(resident.locator(f"{W} .msg.bot").last).to_contain_text("palautti keskustelun", timeout=15000)
     expect(banner).to_be_hidden()
+    expect(resident.locator(f"{W} .subtitle")).to_have_text("Automaattinen avustaja")
     assert "Ohjattu seuraamaan" not in resident.locator(W).inner_text()
 
     # the bot answers the next question

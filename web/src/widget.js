@@ -311,6 +311,11 @@ class CitizenWidget {
 
   renderBanner() {
     const h = this.handoff || {};
+    // the header says who answers: the assistant, or the person who has the conversation
+    this.subtitle.textContent =
+      h.state === "active" && h.staff
+        ? t(this.lang, "staffPrefix", { role: this.roleName(h.staff.role), name: h.staff.first_name || "" }).trim()
+        : t(this.lang, "subtitle");
     if (h.state === "queued") {
       this.bannerText.textContent = t(this.lang, "queueBanner", { position: h.position, wait: h.wait_minutes });
       this.leaveButton.hidden = false;
