@@ -12,6 +12,26 @@ from .test_handoff import PASSWORD, make_nurse
 from .test_widget import AXE, W, ask, open_chat, violations
 
 EMERGENCY = "isä ei hengitä eikä herää"
+# Records what the console asks of the browser: notifications (permission as given) and tones.
+RECORDER = """
+window.__notes = []; window.__tones = 0; window.__asked = 0;
+window.Notification = class {
+  static permission = "%s";
+  static requestPermission() { window.__asked += 1; this.permission = "granted"; return Promise.resolve("granted"); }
+  constructor(title, options) { window.__notes.push({title, ...options}); }
+};
+const RealAudio = window.AudioContext;
+window.AudioContext = class extends RealAudio {
+  createOscillator() { window.__tones += 1; return super.createOscillator(); }
+};
+"""
+
+
+def log_in(page, username: str) -> None:
+    page.goto(WIDGET_URL + "/staff/")
+    page.get_by_label("Käyttäjätunnus").fill(username)
+    page.get_by_label("Salasana").fill(PASSWORD)
+    page.get_by_role("button", name="Kirjaudu").click()
 
 
 def test_the_112_answer_is_an_alert_with_a_number_to_call(browser):
@@ -40,6 +60,7 @@ def test_the_112_answer_is_an_alert_with_a_number_to_call(browser):
 def test_a_queued_emergency_reaches_the_nurse_at_once(browser):
     resident_ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fi-FI")
     nurse_ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fi-FI")
+    nurse_ctx.add_init_script(RECORDER % "granted")
     resident, nurse = resident_ctx.new_page(), nurse_ctx.new_page()
     errors = []
     for page in (resident, nurse):
@@ -50,11 +71,7 @@ def test_a_queued_emergency_reaches_the_nurse_at_once(browser):
     ask(resident, f"voinko jutella sairaanhoitajan kanssa? {marker}")
     expect(resident.locator(f"{W} .banner")).to_contain_text("jonossa", timeout=15000)
 
-    username = make_nurse()
-    nurse.goto(WIDGET_URL + "/staff/")
-    nurse.get_by_label("Käyttäjätunnus").fill(username)
-    nurse.get_by_label("Salasana").fill(PASSWORD)
-    nurse.get_by_role("button", name="Kirjaudu").click()
+    log_in(nurse, make_nurse())
     item = nurse.locator("li[data-handoff]", has_text=marker).first
     expect(item).to_be_visible(timeout=15000)
     expect(item).not_to_have_class(re.compile(r"\bemergency\b"))
@@ -70,6 +87,10 @@ def test_a_queued_emergency_reaches_the_nurse_at_once(browser):
     expect(nurse.locator("#emergency-notice")).to_contain_text("Hätätilanne")
     expect(nurse.locator("#transcript li.emergency")).to_contain_text("112")
     expect(nurse.locator("#transcript")).to_contain_text(EMERGENCY)
+    # heard and seen from another window: a tone and a notification that stays
+    notes = nurse.evaluate("window.__notes")
+    assert any(n["title"] == "Hätätilanne" and n["requireInteraction"] and "112" in n["body"] for n in notes), notes
+    assert nurse.evaluate("window.__tones") >= 1
 
     # claimed, the conversation keeps the alert, right above the reply box
     item.get_by_role("button", name="Ota käsittelyyn").click()
@@ -96,3 +117,18 @@ def test_a_queued_emergency_reaches_the_nurse_at_once(browser):
     assert errors == [], errors
     resident_ctx.close()
     nurse_ctx.close()
+
+
+def test_the_console_asks_for_notifications_only_after_a_click(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fi-FI")
+    context.add_init_script(RECORDER % "default")
+    page = context.new_page()
+    log_in(page, make_nurse())
+    allow = page.get_by_role("button", name="Salli ilmoitukset hätätilanteista")
+    expect(allow).to_be_visible()
+    assert page.evaluate("window.__asked") == 0  # browsers ask only after a click
+    allow.click()
+    expect(allow).to_be_hidden()
+    assert page.evaluate("window.__asked") == 1
+    assert violations(page) == []
+    context.close()

@@ -1,6 +1,7 @@
 // Staff console: queues, claiming, the conversation with the resident, notes, hand back,
 // transfer and close. Every text from residents or staff is inserted with textContent.
 import { isEmergency } from "/widget/core.js";
+import { askPermission, canAsk, notify, tone } from "/staff/alerting.js";
 import { el } from "/widget/dom.js";
 import { io } from "/widget/vendor/socket.io.esm.min.js";
 
@@ -65,6 +66,7 @@ async function showConsole(me) {
   $("login-view").hidden = true;
   $("console-view").hidden = false;
   $("who").hidden = false;
+  $("notifications").hidden = !canAsk();
   $("who-name").textContent = `${me.first_name}, ${ROLE_NAMES[me.role] || me.role}`;
   const reviews = ["trainer", "admin"].includes(me.role);
   $("review-view").hidden = !reviews;
@@ -183,10 +185,17 @@ function announceEmergencies(items) {
   for (const h of fresh) state.emergencies.add(h.id);
   if (!fresh.length) return;
   const h = fresh[fresh.length - 1];
-  $("emergency-notice").textContent =
-    `Hätätilanne, keskustelu ${h.id} (${QUEUE_NAMES[h.queue] || h.queue}): asukas kuvasi hengenvaarallisen tilanteen, ja avustaja kehotti soittamaan heti 112.`;
+  const text = `Hätätilanne, keskustelu ${h.id} (${QUEUE_NAMES[h.queue] || h.queue}): asukas kuvasi hengenvaarallisen tilanteen, ja avustaja kehotti soittamaan heti 112.`;
+  $("emergency-notice").textContent = text;
   $("emergency-notice").hidden = false;
+  tone();
+  notify("Hätätilanne", text, `emergency-${h.id}`);
 }
+
+$("notifications").addEventListener("click", async () => {
+  await askPermission();
+  $("notifications").hidden = !canAsk();
+});
 
 async function refreshQueue() {
   const { ok, data } = await api("/api/staff/queue");
@@ -358,6 +367,10 @@ function connectSocket() {
   });
   // the assistant's messages (the 112 answer above all) as they are sent, not on a refresh
   state.socket.on("bot_message", (m) => {
+    if (m.emergency && state.emergencies.has(m.handoff_id)) {
+      tone(); // a new emergency in a conversation already flagged (a new one is announced by refreshQueue)
+      notify("Hätätilanne", `Keskustelu ${m.handoff_id}: ${EMERGENCY_TEXT}`, `emergency-${m.handoff_id}`);
+    }
     if (m.emergency) refreshQueue();
     if (!state.current || m.handoff_id !== state.current.id) return;
     $("transcript").append(transcriptItem({ from: "bot", text: m.text, topic: m.topic, lang: m.lang, ts: m.ts }));
