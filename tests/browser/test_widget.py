@@ -117,6 +117,16 @@ def test_talk_to_a_person_is_in_the_menu(page):
     expect(answer).to_have_attribute("data-topic", re.compile(r"^handoff\.agent"), timeout=20000)
 
 
+def test_talk_to_a_person_follows_the_conversations_domain(page):
+    open_chat(page)
+    ask(page, "lapsella on kuumetta 39, mitä teen?")
+    ask(page, "hsjd kdkd")  # not understood: the conversation is still about health
+    page.get_by_role("button", name="Valikko").click()
+    page.get_by_role("button", name="Keskustele ihmisen kanssa").click()
+    answer = page.locator(f"{W} .msg.bot").last
+    expect(answer).to_have_attribute("data-topic", re.compile(r"^handoff\.nurse"), timeout=20000)
+
+
 def test_keyboard_only(page):
     page.goto(WIDGET_URL + "/")
     launcher = page.get_by_role("button", name="Kysy neuvoa")

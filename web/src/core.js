@@ -259,9 +259,18 @@ export function wantsFeedback(message) {
   return !/\.report\.(ask_|invalid_|confirm)/.test(message.topic);
 }
 
-/** "Talk to a person": the nurse for a health conversation, customer service otherwise. */
+/** "Talk to a person": the nurse for a health conversation (a health answer, or the nurse
+ * queue's notices such as "the nurses chat at ..."), customer service otherwise. */
 export function personPayload(lastTopic) {
-  return String(lastTopic || "").startsWith("health.") ? "/handoff.nurse" : "/handoff.agent";
+  const topic = String(lastTopic || "");
+  return topic.startsWith("health.") || topic.startsWith("handoff.nurse") ? "/handoff.nurse" : "/handoff.agent";
+}
+
+/** Whether a message tells the conversation's domain: not "did not understand", small talk or
+ * out of scope, which leave the domain as it was. */
+export function setsDomain(message) {
+  const topic = message?.topic || "";
+  return message?.from === "bot" && Boolean(topic) && !/^(fallback\.|meta\.|out_of_scope)/.test(topic);
 }
 
 /** Browser storage of the widget (localStorage survives reloads and pages of the same site). */

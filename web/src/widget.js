@@ -12,6 +12,7 @@ import {
   personPayload,
   phoneLinks,
   pickLanguage,
+  setsDomain,
   t,
   wantsFeedback,
 } from "./core.js";
@@ -394,7 +395,7 @@ class CitizenWidget {
 
   render(message, { announce = true, used = false } = {}) {
     if (!message.text && !message.buttons.length) return;
-    if (message.topic) this.lastTopic = message.topic;
+    if (setsDomain(message)) this.lastTopic = message.topic;
     if (message.from === "resident") this.greeting?.querySelectorAll(".choice").forEach((b) => (b.disabled = true));
     const who =
       message.from === "resident"

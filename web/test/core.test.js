@@ -14,6 +14,7 @@ import {
   personPayload,
   phoneLinks,
   pickLanguage,
+  setsDomain,
   t,
   wantsFeedback,
 } from "../src/core.js";
@@ -136,6 +137,19 @@ test("talk to a person goes to the nurse after health topics", () => {
   assert.equal(personPayload("health.child_fever"), "/handoff.nurse");
   assert.equal(personPayload("maintenance.pothole"), "/handoff.agent");
   assert.equal(personPayload(null), "/handoff.agent");
+  // after "the nurses chat at ..." outside their hours, a person is still a nurse
+  assert.equal(personPayload("handoff.nurse.closed"), "/handoff.nurse");
+  assert.equal(personPayload("handoff.agent.closed"), "/handoff.agent");
+});
+
+test("not understanding, small talk and out of scope leave the conversation's domain as it was", () => {
+  const bot = (topic) => normaliseMessage({ text: "x", custom: { topic } });
+  assert.equal(setsDomain(bot("health.child_fever")), true);
+  assert.equal(setsDomain(bot("handoff.nurse.closed")), true);
+  for (const topic of ["fallback.not_understood", "fallback.offer_person", "meta.thanks", "out_of_scope", null]) {
+    assert.equal(setsDomain(bot(topic)), false, topic);
+  }
+  assert.equal(setsDomain(normaliseMessage({ from: "resident", text: "x" })), false);
 });
 
 class MemoryStorage {
