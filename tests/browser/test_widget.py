@@ -282,6 +282,19 @@ def test_phone_full_screen_and_text_resize(browser):
     context.close()
 
 
+def test_the_demo_pages_do_not_scroll_sideways_with_large_text_on_a_phone(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    for path in ("/", "/sv/", "/en/", "/kadut.html"):
+        page.goto(WIDGET_URL + path)
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        page.wait_for_timeout(100)
+        widths = page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
+        assert widths[0] <= widths[1], (path, widths)
+    context.close()
+
+
 def test_reduced_motion_turns_animation_off(browser):
     context = browser.new_context(reduced_motion="reduce")
     page = context.new_page()
