@@ -127,6 +127,21 @@ def test_talk_to_a_person_follows_the_conversations_domain(page):
     expect(answer).to_have_attribute("data-topic", re.compile(r"^handoff\.nurse"), timeout=20000)
 
 
+def test_a_question_typed_before_the_conversation_is_confirmed_is_sent_once_it_is(page):
+    open_chat(page)
+    expect(page.locator(f"{W} .greeting")).to_be_visible()
+    # as on a slow connection: no confirmed conversation yet, the socket not connected
+    page.evaluate("() => { const w = window.citizenbot; w.socket.disconnect(); w.session = null; }")
+    box = page.get_by_label("Kirjoita kysymyksesi")
+    box.fill("kuka poistaa aurausvallin pihatien suulta?")
+    box.press("Enter")
+    expect(page.locator(f"{W} .msg.resident")).to_have_count(1)
+    page.evaluate("() => window.citizenbot.socket.connect()")
+    answer = page.locator(f"{W} .msg.bot:not(.greeting)")
+    expect(answer).to_have_attribute("data-topic", "maintenance.plow_berm", timeout=20000)
+    expect(page.locator(f"{W} .msg.resident")).to_have_count(1)  # shown once
+
+
 def test_keyboard_only(page):
     page.goto(WIDGET_URL + "/")
     launcher = page.get_by_role("button", name="Kysy neuvoa")
@@ -292,6 +307,19 @@ def test_the_demo_pages_do_not_scroll_sideways_with_large_text_on_a_phone(browse
         page.wait_for_timeout(100)
         widths = page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
         assert widths[0] <= widths[1], (path, widths)
+    context.close()
+
+
+def test_dark_mode_follows_the_system_and_stays_readable(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="dark", locale="fi-FI")
+    page = context.new_page()
+    open_chat(page)
+    ask(page, "miten uusin reseptin?")
+    ask(page, "Teiskontiellä 12 on kuoppa")
+    panel = page.locator(f"{W} .panel").evaluate("p => [getComputedStyle(p).backgroundColor, getComputedStyle(p).color]")
+    assert panel == ["rgb(26, 26, 26)", "rgb(255, 255, 255)"], panel
+    assert violations(page) == []  # contrast included
+    shot(page, "widget-dark-desktop")
     context.close()
 
 

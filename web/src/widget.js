@@ -29,6 +29,7 @@ class CitizenWidget {
     this.store = new WidgetStore(window.localStorage);
     this.lang = pickLanguage(this.store.lang, document.documentElement.lang);
     this.session = this.store.session;
+    this.pending = []; // messages typed before the server confirmed a new conversation
     this.lastTopic = null;
     this.config = {};
     this.root = host.attachShadow({ mode: "open" });
@@ -270,6 +271,7 @@ class CitizenWidget {
         this.render(message, { announce: false, used });
       });
       this.showGreeting();
+      for (const [text, display] of this.pending.splice(0)) this.send(text, display);
       this.scrollToEnd();
     });
     this.socket.on("bot_uttered", (message) => {
@@ -337,7 +339,12 @@ class CitizenWidget {
   // --- messages ----------------------------------------------------------------------------
 
   send(text, display) {
-    if (!this.session) return;
+    if (!this.session) {
+      // a new conversation is not confirmed yet (slow connection): sent once the history is in
+      this.pending.push([text, display]);
+      this.render(normaliseMessage({ from: "resident", text: display || text }));
+      return;
+    }
     const metadata = { lang: this.lang, page: window.location.pathname };
     if (display) metadata.display = display;
     this.socket.emit("user_uttered", { ...this.session, message: text, metadata });
