@@ -142,6 +142,18 @@ def test_a_question_typed_before_the_conversation_is_confirmed_is_sent_once_it_i
     expect(page.locator(f"{W} .msg.resident")).to_have_count(1)  # shown once
 
 
+def test_the_resident_can_save_the_conversation(page):
+    open_chat(page)
+    ask(page, "kuka poistaa aurausvallin pihatien suulta?")
+    page.get_by_role("button", name="Valikko").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tallenna keskustelu").click()
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert text.startswith("Keskustelu kaupungin neuvonnan kanssa")
+    assert "Sinä:\nkuka poistaa aurausvallin pihatien suulta?" in text and "Avustaja:\n" in text
+    expect(page.get_by_role("button", name="Valikko")).to_be_focused()
+
+
 def test_keyboard_only(page):
     page.goto(WIDGET_URL + "/")
     launcher = page.get_by_role("button", name="Kysy neuvoa")

@@ -48,6 +48,8 @@ export const STRINGS = {
     examplesLabel: "Voit kysyä esimerkiksi:",
     examples: "Kuka poistaa aurausvallin pihatien suulta?|Tiessä on kuoppa, miten ilmoitan siitä?|Lapsella on kuumetta, mitä teen?|Miten uusin reseptin?",
     newTab: "(avautuu uuteen välilehteen)",
+    saveConversation: "Tallenna keskustelu",
+    transcriptTitle: "Keskustelu kaupungin neuvonnan kanssa",
   },
   sv: {
     launcher: "Fråga om råd",
@@ -93,6 +95,8 @@ export const STRINGS = {
     examplesLabel: "Du kan till exempel fråga:",
     examples: "Vem tar bort plogvallen vid min infart?|Det finns en grop i gatan, hur anmäler jag det?|Mitt barn har feber, vad ska jag göra?|Hur förnyar jag ett recept?",
     newTab: "(öppnas i en ny flik)",
+    saveConversation: "Spara chatten",
+    transcriptTitle: "Chatt med stadens rådgivning",
   },
   en: {
     launcher: "Ask for advice",
@@ -138,6 +142,8 @@ export const STRINGS = {
     examplesLabel: "You can ask, for example:",
     examples: "Who clears the snow bank at the end of my driveway?|There is a pothole in the road, how do I report it?|My child has a fever, what should I do?|How do I renew a prescription?",
     newTab: "(opens in a new tab)",
+    saveConversation: "Save the conversation",
+    transcriptTitle: "Conversation with the city's advice service",
   },
 };
 
@@ -271,6 +277,28 @@ export function personPayload(lastTopic) {
 export function setsDomain(message) {
   const topic = message?.topic || "";
   return message?.from === "bot" && Boolean(topic) && !/^(fallback\.|meta\.|out_of_scope)/.test(topic);
+}
+
+/** Who said a message, as the resident sees it ("Sinä", "Avustaja", "Sairaanhoitaja Anna"). */
+export function speaker(message, lang) {
+  if (message.from === "resident") return t(lang, "you");
+  if (message.from === "staff") {
+    const role = t(lang, message.staff?.role === "nurse" ? "roleNurse" : "roleAgent");
+    return t(lang, "staffPrefix", { role, name: message.staff?.first_name || "" }).trim();
+  }
+  return t(lang, "assistant");
+}
+
+/** The conversation as plain text for the resident to keep: a title with the date, then each
+ * message with who said it (buttons and feedback left out). */
+export function transcriptText(messages, lang, date = new Date()) {
+  const day = date.toISOString().slice(0, 10);
+  const lines = [`${t(lang, "transcriptTitle")} – ${day}`, ""];
+  for (const message of messages) {
+    if (!message.text) continue;
+    lines.push(`${speaker(message, lang)}:`, message.text.trim(), "");
+  }
+  return lines.join("\n");
 }
 
 /** Browser storage of the widget (localStorage survives reloads and pages of the same site). */

@@ -13,7 +13,9 @@ import {
   phoneLinks,
   pickLanguage,
   setsDomain,
+  speaker,
   t,
+  transcriptText,
   wantsFeedback,
 } from "./core.js";
 import { greetingElement, useChoice } from "./choices.js";
@@ -30,6 +32,7 @@ class CitizenWidget {
     this.lang = pickLanguage(this.store.lang, document.documentElement.lang);
     this.session = this.store.session;
     this.pending = []; // messages typed before the server confirmed a new conversation
+    this.messages = []; // what the log shows, for "Save the conversation"
     this.lastTopic = null;
     this.config = {};
     this.root = host.attachShadow({ mode: "open" });
@@ -89,7 +92,9 @@ class CitizenWidget {
     this.personButton = el("button", { type: "button", onclick: () => this.talkToPerson() });
     this.privacyButton = el("button", { type: "button", onclick: () => this.showPrivacy(true) });
     this.newButton = el("button", { type: "button", onclick: () => this.newConversation() });
-    this.menu = el("div", { id: "cb-menu", class: "menu", hidden: true }, this.personButton, this.privacyButton, this.newButton);
+    this.saveButton = el("button", { type: "button", onclick: () => this.saveTranscript() });
+    this.menu = el("div", { id: "cb-menu", class: "menu", hidden: true },
+      this.personButton, this.saveButton, this.privacyButton, this.newButton);
     this.closeButton = el("button", { type: "button", class: "close", onclick: () => this.close() });
     this.closeButton.append(el("span", { "aria-hidden": "true", text: "×" }));
     this.closeLabel = el("span", { class: "visually-hidden" });
@@ -173,6 +178,7 @@ class CitizenWidget {
     this.personButton.textContent = t(lang, "talkToPerson");
     this.privacyButton.textContent = t(lang, "privacyMenu");
     this.newButton.textContent = t(lang, "newConversation");
+    this.saveButton.textContent = t(lang, "saveConversation");
     this.closeLabel.textContent = t(lang, "close");
     this.closeButton.setAttribute("title", t(lang, "close"));
     this.privacyTitle.textContent = t(lang, "privacyTitle");
@@ -264,6 +270,7 @@ class CitizenWidget {
     });
     this.socket.on("history", ({ messages }) => {
       this.log.replaceChildren();
+    this.messages = [];
       const shown = (messages || []).map(normaliseMessage);
       shown.forEach((message, index) => {
         // quick replies that were answered after them are used
@@ -386,9 +393,24 @@ class CitizenWidget {
     this.store.clearConversation();
     this.session = null;
     this.log.replaceChildren();
+    this.messages = [];
     this.greeting = null;
     this.socket.emit("session_request", {});
     this.input.focus();
+  }
+
+  /** "Save the conversation": the log as a text file the resident keeps (made in the browser). */
+  saveTranscript() {
+    this.toggleMenu(false);
+    const blob = new Blob([transcriptText(this.messages, this.lang)], { type: "text/plain;charset=utf-8" });
+    const url = URL.createObjectURL(blob);
+    const day = new Date().toISOString().slice(0, 10);
+    const link = el("a", { href: url, download: `${t(this.lang, "transcriptTitle")} ${day}.txt`, hidden: true });
+    this.root.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    this.menuButton.focus();
   }
 
   switchLanguage(lang) {
@@ -404,15 +426,8 @@ class CitizenWidget {
     if (!message.text && !message.buttons.length) return;
     if (setsDomain(message)) this.lastTopic = message.topic;
     if (message.from === "resident") this.greeting?.querySelectorAll(".choice").forEach((b) => (b.disabled = true));
-    const who =
-      message.from === "resident"
-        ? t(this.lang, "you")
-        : message.from === "staff"
-          ? t(this.lang, "staffPrefix", {
-              role: t(this.lang, message.staff?.role === "nurse" ? "roleNurse" : "roleAgent"),
-              name: message.staff?.first_name || "",
-            }).trim()
-          : t(this.lang, "assistant");
+    this.messages.push(message);
+    const who = speaker(message, this.lang);
     const emergency = isEmergency(message);
     const item = el("div", {
       class: `msg ${message.from}${emergency ? " emergency" : ""}`,

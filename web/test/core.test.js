@@ -15,7 +15,9 @@ import {
   phoneLinks,
   pickLanguage,
   setsDomain,
+  speaker,
   t,
+  transcriptText,
   wantsFeedback,
 } from "../src/core.js";
 
@@ -179,4 +181,22 @@ test("the store keeps session, language, privacy consent and votes", () => {
   assert.equal(again.vote("m1"), null);
   storage.setItem("citizenbot.session", "{not json");
   assert.equal(again.session, null);
+});
+
+test("the resident's transcript names who said what, in the widget's language", () => {
+  const messages = [
+    normaliseMessage({ from: "resident", text: "lapsella kuumetta" }),
+    normaliseMessage({ text: "Anna lapselle juotavaa.", buttons: [{ title: "Kyllä", payload: "/affirm" }], custom: { topic: "health.child_fever" } }),
+    normaliseMessage({ from: "staff", text: "Hei, olen hoitaja.", staff: { role: "nurse", first_name: "Anna" } }),
+    normaliseMessage({ buttons: [{ title: "Ohita", payload: "/skip" }] }),
+  ];
+  assert.equal(speaker(messages[2], "sv"), "Sjukskötare Anna");
+  const text = transcriptText(messages, "fi", new Date("2026-12-06T10:00:00Z"));
+  assert.equal(text, [
+    "Keskustelu kaupungin neuvonnan kanssa – 2026-12-06", "",
+    "Sinä:", "lapsella kuumetta", "",
+    "Avustaja:", "Anna lapselle juotavaa.", "",
+    "Sairaanhoitaja Anna:", "Hei, olen hoitaja.", "",
+  ].join("\n"));
+  assert.ok(!text.includes("Kyllä") && !text.includes("Ohita"));
 });
