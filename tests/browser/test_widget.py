@@ -154,6 +154,22 @@ def test_the_resident_can_save_the_conversation(page):
     expect(page.get_by_role("button", name="Valikko")).to_be_focused()
 
 
+def test_right_to_left_ready(page):
+    open_chat(page)
+    box = page.get_by_label("Kirjoita kysymyksesi")
+    box.fill("مرحبا، متى يتم حرث الثلج في شارعي؟")
+    assert box.evaluate("e => e.matches(':dir(rtl)')")  # typed Arabic runs right to left
+    box.press("Enter")
+    mine = page.locator(f"{W} .msg.resident").last
+    assert mine.evaluate("e => e.querySelector('p').matches(':dir(rtl)')")
+    # a right-to-left language (none is served yet) mirrors the panel: it opens on the left
+    panel = page.locator(f"{W} .panel")
+    panel.evaluate("p => p.setAttribute('dir', 'rtl')")
+    box_ = panel.bounding_box()
+    assert box_["x"] < 100, box_
+    shot(page, "widget-rtl-desktop")
+
+
 def test_keyboard_only(page):
     page.goto(WIDGET_URL + "/")
     launcher = page.get_by_role("button", name="Kysy neuvoa")

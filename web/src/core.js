@@ -149,6 +149,14 @@ export const STRINGS = {
 
 export const LANGUAGE_NAMES = { fi: "Suomi", sv: "Svenska", en: "English" };
 
+// Written right to left. None is served yet; a language added to LANGS and STRINGS (Arabic,
+// Persian) turns the widget around by itself (widget.css uses logical properties only).
+export const RTL_LANGS = ["ar", "fa", "he", "ur"];
+
+export function direction(lang) {
+  return RTL_LANGS.includes(String(lang || "").split("-")[0]) ? "rtl" : "ltr";
+}
+
 export function t(lang, key, params = {}) {
   const table = STRINGS[lang] || STRINGS.fi;
   const template = table[key] ?? STRINGS.fi[key] ?? key;

@@ -8,7 +8,8 @@ import { el } from "./dom.js";
 export function richText(text, { lang = "fi", phones = false } = {}) {
   const fragment = document.createDocumentFragment();
   for (const paragraph of paragraphs(text)) {
-    const p = el("p");
+    // dir="auto": each paragraph runs in its own script's direction (Arabic right to left)
+    const p = el("p", { dir: "auto" });
     paragraph.split("\n").forEach((line, index) => {
       if (index > 0) p.append(el("br"));
       for (const part of linkifyParts(line, { phones })) {

@@ -7,6 +7,7 @@ import {
   LANGS,
   LANGUAGE_NAMES,
   WidgetStore,
+  direction,
   isEmergency,
   normaliseMessage,
   personPayload,
@@ -122,7 +123,8 @@ class CitizenWidget {
     this.status = el("p", { class: "status", role: "status" });
 
     this.inputLabel = el("label", { for: "cb-input", class: "visually-hidden" });
-    this.input = el("textarea", { id: "cb-input", rows: "2", maxlength: "2000", autocomplete: "off" });
+    // dir="auto": a question typed in Arabic or Persian runs right to left whatever the page
+    this.input = el("textarea", { id: "cb-input", rows: "2", maxlength: "2000", autocomplete: "off", dir: "auto" });
     this.input.addEventListener("input", () => this.residentTyping());
     this.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey) {
@@ -195,6 +197,8 @@ class CitizenWidget {
     this.renderBanner();
     this.panel.setAttribute("lang", lang);
     this.launcher.setAttribute("lang", lang);
+    this.panel.setAttribute("dir", direction(lang));
+    this.launcher.setAttribute("dir", direction(lang));
     this.showPrivacy(!this.store.privacyAccepted);
     if (this.greeting) this.showGreeting();
   }

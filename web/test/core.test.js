@@ -5,6 +5,7 @@ import {
   LANGS,
   STRINGS,
   WidgetStore,
+  direction,
   examples,
   isEmergency,
   linkName,
@@ -199,4 +200,11 @@ test("the resident's transcript names who said what, in the widget's language", 
     "Sairaanhoitaja Anna:", "Hei, olen hoitaja.", "",
   ].join("\n"));
   assert.ok(!text.includes("Kyllä") && !text.includes("Ohita"));
+});
+
+test("right-to-left languages are known, the served ones run left to right", () => {
+  for (const lang of LANGS) assert.equal(direction(lang), "ltr");
+  assert.equal(direction("ar"), "rtl");
+  assert.equal(direction("fa-IR"), "rtl");
+  assert.equal(direction(null), "ltr");
 });
