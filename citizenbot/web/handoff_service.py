@@ -38,6 +38,12 @@ def handoff_room(handoff_id: int) -> str:
     return f"staff:handoff:{handoff_id}"
 
 
+def staff_room(staff_id: int) -> str:
+    """Every console of one staff member (their tabs): told of new messages in conversations they
+    have but are not looking at."""
+    return f"staff:user:{staff_id}"
+
+
 class HandoffService:
     def __init__(self, sio: socketio.AsyncServer, rasa: RasaClient, store: HandoffStore, kb: KnowledgeBase,
                  config: HandoffConfig):
@@ -84,6 +90,9 @@ class HandoffService:
             {"handoff_id": handoff.id, "text": text, "emergency": emergency, "ts": time.time()},
             room=handoff_room(handoff.id), namespace=STAFF_NS,
         )
+        if handoff.claimed_by is not None:  # an unread marker where another conversation is open
+            await self.sio.emit("unread", {"handoff_id": handoff.id, "emergency": emergency},
+                                room=staff_room(handoff.claimed_by), namespace=STAFF_NS)
 
     async def status_for(self, handoff: HandoffView | None) -> dict:
         if handoff is None:

@@ -22,7 +22,7 @@ from citizenbot.handoff.staff import Staff, StaffDirectory, TooManyAttempts
 from citizenbot.handoff.store import OUTCOMES, HandoffView
 from citizenbot.kb import KnowledgeBase
 from citizenbot.settings import PROJECT_ROOT, served_languages
-from citizenbot.web.handoff_service import STAFF_NS, HandoffService, handoff_room, queue_room
+from citizenbot.web.handoff_service import STAFF_NS, HandoffService, handoff_room, queue_room, staff_room
 from citizenbot.web.rasa_client import RasaUnavailable
 
 COOKIE = "cb_staff"
@@ -269,6 +269,7 @@ class StaffSocket:
         await self.sio.save_session(sid, {"token": token}, namespace=STAFF_NS)
         for queue in staff.queues:
             await self.sio.enter_room(sid, queue_room(queue), namespace=STAFF_NS)
+        await self.sio.enter_room(sid, staff_room(staff.id), namespace=STAFF_NS)
         return True
 
     async def on_watch(self, sid: str, data: Any = None) -> dict:

@@ -156,6 +156,7 @@ async def test_a_conversation_with_a_person_from_claim_to_hand_back(env):
     seen = []
     console.on("resident_message", lambda d: seen.append(("message", d)), namespace="/staff")
     console.on("resident_typing", lambda d: seen.append(("typing", d)), namespace="/staff")
+    console.on("unread", lambda d: seen.append(("unread", d)), namespace="/staff")
     cookie = "; ".join(f"{c.key}={c.value}" for c in anna.cookie_jar)
     await console.connect(env["url"], namespaces=["/staff"], headers={"Cookie": cookie}, transports=["websocket"])
     async with anna.post(f"{env['url']}/api/staff/handoffs/{handoff.id}/claim", headers=CSRF) as r:
@@ -187,6 +188,8 @@ async def test_a_conversation_with_a_person_from_claim_to_hand_back(env):
     await widget.client.emit("user_uttered", {**session, "message": "korvaa särkee yöllä"})
     await seen_kind("message")
     assert [d["text"] for k, d in seen if k == "message"] == ["korvaa särkee yöllä"]
+    await seen_kind("unread")
+    assert ("unread", {"handoff_id": handoff.id, "emergency": False}) in seen  # to Anna's own room
     assert len(await widget.wait_for("bot_uttered", 3)) == 3  # no bot answer while paused
     # internal note: visible to staff, never in the resident's history
     async with anna.post(f"{env['url']}/api/staff/handoffs/{handoff.id}/notes", json={"text": "ohjattu 116117"}, headers=CSRF) as r:

@@ -20,7 +20,13 @@ const FROM = { resident: "Asukas", bot: "Avustaja", staff: "Henkilöstö" };
 const SYSTEM_TEXT = { pause: "Henkilöstö otti keskustelun, avustaja on hiljaa.", resume: "Avustaja vastaa taas." };
 const EMERGENCY_TEXT = "Hätätilanne: asukas kuvasi hengenvaarallisen tilanteen, ja avustaja kehotti soittamaan heti 112.";
 
-const state = { me: null, current: null, socket: null, typingTimer: null, lastTyping: 0, emergencies: new Set() };
+const state = {
+  me: null, current: null, socket: null, typingTimer: null, lastTyping: 0,
+  emergencies: new Set(), // announced once
+  unread: new Set(), // my conversations with a message I have not seen
+  queued: null, // ids seen waiting (null before the first load: no alert for what was already there)
+};
+const TITLE = document.title;
 
 async function api(path, { method = "GET", body } = {}) {
   const response = await fetch(path, {
@@ -167,6 +173,7 @@ function handoffItem(h, { claimable }) {
       { class: "item-head" },
       h.emergency ? el("strong", { text: "⚠ HÄTÄTILANNE – asukkaalle annettiin 112-ohje" }) : null,
       el("span", { class: "badge", lang: h.lang, title: LANG_NAMES[h.lang], text: h.lang.toUpperCase() }),
+      state.unread.has(h.id) ? el("span", { class: "badge unread", text: "uusi viesti" }) : null,
       el("span", { text: h.topic_title || h.topic || "aihe ei tiedossa" }),
       h.waiting_seconds !== null && h.waiting_seconds !== undefined
         ? el("span", { text: `odottanut ${minutes(h.waiting_seconds)}` })
@@ -197,10 +204,27 @@ $("notifications").addEventListener("click", async () => {
   $("notifications").hidden = !canAsk();
 });
 
+/** A resident new in the queue: a tone and a notification (not for those waiting at login). */
+function announceNewInQueue(waiting) {
+  const fresh = state.queued ? waiting.filter((h) => !state.queued.has(h.id) && !h.emergency) : [];
+  state.queued = new Set(waiting.map((h) => h.id));
+  if (!fresh.length) return;
+  tone("soft");
+  for (const h of fresh) notify(`Uusi keskustelu jonossa: ${QUEUE_NAMES[h.queue] || h.queue}`, h.first_message || "", `queued-${h.id}`);
+}
+
+function showUnread() {
+  document.title = state.unread.size ? `(${state.unread.size}) ${TITLE}` : TITLE;
+}
+
 async function refreshQueue() {
   const { ok, data } = await api("/api/staff/queue");
   if (!ok) return;
-  announceEmergencies([...Object.values(data.queues).flat(), ...data.mine]);
+  const waiting = Object.values(data.queues).flat();
+  announceEmergencies([...waiting, ...data.mine]);
+  announceNewInQueue(waiting);
+  for (const id of state.unread) if (!data.mine.some((h) => h.id === id)) state.unread.delete(id);
+  showUnread();
   const box = $("queues");
   box.replaceChildren();
   for (const [queue, items] of Object.entries(data.queues)) {
@@ -253,6 +277,7 @@ async function openHandoff(id) {
   const { ok, data } = await api(`/api/staff/handoffs/${id}`);
   if (!ok) return setStatus(data.error || "Keskustelua ei voi avata.");
   state.current = data.handoff;
+  if (state.unread.delete(id)) refreshQueue();
   $("conv-empty").hidden = true;
   $("conv").hidden = false;
   const h = data.handoff;
@@ -377,6 +402,12 @@ function connectSocket() {
     if (m.emergency) showEmergency();
     scrollTranscript();
   });
+  // a message in one of my conversations that is not the one open here
+  state.socket.on("unread", (m) => {
+    if (state.current && m.handoff_id === state.current.id && !document.hidden) return;
+    state.unread.add(m.handoff_id);
+    refreshQueue();
+  });
   state.socket.on("resident_typing", (m) => {
     if (state.current && m.handoff_id === state.current.id) $("resident-typing").hidden = !m.on;
   });
@@ -384,6 +415,11 @@ function connectSocket() {
     if (state.current && m.handoff_id === state.current.id) $("notes").append(el("li", { text: `${m.note.author}: ${m.note.text}` }));
   });
 }
+
+// back in this tab: the open conversation is read
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden && state.current && state.unread.delete(state.current.id)) refreshQueue();
+});
 
 setInterval(() => state.me && refreshQueue(), 15000);
 
