@@ -257,7 +257,9 @@ export function normaliseMessage(raw) {
       .map((b) => ({ title: b.title, payload: b.payload })),
     id: typeof custom.id === "string" ? custom.id : null,
     topic: typeof custom.topic === "string" ? custom.topic : null,
-    lang: LANGS.includes(custom.lang) ? custom.lang : null,
+    // the text's language: a served one, or (a fixed reply such as the 112 answer to a message in
+    // a language we do not serve) another language code, kept for the lang attribute
+    lang: /^[a-z]{2,3}$/.test(custom.lang ?? "") ? custom.lang : null,
     staff: message.staff && typeof message.staff === "object" ? message.staff : null,
   };
 }

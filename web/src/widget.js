@@ -440,7 +440,7 @@ class CitizenWidget {
       // the 112 answer is announced at once, before anything else (not again from the history)
       role: emergency && announce ? "alert" : null,
     });
-    const lang = message.lang || this.lang;
+    const lang = LANGS.includes(message.lang) ? message.lang : this.lang; // the widget's own texts
     if (emergency) {
       item.append(el("strong", { class: "emergency-label", text: t(lang, "emergencyLabel") }));
       item.append(el("span", { class: "visually-hidden", text: ": " }));

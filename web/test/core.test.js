@@ -113,6 +113,10 @@ test("messages are normalised whatever the server sends", () => {
   });
   assert.equal(normaliseMessage(null).text, "");
   assert.equal(normaliseMessage({ from: "<script>", custom: { lang: "xx" } }).from, "bot");
+  // an answer in a language we do not serve keeps its code (for the lang attribute), nothing else does
+  assert.equal(normaliseMessage({ text: "x", custom: { lang: "ru" } }).lang, "ru");
+  assert.equal(normaliseMessage({ text: "x", custom: { lang: "fi\" onclick=\"x" } }).lang, null);
+  assert.equal(normaliseMessage({ text: "x", custom: { lang: 5 } }).lang, null);
 });
 
 test("feedback is asked on answers, not on report-form questions", () => {
