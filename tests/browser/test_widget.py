@@ -170,6 +170,18 @@ def test_right_to_left_ready(page):
     shot(page, "widget-rtl-desktop")
 
 
+def test_not_understood_twice_offers_a_person_with_one_no_and_no_alarming_guesses(page):
+    open_chat(page)
+    first = ask(page, "hsjd kdkd")
+    expect(first).to_have_attribute("data-topic", re.compile(r"^fallback\."))
+    for alarming in ("Hätätilanne", "Myrkytys"):
+        expect(first.get_by_role("button", name=alarming)).to_have_count(0)
+    offer = ask(page, "qwfp zxcv kdkd")
+    expect(offer).to_have_attribute("data-topic", "fallback.offer_person")
+    expect(offer.get_by_role("button", name="Ei", exact=True)).to_have_count(1)  # no "Was this helpful? Ei" too
+    expect(offer.locator(".feedback")).to_have_count(0)
+
+
 def test_keyboard_only(page):
     page.goto(WIDGET_URL + "/")
     launcher = page.get_by_role("button", name="Kysy neuvoa")
