@@ -21,6 +21,7 @@ import {
 } from "./core.js";
 import { greetingElement, useChoice } from "./choices.js";
 import { el } from "./dom.js";
+import { feedbackGroup } from "./feedback.js";
 import { PhoneModal } from "./modal.js";
 import { richText } from "./richtext.js";
 
@@ -467,35 +468,13 @@ class CitizenWidget {
       }
       item.append(choices);
     }
-    if (wantsFeedback(message)) item.append(this.feedbackFor(message));
+    if (wantsFeedback(message)) {
+      item.append(feedbackGroup(message, this.lang, this.store, (value, done) =>
+        this.socket.emit("feedback", { ...this.session, message_id: message.id, value }, done)));
+    }
     if (!announce) item.setAttribute("aria-hidden", "false");
     this.log.append(item);
     this.scrollToEnd();
-  }
-
-  feedbackFor(message) {
-    const group = el("div", { class: "feedback", role: "group", "aria-label": t(this.lang, "helpfulQuestion") });
-    const question = el("span", { class: "feedback-question", text: t(this.lang, "helpfulQuestion") });
-    const thanks = el("span", { class: "feedback-thanks", role: "status" });
-    const buttons = ["up", "down"].map((value) =>
-      el("button", {
-        type: "button",
-        class: `vote vote-${value}`,
-        "data-vote": value,
-        "aria-pressed": String(this.store.vote(message.id) === value),
-        text: t(this.lang, value === "up" ? "helpfulYes" : "helpfulNo"),
-        onclick: () => {
-          this.socket.emit("feedback", { ...this.session, message_id: message.id, value }, (ack) => {
-            if (!ack || !ack.ok) return;
-            this.store.setVote(message.id, value);
-            for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.vote === value));
-            thanks.textContent = t(this.lang, "feedbackThanks");
-          });
-        },
-      }),
-    );
-    group.append(question, ...buttons, thanks);
-    return group;
   }
 
   scrollToEnd() {
