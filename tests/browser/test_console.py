@@ -42,7 +42,7 @@ def test_new_in_the_queue_and_unread_messages(browser):
     for marker in (first, second):
         nurse.locator("#queues li[data-handoff]", has_text=marker).get_by_role("button", name="Ota käsittelyyn").click()
         expect(nurse.locator("#mine li[data-handoff]", has_text=marker)).to_be_visible(timeout=15000)
-    expect(nurse.locator("#conv-meta")).to_contain_text("käsittelyssä")
+    expect(nurse.locator("#transcript")).to_contain_text(second)  # the second one is open
     box = one.get_by_label("Kirjoita kysymyksesi")
     box.fill("onko teillä vielä aikaa?")
     box.press("Enter")
@@ -53,5 +53,15 @@ def test_new_in_the_queue_and_unread_messages(browser):
     expect(nurse.locator("#transcript")).to_contain_text("onko teillä vielä aikaa?")
     expect(mine_first.locator(".unread")).to_have_count(0)
     expect(nurse).to_have_title("Henkilöstön konsoli – citizenbot")
+
+    # the conversation to keep, as text: who said what, without internal notes or technical details
+    nurse.get_by_label("Uusi muistiinpano").fill("sisäinen huomio")
+    nurse.get_by_role("button", name="Lisää").click()
+    expect(nurse.locator("#notes")).to_contain_text("sisäinen huomio")
+    with nurse.expect_download() as download:
+        nurse.get_by_role("button", name="Lataa keskustelu tekstinä").click()
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert text.startswith("Keskustelu ") and "Asukas" in text and "onko teillä vielä aikaa?" in text, text
+    assert "sisäinen huomio" not in text and "aihe handoff" not in text and "varmuus" not in text, text
     for context in (one_ctx, two_ctx, nurse_ctx):
         context.close()

@@ -371,6 +371,30 @@ async function act(action, body, done) {
   await openHandoff(state.current.id);
 }
 
+/** The conversation as the resident and the staff saw it, as a text file (internal notes and the
+ * technical details left out). */
+function transcriptText() {
+  const lines = [$("conv-meta").textContent, ""];
+  for (const li of $("transcript").children) {
+    const from = li.querySelector(".from");
+    const label = from ? [...from.childNodes].filter((n) => !n.classList?.contains("detail")).map((n) => n.textContent).join("") : "";
+    const text = from ? li.textContent.slice(from.textContent.length) : li.textContent;
+    if (label.trim()) lines.push(`${label.trim()}:`);
+    lines.push(text.trim(), "");
+  }
+  return lines.join("\n");
+}
+
+$("download").addEventListener("click", () => {
+  if (!state.current) return;
+  const url = URL.createObjectURL(new Blob([transcriptText()], { type: "text/plain;charset=utf-8" }));
+  const link = el("a", { href: url, download: `keskustelu-${state.current.id}.txt`, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+});
+
 $("claim").addEventListener("click", () => state.current && claim(state.current.id));
 $("handback").addEventListener("click", () => act("return", {}, "Keskustelu palautettiin avustajalle."));
 $("transfer").addEventListener("click", () => act("transfer", { queue: $("transfer-queue").value }, "Keskustelu siirrettiin."));
