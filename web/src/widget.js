@@ -33,7 +33,10 @@ class CitizenWidget {
     this.store = new WidgetStore(window.localStorage);
     this.lang = pickLanguage(this.store.lang, document.documentElement.lang);
     this.session = this.store.session;
-    this.pending = []; // messages typed before the server confirmed a new conversation
+    // Messages typed before the conversation's history is in (a new conversation not confirmed
+    // yet, a slow or lost connection): the history replaces the log, so they are sent after it.
+    this.pending = [];
+    this.ready = false;
     this.messages = []; // what the log shows, for "Save the conversation"
     this.lastTopic = null;
     this.config = {};
@@ -268,14 +271,17 @@ class CitizenWidget {
       this.setStatus(null);
       this.socket.emit("session_request", this.session || {});
     });
-    this.socket.on("disconnect", () => this.setStatus("disconnected"));
+    this.socket.on("disconnect", () => {
+      this.ready = false;
+      this.setStatus("disconnected");
+    });
     this.socket.on("session_confirm", (session) => {
       this.session = session;
       this.store.session = session;
     });
     this.socket.on("history", ({ messages }) => {
       this.log.replaceChildren();
-    this.messages = [];
+      this.messages = [];
       const shown = (messages || []).map(normaliseMessage);
       shown.forEach((message, index) => {
         // quick replies that were answered after them are used
@@ -283,6 +289,7 @@ class CitizenWidget {
         this.render(message, { announce: false, used });
       });
       this.showGreeting();
+      this.ready = true;
       for (const [text, display] of this.pending.splice(0)) this.send(text, display);
       this.scrollToEnd();
     });
@@ -351,8 +358,7 @@ class CitizenWidget {
   // --- messages ----------------------------------------------------------------------------
 
   send(text, display) {
-    if (!this.session) {
-      // a new conversation is not confirmed yet (slow connection): sent once the history is in
+    if (!this.session || !this.ready) {
       this.pending.push([text, display]);
       this.render(normaliseMessage({ from: "resident", text: display || text }));
       return;
@@ -397,6 +403,7 @@ class CitizenWidget {
     this.toggleMenu(false);
     this.store.clearConversation();
     this.session = null;
+    this.ready = false;
     this.log.replaceChildren();
     this.messages = [];
     this.greeting = null;
