@@ -249,6 +249,7 @@ async function claim(id) {
   await refreshQueue();
   await openHandoff(id);
   $("reply").focus();
+  revealAlert();
 }
 
 // --- one conversation ------------------------------------------------------------------------
@@ -271,6 +272,13 @@ function transcriptItem(m) {
 function showEmergency() {
   $("conv-alert").textContent = EMERGENCY_TEXT;
   $("conv-alert").hidden = false;
+  revealAlert();
+}
+
+/** The alert sits just above the reply box; scrolled into view with it, so a nurse answering
+ * never has it out of sight (with a long queue the page is taller than the screen). */
+function revealAlert() {
+  if (!$("conv-alert").hidden) $("conv-alert").scrollIntoView({ block: "nearest" });
 }
 
 async function openHandoff(id) {
@@ -342,6 +350,7 @@ $("reply").addEventListener("keydown", (event) => {
 });
 
 $("reply").addEventListener("input", () => sendTyping(true));
+$("reply").addEventListener("focus", () => revealAlert());
 
 function sendTyping(on) {
   if (!state.current || !state.socket) return;
