@@ -84,7 +84,9 @@ def test_a_queued_emergency_reaches_the_nurse_at_once(browser):
     item = nurse.locator("li[data-handoff]", has_text=marker).first
     expect(item).to_have_class(re.compile(r"\bemergency\b"), timeout=15000)
     expect(item).to_contain_text("HÄTÄTILANNE")
-    expect(nurse.locator("#emergency-notice")).to_contain_text("Hätätilanne")
+    notice = nurse.locator("#emergency-notice")
+    expect(notice).to_contain_text("Hätätilanne")
+    expect(notice.get_by_role("button", name=re.compile(r"^Avaa keskustelu \d+$"))).to_be_visible()
     expect(nurse.locator("#transcript li.emergency")).to_contain_text("112")
     expect(nurse.locator("#transcript")).to_contain_text(EMERGENCY)
     # heard and seen from another window: a tone and a notification that stays

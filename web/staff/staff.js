@@ -193,7 +193,10 @@ function announceEmergencies(items) {
   if (!fresh.length) return;
   const h = fresh[fresh.length - 1];
   const text = `Hätätilanne, keskustelu ${h.id} (${QUEUE_NAMES[h.queue] || h.queue}): asukas kuvasi hengenvaarallisen tilanteen, ja avustaja kehotti soittamaan heti 112.`;
-  $("emergency-notice").textContent = text;
+  $("emergency-notice").replaceChildren(
+    document.createTextNode(`${text} `),
+    el("button", { type: "button", text: `Avaa keskustelu ${h.id}`, onclick: () => openHandoff(h.id) }),
+  );
   $("emergency-notice").hidden = false;
   tone();
   notify("Hätätilanne", text, `emergency-${h.id}`);
