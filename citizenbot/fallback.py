@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from citizenbot.intents import NOT_SUGGESTED
+from citizenbot.intents import ALARMING_TOPICS, NOT_SUGGESTED
 from citizenbot.kb import KnowledgeBase
 from citizenbot.replies import Reply
 
 MIN_SUGGESTION_CONFIDENCE = 0.05
+# Emergency and poisoning are suggested only at this confidence. Gibberish ranks them at about
+# 0.02-0.05 (checked on the model of 2026-12-06), a poisoning question told in other words at
+# 0.9 and more; below the fallback threshold (0.2) they are therefore never offered.
+MIN_ALARMING_CONFIDENCE = 0.5
 
 
 # The classifier's intent ranking of a message: (intent, confidence), likeliest first
@@ -22,7 +26,8 @@ def suggestions(ranking: Ranking, limit: int = 2) -> list[str]:
     for name, confidence in ranking:
         if not name or name in NOT_SUGGESTED or name in picked:
             continue
-        if float(confidence or 0) < MIN_SUGGESTION_CONFIDENCE:
+        minimum = MIN_ALARMING_CONFIDENCE if name in ALARMING_TOPICS else MIN_SUGGESTION_CONFIDENCE
+        if float(confidence or 0) < minimum:
             continue
         picked.append(name)
         if len(picked) == limit:

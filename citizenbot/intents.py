@@ -24,10 +24,16 @@ NON_TOPIC_INTENTS = frozenset((*CONTROL_INTENTS, FALLBACK_INTENT))
 OUT_OF_SCOPE = "out_of_scope"
 EMERGENCY_INTENT = "health.emergency"  # set by the safety net whatever the classifier's confidence
 SMALL_TALK = frozenset({"meta.greet", "meta.goodbye", "meta.thanks"})
+POISONING = "health.poisoning"
 # Intents never offered as "did you mean" buttons.
 NOT_SUGGESTED = NON_TOPIC_INTENTS | {OUT_OF_SCOPE} | SMALL_TALK
+# Topics that alarm: offered as a suggestion only when the classifier is confident about them
+# (citizenbot.fallback), never for text that means nothing ("blaa blaa" ranks them low but
+# above the others).
+ALARMING_TOPICS = frozenset({EMERGENCY_INTENT, POISONING})
 # The kind of taxonomy entry each named topic must be.
-NAMED_TOPIC_KINDS = {OUT_OF_SCOPE: "meta", **{topic: "meta" for topic in SMALL_TALK}}
+NAMED_TOPIC_KINDS = {OUT_OF_SCOPE: "meta", **{topic: "meta" for topic in SMALL_TALK},
+                     **{topic: "faq" for topic in ALARMING_TOPICS}}
 
 
 def is_topic(intent: str | None) -> bool:

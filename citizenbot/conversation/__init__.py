@@ -15,7 +15,7 @@ Everything else in the project uses these functions; nothing else parses event d
 Rasa's tables.
 """
 
-from .envelope import Envelope, make_envelope, new_message_id
+from .envelope import Envelope, is_emergency_topic, make_envelope, new_message_id
 from .events import BotMessage, ResidentMessage
 
-__all__ = ["BotMessage", "Envelope", "ResidentMessage", "make_envelope", "new_message_id"]
+__all__ = ["BotMessage", "Envelope", "ResidentMessage", "is_emergency_topic", "make_envelope", "new_message_id"]

@@ -5,7 +5,9 @@ A bot message's ``custom`` payload is ``{"topic": <topic id or a finer id under 
 the notices of a handoff. The action server sends it as Rasa's ``json_message``; the REST channel
 returns it as ``custom`` next to ``text`` and ``buttons``; the tracker keeps it in the bot event's
 ``data.custom``. The id lets "Was this helpful?" name the exact answer; the topic and language are
-what feedback, evaluation and the staff console attach to.
+what feedback, evaluation and the staff console attach to. The topic also tells the 112 answer
+apart (``is_emergency``): the widget shows it as an alert and the staff console flags the
+conversation, without reading the text.
 """
 
 from __future__ import annotations
@@ -15,9 +17,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from citizenbot.intents import EMERGENCY_INTENT
+
 
 def new_message_id() -> str:
     return uuid.uuid4().hex
+
+
+def is_emergency_topic(topic: str | None) -> bool:
+    """Whether a message's topic is the 112 answer (the safety net's topic or a finer id under it)."""
+    return bool(topic) and (topic == EMERGENCY_INTENT or topic.startswith(EMERGENCY_INTENT + "."))
 
 
 def make_envelope(topic: str, lang: str, *, handoff: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -36,6 +45,10 @@ class Envelope:
     lang: str | None = None
     id: str | None = None
     handoff: dict[str, Any] | None = None
+
+    @property
+    def is_emergency(self) -> bool:
+        return is_emergency_topic(self.topic)
 
     @classmethod
     def read(cls, custom: Any) -> Envelope:

@@ -165,6 +165,9 @@ class Gateway:
                 handoff_info = Envelope.of_reply(reply).handoff
                 if handoff_info and handoff_info.get("queue"):
                     queues_changed.add(handoff_info["queue"])
+            if handoff is not None and handoff.status == "queued":
+                # the staff see what a waiting resident wrote and was told, an emergency flagged
+                await self.config.handoffs.bot_answered(handoff, shown, replies)
             if queues_changed and self.config.handoffs is not None:
                 # the action server queued or cancelled a request: the widget's banner and the
                 # staff consoles update now (not only at the next periodic refresh)

@@ -12,7 +12,7 @@ from typing import Any
 import socketio
 
 from citizenbot import safety
-from citizenbot.conversation import make_envelope
+from citizenbot.conversation import Envelope, make_envelope
 from citizenbot.conversation.events import bot_event, pause_event, resume_event
 from citizenbot.conversation.transcript import widget_message
 from citizenbot.handoff.hours import HandoffConfig
@@ -36,6 +36,12 @@ def queue_room(queue: str) -> str:
 
 def handoff_room(handoff_id: int) -> str:
     return f"staff:handoff:{handoff_id}"
+
+
+def staff_room(staff_id: int) -> str:
+    """Every console of one staff member (their tabs): told of new messages in conversations they
+    have but are not looking at."""
+    return f"staff:user:{staff_id}"
 
 
 class HandoffService:
@@ -63,7 +69,30 @@ class HandoffService:
         except RasaUnavailable:
             logger.error("could not store a handoff message of %s in the transcript", handoff.conversation_id)
         await self.sio.emit("bot_uttered", message, room=handoff.conversation_id)
+        if staff is None:  # the console adds its own staff messages; the bot's it learns here
+            await self._bot_to_staff(handoff, text, custom)
         return message
+
+    async def _bot_to_staff(self, handoff: HandoffView, text: str, custom: dict) -> None:
+        """A bot message into the transcript of the consoles that have the conversation open, now
+        (the 112 answer above all: a nurse must not learn of it only on a refresh)."""
+        envelope = Envelope.read(custom)
+        await self.sio.emit(
+            "bot_message",
+            {"handoff_id": handoff.id, "text": text, "topic": envelope.topic, "lang": envelope.lang,
+             "emergency": envelope.is_emergency, "ts": time.time()},
+            room=handoff_room(handoff.id), namespace=STAFF_NS,
+        )
+
+    async def _resident_to_staff(self, handoff: HandoffView, text: str, emergency: bool) -> None:
+        await self.sio.emit(
+            "resident_message",
+            {"handoff_id": handoff.id, "text": text, "emergency": emergency, "ts": time.time()},
+            room=handoff_room(handoff.id), namespace=STAFF_NS,
+        )
+        if handoff.claimed_by is not None:  # an unread marker where another conversation is open
+            await self.sio.emit("unread", {"handoff_id": handoff.id, "emergency": emergency},
+                                room=staff_room(handoff.claimed_by), namespace=STAFF_NS)
 
     async def status_for(self, handoff: HandoffView | None) -> dict:
         if handoff is None:
@@ -114,12 +143,24 @@ class HandoffService:
             logger.error("could not store a resident message of %s in the transcript", handoff.conversation_id)
         if emergency:
             await asyncio.to_thread(self.store.mark_emergency, handoff.id)
+        await self._resident_to_staff(handoff, text, emergency)
+        if emergency:  # to the resident and, in order after their message, to the staff transcript
             await self._bot_message(handoff, await self._text("health.emergency", handoff.lang), "health.emergency")
-        await self.sio.emit(
-            "resident_message",
-            {"handoff_id": handoff.id, "text": text, "emergency": emergency, "ts": time.time()},
-            room=handoff_room(handoff.id), namespace=STAFF_NS,
-        )
+            await self.queue_changed(handoff.queue)  # "my conversations" shows the flag too
+
+    async def bot_answered(self, handoff: HandoffView, text: str, replies: list[dict]) -> None:
+        """A resident waiting in the queue wrote and the assistant answered (the gateway's turn):
+        consoles watching the conversation see both now, and when the answer was the 112 answer
+        the queue item is flagged for every console of the queue (and stays flagged when claimed)."""
+        emergency = any(Envelope.of_reply(reply).is_emergency for reply in replies)
+        if emergency:
+            await asyncio.to_thread(self.store.mark_emergency, handoff.id)
+        await self._resident_to_staff(handoff, text, emergency)
+        for reply in replies:
+            if reply.get("text"):
+                await self._bot_to_staff(handoff, reply["text"], reply.get("custom") or {})
+        if emergency:
+            await self.queue_changed(handoff.queue)
 
     async def resident_typing(self, handoff: HandoffView, on: bool) -> None:
         await self.sio.emit("resident_typing", {"handoff_id": handoff.id, "on": bool(on)},

@@ -22,7 +22,7 @@ from citizenbot.handoff.staff import Staff, StaffDirectory, TooManyAttempts
 from citizenbot.handoff.store import OUTCOMES, HandoffView
 from citizenbot.kb import KnowledgeBase
 from citizenbot.settings import PROJECT_ROOT, served_languages
-from citizenbot.web.handoff_service import STAFF_NS, HandoffService, handoff_room, queue_room
+from citizenbot.web.handoff_service import STAFF_NS, HandoffService, handoff_room, queue_room, staff_room
 from citizenbot.web.rasa_client import RasaUnavailable
 
 COOKIE = "cb_staff"
@@ -35,6 +35,18 @@ CANNED_FILE = "staff/canned.yml"
 
 def error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
+
+
+def topic_title(kb: KnowledgeBase, topic: str | None, lang: str = "fi") -> str | None:
+    """A topic in plain words for staff ("Lapsen kuume", not "health.child_fever"): the button title
+    of the topic or of the nearest topic above a finer id (maintenance.snow_plowing.street)."""
+    parts = (topic or "").split(".")
+    while len(parts) > 1:
+        title = kb.label(f"topic.{'.'.join(parts)}", lang, "")
+        if title:
+            return title
+        parts.pop()
+    return None
 
 
 def _cookie_token(cookie_header: str | None) -> str | None:
@@ -142,13 +154,17 @@ class StaffApi:
     async def me(self, request: web.Request, staff: Staff) -> web.Response:
         return web.json_response({"staff": staff.as_json()})
 
+    def _json(self, handoff: HandoffView) -> dict:
+        """A handoff for the console, with its topic in plain words (the console is in Finnish)."""
+        return {**handoff.as_json(), "topic_title": topic_title(self.kb, handoff.topic, "fi")}
+
     async def queue(self, request: web.Request, staff: Staff) -> web.Response:
         waiting = await asyncio.to_thread(self.service.store.waiting, staff.queues)
         mine = await asyncio.to_thread(self.service.store.active_for, staff.id)
         queues: dict[str, list] = {q: [] for q in staff.queues}
         for h in waiting:
-            queues[h.queue].append(h.as_json())
-        return web.json_response({"queues": queues, "mine": [h.as_json() for h in mine]})
+            queues[h.queue].append(await asyncio.to_thread(self._json, h))
+        return web.json_response({"queues": queues, "mine": [await asyncio.to_thread(self._json, h) for h in mine]})
 
     async def handoff(self, request: web.Request, staff: Staff) -> web.Response:
         handoff = await self._handoff(request, staff)
@@ -157,7 +173,8 @@ class StaffApi:
         except RasaUnavailable:
             return error(503, "the assistant is not answering: transcript unavailable, try again")
         notes = await asyncio.to_thread(self.service.store.notes, handoff.id)
-        return web.json_response({"handoff": handoff.as_json(), "transcript": transcript, "notes": notes})
+        return web.json_response({"handoff": await asyncio.to_thread(self._json, handoff), "transcript": transcript,
+                                  "notes": notes})
 
     async def claim(self, request: web.Request, staff: Staff) -> web.Response:
         handoff = await self._handoff(request, staff)
@@ -252,6 +269,7 @@ class StaffSocket:
         await self.sio.save_session(sid, {"token": token}, namespace=STAFF_NS)
         for queue in staff.queues:
             await self.sio.enter_room(sid, queue_room(queue), namespace=STAFF_NS)
+        await self.sio.enter_room(sid, staff_room(staff.id), namespace=STAFF_NS)
         return True
 
     async def on_watch(self, sid: str, data: Any = None) -> dict:

@@ -30,3 +30,11 @@ def test_without_suggestions_the_answer_asks_to_rephrase(services):
     messages, _ = run_action(ActionFallback(), tracker)
     assert messages[0]["text"] == services.kb.answer("fallback.not_understood_plain", "en")
     assert not messages[0].get("buttons")
+
+
+def test_gibberish_is_not_offered_emergency_or_poisoning(services):
+    ranking = [("nlu_fallback", 0.2), ("health.poisoning", 0.06), ("health.emergency", 0.055), ("meta.feedback", 0.052)]
+    tracker = make_tracker("hsjd kdkd", "nlu_fallback", ranking=ranking, slots={"lang": "fi"})
+    messages, _ = run_action(ActionFallback(), tracker)
+    payloads = [b["payload"] for b in messages[0].get("buttons") or []]
+    assert payloads == ["/meta.feedback"]

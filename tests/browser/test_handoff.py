@@ -7,7 +7,7 @@ import secrets
 from playwright.sync_api import expect
 
 from .conftest import WIDGET_URL, shot
-from .test_widget import W, ask, open_chat
+from .test_widget import W, ask, open_chat, violations
 
 PASSWORD = "correct horse battery staple"
 
@@ -48,10 +48,15 @@ def test_resident_and_nurse(browser):
     item.get_by_role("button", name="Ota käsittelyyn").click()
     expect(nurse.get_by_label("Vastaus asukkaalle")).to_be_visible()
     expect(nurse.locator("#transcript")).to_contain_text("mun lapsella on korvakipua")
-    expect(nurse.locator("#transcript")).to_contain_text("health.")  # the topics the bot saw
+    # plain words first; the topics the bot saw only behind "details"
+    expect(nurse.locator("#transcript .detail").first).to_be_hidden()
+    nurse.get_by_label("Näytä tekniset tiedot").check()
+    expect(nurse.locator("#transcript .detail", has_text="health.").first).to_be_visible()
+    assert "pause" not in nurse.locator("#transcript").inner_text()
 
     # the resident is told who joined; the nurse replies
     expect(banner).to_contain_text("Sairaanhoitaja Anna", timeout=15000)
+    expect(resident.locator(f"{W} .subtitle")).to_have_text("Sairaanhoitaja Anna")  # not "automatic assistant"
     nurse.get_by_label("Vastaus asukkaalle").fill("Hei, olen sairaanhoitaja. Onko lapsella kuumetta?")
     nurse.get_by_label("Vastaus asukkaalle").press("Enter")
     staff_msg = resident.locator(f"{W} .msg.staff").last
@@ -77,6 +82,7 @@ def test_resident_and_nurse(browser):
     nurse.get_by_role("button", name="Palauta avustajalle").click()
     expect(resident.locator(f"{W} .msg.bot").last).to_contain_text("palautti keskustelun", timeout=15000)
     expect(banner).to_be_hidden()
+    expect(resident.locator(f"{W} .subtitle")).to_have_text("Automaattinen avustaja")
     assert "Ohjattu seuraamaan" not in resident.locator(W).inner_text()
 
     # the bot answers the next question
@@ -91,10 +97,7 @@ def test_resident_and_nurse(browser):
 def test_console_login_page_is_accessible(page):
     page.goto(WIDGET_URL + "/staff/")
     expect(page.get_by_label("Käyttäjätunnus")).to_be_visible()
-    page.add_script_tag(url=WIDGET_URL + "/widget/vendor/axe.min.js")
-    result = page.evaluate("""async () => (await axe.run(document)).violations
-        .filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)""")
-    assert result == []
+    assert violations(page) == []
     page.get_by_label("Käyttäjätunnus").fill("nobody")
     page.get_by_label("Salasana").fill("wrong password here")
     page.get_by_role("button", name="Kirjaudu").click()

@@ -8,6 +8,17 @@ from playwright.sync_api import expect
 from .conftest import WIDGET_URL, shot
 
 W = "#citizenbot-widget"
+AXE = f"{WIDGET_URL}/widget/vendor/axe.min.js"
+
+
+def violations(page) -> list[dict]:
+    """axe-core's violations of any impact on the page (the widget's shadow root included)."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(url=AXE)
+    return page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}));
+    }""")
 
 
 def open_chat(page, url: str = "/", launcher: str = "Kysy neuvoa", accept: str = "Selvä, aloitetaan"):
@@ -106,6 +117,71 @@ def test_talk_to_a_person_is_in_the_menu(page):
     expect(answer).to_have_attribute("data-topic", re.compile(r"^handoff\.agent"), timeout=20000)
 
 
+def test_talk_to_a_person_follows_the_conversations_domain(page):
+    open_chat(page)
+    ask(page, "lapsella on kuumetta 39, mitä teen?")
+    ask(page, "hsjd kdkd")  # not understood: the conversation is still about health
+    page.get_by_role("button", name="Valikko").click()
+    page.get_by_role("button", name="Keskustele ihmisen kanssa").click()
+    answer = page.locator(f"{W} .msg.bot").last
+    expect(answer).to_have_attribute("data-topic", re.compile(r"^handoff\.nurse"), timeout=20000)
+
+
+def test_a_question_typed_before_the_conversation_is_confirmed_is_sent_once_it_is(page):
+    open_chat(page)
+    expect(page.locator(f"{W} .greeting")).to_be_visible()
+    # as on a slow connection: no confirmed conversation yet, the socket not connected
+    page.evaluate("() => { const w = window.citizenbot; w.socket.disconnect(); w.session = null; }")
+    box = page.get_by_label("Kirjoita kysymyksesi")
+    box.fill("kuka poistaa aurausvallin pihatien suulta?")
+    box.press("Enter")
+    expect(page.locator(f"{W} .msg.resident")).to_have_count(1)
+    page.evaluate("() => window.citizenbot.socket.connect()")
+    answer = page.locator(f"{W} .msg.bot:not(.greeting)")
+    expect(answer).to_have_attribute("data-topic", "maintenance.plow_berm", timeout=20000)
+    expect(page.locator(f"{W} .msg.resident")).to_have_count(1)  # shown once
+
+
+def test_the_resident_can_save_the_conversation(page):
+    open_chat(page)
+    ask(page, "kuka poistaa aurausvallin pihatien suulta?")
+    page.get_by_role("button", name="Valikko").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tallenna keskustelu").click()
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert text.startswith("Keskustelu kaupungin neuvonnan kanssa")
+    assert "Sinä:\nkuka poistaa aurausvallin pihatien suulta?" in text and "Avustaja:\n" in text
+    expect(page.get_by_role("button", name="Valikko")).to_be_focused()
+
+
+def test_right_to_left_ready(page):
+    open_chat(page)
+    box = page.get_by_label("Kirjoita kysymyksesi")
+    box.fill("مرحبا، متى يتم حرث الثلج في شارعي؟")
+    assert box.evaluate("e => e.matches(':dir(rtl)')")  # typed Arabic runs right to left
+    box.press("Enter")
+    mine = page.locator(f"{W} .msg.resident").last
+    assert mine.evaluate("e => e.querySelector('p').matches(':dir(rtl)')")
+    # a right-to-left language (none is served yet) mirrors the panel: it opens on the left
+    panel = page.locator(f"{W} .panel")
+    panel.evaluate("p => p.setAttribute('dir', 'rtl')")
+    box_ = panel.bounding_box()
+    assert box_["x"] < 100, box_
+    shot(page, "widget-rtl-desktop")
+
+
+def test_not_understood_twice_offers_a_person_with_one_no_and_no_alarming_guesses(page):
+    open_chat(page)
+    first = ask(page, "hsjd kdkd")
+    expect(first).to_have_attribute("data-topic", re.compile(r"^fallback\."))
+    for alarming in ("Hätätilanne", "Myrkytys"):
+        expect(first.get_by_role("button", name=alarming)).to_have_count(0)
+    offer = ask(page, "qwfp zxcv kdkd")
+    expect(offer).to_have_attribute("data-topic", "fallback.offer_person")
+    expect(offer.get_by_role("button", name="Ei", exact=True)).to_have_count(1)  # no "Was this helpful? Ei" too
+    expect(offer.locator(".feedback")).to_have_count(0)
+
+
 def test_keyboard_only(page):
     page.goto(WIDGET_URL + "/")
     launcher = page.get_by_role("button", name="Kysy neuvoa")
@@ -130,17 +206,111 @@ def test_keyboard_only(page):
     expect(page.locator(f"{W} .panel")).to_be_hidden()
 
 
-def test_no_serious_accessibility_violations(page):
+def test_no_accessibility_violations(page):
     open_chat(page)
+    assert violations(page) == []  # the greeting
     ask(page, "milloin Hämeenkadulla aurataan?")
+    ask(page, "miten uusin reseptin?")
     ask(page, "tiessä on kuoppa")
-    page.add_script_tag(url=WIDGET_URL + "/widget/vendor/axe.min.js")
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {resultTypes: ['violations']});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}));
-    }""")
-    serious = [v for v in result if v["impact"] in ("serious", "critical")]
-    assert serious == [], serious
+    assert violations(page) == []
+
+
+def test_a_greeting_with_example_questions_in_the_page_language(page):
+    open_chat(page)
+    greeting = page.locator(f"{W} .greeting")
+    expect(greeting).to_contain_text("Hei!")
+    examples = greeting.get_by_role("button")
+    expect(examples).to_have_count(4)
+    page.get_by_role("button", name="Svenska").click()
+    expect(greeting).to_contain_text("Hej!")
+    expect(greeting.get_by_role("button", name="Mitt barn har feber, vad ska jag göra?")).to_be_visible()
+    page.get_by_role("button", name="Suomi").click()
+    shot(page, "widget-greeting-desktop")
+    greeting.get_by_role("button", name="Lapsella on kuumetta, mitä teen?").click()
+    answer = page.locator(f"{W} .msg.bot:not(.greeting)").first
+    expect(answer).to_have_attribute("data-topic", re.compile(r"^health\.child_fever"), timeout=20000)
+    expect(page.locator(f"{W} .msg.resident")).to_have_text([re.compile("Lapsella on kuumetta")])
+    for button in examples.all():  # asked: the examples are used up
+        expect(button).to_be_disabled()
+    # a conversation with history has no greeting
+    page.reload()
+    expect(page.locator(f"{W} .msg.resident")).to_have_count(1, timeout=15000)
+    expect(page.locator(f"{W} .greeting")).to_have_count(0)
+
+
+def test_the_greeting_at_phone_width(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-GB")
+    page = context.new_page()
+    open_chat(page, "/en/", launcher="Ask for advice", accept="OK, let's start")
+    greeting = page.locator(f"{W} .greeting")
+    expect(greeting.get_by_role("button", name="How do I renew a prescription?")).to_be_visible()
+    expect(greeting.get_by_role("link", name="112")).to_have_attribute("href", "tel:112")
+    shot(page, "widget-greeting-phone")
+    context.close()
+
+
+def test_used_quick_replies_are_disabled(page):
+    open_chat(page)
+    ask(page, "Teiskontiellä 12 on tosi syvä kuoppa keskellä ajokaistaa, rengas meinasi hajota")
+    question = page.locator(f"{W} .msg.bot[data-topic$='report.ask_contact']")
+    skip = question.get_by_role("button", name="Ohita")
+    skip.click()
+    expect(skip).to_be_disabled()
+    expect(page.locator(f"{W} .msg.bot[data-topic$='report.confirm']")).to_be_visible(timeout=20000)
+    skip.click(force=True)  # a second press does nothing
+    page.wait_for_timeout(500)
+    expect(page.locator(f"{W} .msg.resident", has_text="Ohita")).to_have_count(1)
+
+
+def test_links_are_named_not_bare_addresses(page):
+    open_chat(page)
+    answer = ask(page, "miten uusin reseptin?")
+    links = answer.get_by_role("link")
+    expect(links.first).to_be_visible()
+    for link in links.all():
+        name = link.inner_text()
+        assert not name.startswith("http"), name
+        assert link.get_attribute("href").startswith("https://")
+    expect(answer.get_by_role("link", name=re.compile(r"^kanta\.fi"))).to_have_attribute("href", "https://www.kanta.fi")
+
+
+def test_escape_closes_the_menu_then_the_chat_and_focus_is_never_lost(page):
+    open_chat(page)
+    menu = page.get_by_role("button", name="Valikko")
+    menu.click()
+    expect(page.get_by_role("button", name="Keskustele ihmisen kanssa")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("button", name="Keskustele ihmisen kanssa")).to_be_hidden()
+    expect(menu).to_be_focused()
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Escape")
+    expect(page.locator(f"{W} .panel")).to_be_hidden()
+    expect(page.get_by_role("button", name="Kysy neuvoa")).to_be_focused()
+
+
+def test_one_banner_landmark(page):
+    open_chat(page)
+    expect(page.get_by_role("banner")).to_have_count(1)  # the city's page header only
+
+
+def test_on_a_phone_the_panel_is_modal_and_keeps_focus(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="fi-FI")
+    page = context.new_page()
+    open_chat(page)
+    panel = page.locator(f"{W} .panel")
+    expect(panel).to_have_attribute("aria-modal", "true")
+    inside = "() => document.activeElement === document.getElementById('citizenbot-widget')"
+    for key in ["Tab"] * 15 + ["Shift+Tab"] * 15:
+        page.keyboard.press(key)
+        assert page.evaluate(inside), f"focus left the chat after {key}"
+    page.locator("a.skip").focus()  # the page behind cannot take focus either
+    assert page.evaluate(inside)
+    context.close()
+    wide = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fi-FI")
+    page = wide.new_page()
+    open_chat(page)
+    expect(page.locator(f"{W} .panel")).to_have_attribute("aria-modal", "false")  # beside the page
+    wide.close()
 
 
 def test_phone_full_screen_and_text_resize(browser):
@@ -164,6 +334,32 @@ def test_phone_full_screen_and_text_resize(browser):
     box = send.bounding_box()
     assert 0 <= box["y"] and box["y"] + box["height"] <= 740 and box["x"] + box["width"] <= 375
     shot(page, "widget-phone-fi-text-200")
+    context.close()
+
+
+def test_the_demo_pages_do_not_scroll_sideways_with_large_text_on_a_phone(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    for path in ("/", "/sv/", "/en/", "/kadut.html"):
+        page.goto(WIDGET_URL + path)
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        page.wait_for_timeout(100)
+        widths = page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
+        assert widths[0] <= widths[1], (path, widths)
+    context.close()
+
+
+def test_dark_mode_follows_the_system_and_stays_readable(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="dark", locale="fi-FI")
+    page = context.new_page()
+    open_chat(page)
+    ask(page, "miten uusin reseptin?")
+    ask(page, "Teiskontiellä 12 on kuoppa")
+    panel = page.locator(f"{W} .panel").evaluate("p => [getComputedStyle(p).backgroundColor, getComputedStyle(p).color]")
+    assert panel == ["rgb(26, 26, 26)", "rgb(255, 255, 255)"], panel
+    assert violations(page) == []  # contrast included
+    shot(page, "widget-dark-desktop")
     context.close()
 
 

@@ -19,3 +19,10 @@ def test_missing_or_malformed_payloads_read_empty():
     assert Envelope.read(None) == Envelope() == Envelope.of_reply({"text": "stock Rasa reply"})
     assert Envelope.read({"topic": 5, "lang": "", "handoff": "x"}) == Envelope()
     assert Envelope.read({"topic": "meta.greet"}).lang is None
+
+
+def test_the_112_answer_is_told_by_its_topic():
+    assert Envelope.read({"topic": "health.emergency"}).is_emergency
+    assert Envelope.read({"topic": "health.emergency.during_report"}).is_emergency
+    for topic in ("health.emergency_number", "health.poisoning", "fallback.not_understood", None):
+        assert not Envelope.read({"topic": topic}).is_emergency, topic

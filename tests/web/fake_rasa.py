@@ -7,6 +7,8 @@ import uuid
 
 from aiohttp import web
 
+from citizenbot import safety
+
 TOKEN = "test-token"
 
 
@@ -39,6 +41,8 @@ class FakeRasa:
         lang = metadata.get("lang") or next((e["value"] for e in reversed(events) if e.get("event") == "slot"), "fi")
         reply = {"recipient_id": sender, "text": f"vastaus: {text}",
                  "custom": {"topic": "meta.greet", "lang": lang, "id": uuid.uuid4().hex}}
+        if safety.is_emergency(text):  # like Rasa's EmergencyOverride: the 112 answer
+            reply.update(text="Soita heti 112.", custom={**reply["custom"], "topic": "health.emergency"})
         if text == "buttons please":
             reply["buttons"] = [{"title": "Katujen auraus", "payload": "/maintenance.snow_plowing"}]
         events.append({"event": "bot", "text": reply["text"], "data": {"custom": reply["custom"], "buttons": reply.get("buttons")},

@@ -15,7 +15,7 @@ from citizenbot.handoff.hours import parse_config
 from citizenbot.handoff.staff import StaffDirectory
 from citizenbot.handoff.store import HandoffStore
 from citizenbot.kb import KnowledgeBase
-from citizenbot.web.handoff_service import STAFF_NS, HandoffService, handoff_room, queue_room
+from citizenbot.web.handoff_service import STAFF_NS, HandoffService, handoff_room, queue_room, staff_room
 from citizenbot.web.rasa_client import RasaClient
 
 from ..conftest import KB_DIR
@@ -119,6 +119,8 @@ async def test_staff_and_resident_messages_while_a_person_has_the_conversation(e
     assert (said["event"], said["text"]) == ("user", "kuume on 39")  # logged in the transcript, not answered
     (to_staff,) = rooms.to(handoff_room(handoff.id), "resident_message")
     assert to_staff["text"] == "kuume on 39" and not to_staff["emergency"]
+    # Anna's consoles mark it unread if another conversation is open there
+    assert rooms.to(staff_room(anna.id), "unread") == [{"handoff_id": handoff.id, "emergency": False}]
 
     await service.resident_typing(handoff, True)
     await service.staff_typing(handoff, True)
@@ -136,6 +138,32 @@ async def test_an_emergency_during_a_handoff_gets_112_first_and_marks_the_conver
     assert emergency.envelope.topic == "health.emergency" and "112" in emergency.text
     assert rooms.to("c1", "bot_uttered")[-1]["custom"]["topic"] == "health.emergency"
     assert rooms.to(handoff_room(handoff.id), "resident_message")[-1]["emergency"]
+    # the nurse's transcript gets the resident's message, then the 112 answer, at once
+    staff_events = [(e, d) for e, d, r, _ns in rooms.emitted if r == handoff_room(handoff.id)]
+    assert [e for e, _ in staff_events][-2:] == ["resident_message", "bot_message"]
+    told = staff_events[-1][1]
+    assert (told["topic"], told["emergency"], told["text"]) == ("health.emergency", True, emergency.text)
+    assert ("queue_changed", {"queue": "nurse"}, queue_room("nurse"), STAFF_NS) in rooms.emitted
+
+
+@pytest.mark.asyncio
+async def test_a_queued_residents_turn_reaches_the_console_and_an_emergency_flags_it(env):
+    service, rooms = env["service"], env["rooms"]
+    handoff = queued(env)
+    ordinary = [{"text": "Olet yhä jonossa.", "custom": {"topic": "handoff.already_queued", "lang": "fi", "id": "a"}}]
+    await service.bot_answered(handoff, "kauanko menee", ordinary)
+    assert not env["store"].get(handoff.id).emergency
+    assert [d["text"] for d in rooms.to(handoff_room(handoff.id), "bot_message")] == ["Olet yhä jonossa."]
+    assert not any(e == "queue_changed" for e, *_ in rooms.emitted)
+    assert not any(e == "unread" for e, *_ in rooms.emitted)  # nobody has it yet
+
+    emergency = [{"text": "Soita heti 112.", "custom": {"topic": "health.emergency", "lang": "fi", "id": "b"}}]
+    await service.bot_answered(handoff, "lapsi ei hengitä", emergency)
+    assert env["store"].get(handoff.id).emergency
+    said = rooms.to(handoff_room(handoff.id), "resident_message")[-1]
+    assert (said["text"], said["emergency"]) == ("lapsi ei hengitä", True)
+    assert rooms.to(handoff_room(handoff.id), "bot_message")[-1]["emergency"] is True
+    assert ("queue_changed", {"queue": "nurse"}, queue_room("nurse"), STAFF_NS) in rooms.emitted
 
 
 @pytest.mark.asyncio

@@ -120,6 +120,7 @@ async def test_queue_shows_language_topic_waiting_time_and_first_message_per_rol
     (item,) = data["queues"]["nurse"]
     assert (item["id"], item["lang"], item["topic"], item["first_message"]) == (handoff.id, "fi", "health.child_fever", "mun lapsella on korvakipua")
     assert item["waiting_seconds"] >= 0 and "agent" not in data["queues"]
+    assert item["topic_title"] == "Lapsen kuume"  # in plain words for the console
     async with aino.get(f"{env['url']}/api/staff/queue") as r:
         assert (await r.json())["queues"] == {"agent": []}
     async with aino.post(f"{env['url']}/api/staff/handoffs/{handoff.id}/claim", headers=CSRF) as r:
@@ -155,6 +156,7 @@ async def test_a_conversation_with_a_person_from_claim_to_hand_back(env):
     seen = []
     console.on("resident_message", lambda d: seen.append(("message", d)), namespace="/staff")
     console.on("resident_typing", lambda d: seen.append(("typing", d)), namespace="/staff")
+    console.on("unread", lambda d: seen.append(("unread", d)), namespace="/staff")
     cookie = "; ".join(f"{c.key}={c.value}" for c in anna.cookie_jar)
     await console.connect(env["url"], namespaces=["/staff"], headers={"Cookie": cookie}, transports=["websocket"])
     async with anna.post(f"{env['url']}/api/staff/handoffs/{handoff.id}/claim", headers=CSRF) as r:
@@ -186,6 +188,8 @@ async def test_a_conversation_with_a_person_from_claim_to_hand_back(env):
     await widget.client.emit("user_uttered", {**session, "message": "korvaa särkee yöllä"})
     await seen_kind("message")
     assert [d["text"] for k, d in seen if k == "message"] == ["korvaa särkee yöllä"]
+    await seen_kind("unread")
+    assert ("unread", {"handoff_id": handoff.id, "emergency": False}) in seen  # to Anna's own room
     assert len(await widget.wait_for("bot_uttered", 3)) == 3  # no bot answer while paused
     # internal note: visible to staff, never in the resident's history
     async with anna.post(f"{env['url']}/api/staff/handoffs/{handoff.id}/notes", json={"text": "ohjattu 116117"}, headers=CSRF) as r:
@@ -219,6 +223,50 @@ async def test_an_emergency_during_a_handoff_still_gets_112_first(env):
     assert answer["custom"]["topic"] == "health.emergency" and "112" in answer["text"].split("\n\n")[0]
     assert env["store"].get(handoff.id).emergency
     await anna.close()
+    await widget.client.disconnect()
+
+
+@pytest.mark.asyncio
+async def test_an_emergency_while_queued_flags_the_queue_item_and_reaches_the_console_at_once(env):
+    widget, session, handoff = await resident_in_queue(env)
+    anna = await login(env, "anna")
+    console = socketio.AsyncClient(reconnection=False)
+    seen: list[tuple[str, dict]] = []
+    for event in ("resident_message", "bot_message", "queue_changed"):
+        console.on(event, lambda d, event=event: seen.append((event, d)), namespace="/staff")
+    cookie = "; ".join(f"{c.key}={c.value}" for c in anna.cookie_jar)
+    await console.connect(env["url"], namespaces=["/staff"], headers={"Cookie": cookie}, transports=["websocket"])
+    assert (await console.call("watch", {"handoff_id": handoff.id}, namespace="/staff")) == {"ok": True}
+
+    await widget.client.emit("user_uttered", {**session, "message": "apua isä ei hengitä"})
+    answer = (await widget.wait_for("bot_uttered", 2))[-1]
+    assert answer["custom"]["topic"] == "health.emergency"  # the bot answered: the resident only waits
+    for _ in range(250):
+        if any(e == "queue_changed" for e, _ in seen):
+            break
+        await asyncio.sleep(0.02)
+    assert [e for e, _ in seen] == ["resident_message", "bot_message", "queue_changed"]
+    said, told = seen[0][1], seen[1][1]
+    assert (said["text"], said["emergency"]) == ("apua isä ei hengitä", True)
+    assert (told["text"], told["topic"], told["emergency"], told["handoff_id"]) == (
+        "Soita heti 112.", "health.emergency", True, handoff.id)
+    async with anna.get(f"{env['url']}/api/staff/queue") as r:
+        (item,) = (await r.json())["queues"]["nurse"]
+    assert (item["id"], item["emergency"]) == (handoff.id, True)
+    # the flag stays with the conversation when it is claimed
+    async with anna.post(f"{env['url']}/api/staff/handoffs/{handoff.id}/claim", headers=CSRF) as r:
+        assert (await r.json())["handoff"]["emergency"] is True
+    await console.disconnect()
+    await anna.close()
+    await widget.client.disconnect()
+
+
+@pytest.mark.asyncio
+async def test_an_ordinary_message_while_queued_is_not_flagged(env):
+    widget, session, handoff = await resident_in_queue(env)
+    await widget.client.emit("user_uttered", {**session, "message": "kauanko joudun odottamaan"})
+    await widget.wait_for("bot_uttered", 2)
+    assert not env["store"].get(handoff.id).emergency
     await widget.client.disconnect()
 
 
@@ -297,6 +345,22 @@ async def test_every_staff_route_is_in_the_openapi_document(env):
         if path.startswith("/api/staff") and route.method in ("GET", "POST"):
             served.add((path.replace("{id:\\d+}", "{id}").replace("{id}", "{id}"), route.method.lower()))
     assert served == documented
+
+
+def test_topic_titles_come_from_the_topic_or_the_topic_above_a_finer_id(fresh_database):
+    from citizenbot.kb import KnowledgeBase
+    from citizenbot.seed import seed
+    from citizenbot.web.staff_api import topic_title
+
+    from ..conftest import KB_DIR
+
+    seed(fresh_database, KB_DIR, "tampere")
+    kb = KnowledgeBase(fresh_database)
+    assert topic_title(kb, "health.child_fever") == "Lapsen kuume"
+    assert topic_title(kb, "health.child_fever", "sv") == "Barnets feber"
+    assert topic_title(kb, "maintenance.snow_plowing.street") == topic_title(kb, "maintenance.snow_plowing")
+    assert topic_title(kb, "maintenance.snow_plowing") and topic_title(kb, None) is None
+    assert topic_title(kb, "no.such.topic") is None
 
 
 def test_canned_file_has_every_language():

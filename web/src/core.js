@@ -42,6 +42,14 @@ export const STRINGS = {
     leaveQueue: "Poistu jonosta",
     withStaff: "Keskustelet nyt: {role} {name}",
     staffTyping: "{role} kirjoittaa…",
+    emergencyLabel: "Hätätilanne",
+    greeting:
+      "Hei! Olen kaupungin automaattinen avustaja. Vastaan kysymyksiin katujen kunnossapidosta, kaavoituksesta ja terveysneuvonnasta suomeksi, ruotsiksi ja englanniksi. Hätätilanteessa soita 112.",
+    examplesLabel: "Voit kysyä esimerkiksi:",
+    examples: "Kuka poistaa aurausvallin pihatien suulta?|Tiessä on kuoppa, miten ilmoitan siitä?|Lapsella on kuumetta, mitä teen?|Miten uusin reseptin?",
+    newTab: "(avautuu uuteen välilehteen)",
+    saveConversation: "Tallenna keskustelu",
+    transcriptTitle: "Keskustelu kaupungin neuvonnan kanssa",
   },
   sv: {
     launcher: "Fråga om råd",
@@ -81,6 +89,14 @@ export const STRINGS = {
     leaveQueue: "Lämna kön",
     withStaff: "Du chattar nu med: {role} {name}",
     staffTyping: "{role} skriver…",
+    emergencyLabel: "Nödsituation",
+    greeting:
+      "Hej! Jag är stadens automatiska assistent. Jag svarar på frågor om gatuunderhåll, planläggning och hälsorådgivning på finska, svenska och engelska. I en nödsituation, ring 112.",
+    examplesLabel: "Du kan till exempel fråga:",
+    examples: "Vem tar bort plogvallen vid min infart?|Det finns en grop i gatan, hur anmäler jag det?|Mitt barn har feber, vad ska jag göra?|Hur förnyar jag ett recept?",
+    newTab: "(öppnas i en ny flik)",
+    saveConversation: "Spara chatten",
+    transcriptTitle: "Chatt med stadens rådgivning",
   },
   en: {
     launcher: "Ask for advice",
@@ -120,10 +136,26 @@ export const STRINGS = {
     leaveQueue: "Leave the queue",
     withStaff: "You are now talking to: {role} {name}",
     staffTyping: "{role} is typing…",
+    emergencyLabel: "Emergency",
+    greeting:
+      "Hello! I am the city's automated assistant. I answer questions about street maintenance, zoning and health advice in Finnish, Swedish and English. In an emergency, call 112.",
+    examplesLabel: "You can ask, for example:",
+    examples: "Who clears the snow bank at the end of my driveway?|There is a pothole in the road, how do I report it?|My child has a fever, what should I do?|How do I renew a prescription?",
+    newTab: "(opens in a new tab)",
+    saveConversation: "Save the conversation",
+    transcriptTitle: "Conversation with the city's advice service",
   },
 };
 
 export const LANGUAGE_NAMES = { fi: "Suomi", sv: "Svenska", en: "English" };
+
+// Written right to left. None is served yet; a language added to LANGS and STRINGS (Arabic,
+// Persian) turns the widget around by itself (widget.css uses logical properties only).
+export const RTL_LANGS = ["ar", "fa", "he", "ur"];
+
+export function direction(lang) {
+  return RTL_LANGS.includes(String(lang || "").split("-")[0]) ? "rtl" : "ltr";
+}
 
 export function t(lang, key, params = {}) {
   const table = STRINGS[lang] || STRINGS.fi;
@@ -140,22 +172,69 @@ export function pickLanguage(stored, htmlLang) {
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+/gi;
 const TRAILING = /[.,;:!?)\]»”’]+$/;
+// Numbers to call: 112, the 116 service numbers (116117, 116 117) and Finnish numbers written
+// with an area or service prefix and groups ("0800 147 111", "09 2525 0111"). Only in answers
+// about health (see phoneLinks), where the knowledge base writes them; not in the resident's text.
+const PHONE_RE = /(?<![\d+])(?:112|116[ ]?1\d{2}|0\d{1,3}(?:[ -]\d{2,4}){1,3})(?![\d])/g;
 
-/** Split text into plain parts and http(s) links (trailing punctuation stays text). */
-export function linkifyParts(text) {
+/** A link's visible name: the site and path without "https://www." (the full address stays the href). */
+export function linkName(url) {
+  try {
+    const u = new URL(url);
+    const host = u.hostname.replace(/^www\./, "");
+    const path = (u.pathname + u.search).replace(/\/$/, "");
+    const name = host + path;
+    return name.length > 40 ? `${name.slice(0, 39)}…` : name;
+  } catch {
+    return url;
+  }
+}
+
+function splitPhones(text, into) {
+  let last = 0;
+  for (const match of text.matchAll(PHONE_RE)) {
+    if (match.index > last) into.push({ type: "text", value: text.slice(last, match.index) });
+    into.push({ type: "tel", href: `tel:${match[0].replace(/\D/g, "")}`, value: match[0] });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) into.push({ type: "text", value: text.slice(last) });
+}
+
+/** Split text into plain parts, http(s) links (named by linkName; trailing punctuation stays
+ * text) and, with phones: true, numbers to call as tel: links. */
+export function linkifyParts(text, { phones = false } = {}) {
   const parts = [];
   const source = String(text ?? "");
+  const plain = (value) => (phones ? splitPhones(value, parts) : parts.push({ type: "text", value }));
   let last = 0;
   for (const match of source.matchAll(URL_RE)) {
     let url = match[0];
     const trailing = url.match(TRAILING);
     if (trailing) url = url.slice(0, -trailing[0].length);
-    if (match.index > last) parts.push({ type: "text", value: source.slice(last, match.index) });
-    parts.push({ type: "link", href: url, value: url });
+    if (match.index > last) plain(source.slice(last, match.index));
+    parts.push({ type: "link", href: url, value: linkName(url) });
     last = match.index + url.length;
   }
-  if (last < source.length) parts.push({ type: "text", value: source.slice(last) });
+  if (last < source.length) plain(source.slice(last));
   return parts;
+}
+
+/** The 112 answer: told by the envelope's topic (the safety net's), never by the text. */
+export function isEmergency(message) {
+  const topic = message?.topic || "";
+  return message?.from === "bot" && (topic === "health.emergency" || topic.startsWith("health.emergency."));
+}
+
+/** Numbers become tap-to-call links in the assistant's health answers and the nurse queue's
+ * notices (112, 116117, the poison centre, crisis lines), not in street or report answers. */
+export function phoneLinks(message) {
+  const topic = message?.topic || "";
+  return message?.from === "bot" && (topic.startsWith("health.") || topic.startsWith("handoff.nurse"));
+}
+
+/** The greeting's example questions, in the widget's language. */
+export function examples(lang) {
+  return t(lang, "examples").split("|").map((q) => q.trim()).filter(Boolean);
 }
 
 export function paragraphs(text) {
@@ -178,21 +257,58 @@ export function normaliseMessage(raw) {
       .map((b) => ({ title: b.title, payload: b.payload })),
     id: typeof custom.id === "string" ? custom.id : null,
     topic: typeof custom.topic === "string" ? custom.topic : null,
-    lang: LANGS.includes(custom.lang) ? custom.lang : null,
+    // the text's language: a served one, or (a fixed reply such as the 112 answer to a message in
+    // a language we do not serve) another language code, kept for the lang attribute
+    lang: /^[a-z]{2,3}$/.test(custom.lang ?? "") ? custom.lang : null,
     staff: message.staff && typeof message.staff === "object" ? message.staff : null,
   };
 }
 
-/** Feedback is asked on answers the assistant gave, not on its questions inside a report form. */
+/** Feedback is asked on answers the assistant gave: not on the 112 answer, not when it did not
+ * understand, not on handoff notices (a closed service included), not on its questions inside a
+ * report form. */
 export function wantsFeedback(message) {
   if (message.from !== "bot" || !message.id || !message.topic) return false;
-  if (/^handoff\.\w+\.(queued|connected|returned|ended|transferred|cancelled)$/.test(message.topic)) return false;
+  if (isEmergency(message) || message.topic.startsWith("fallback.")) return false;
+  if (/^handoff\.\w+\.(queued|connected|returned|ended|transferred|cancelled|closed|language)$/.test(message.topic)) return false;
+  if (message.topic === "handoff.already_queued") return false;
   return !/\.report\.(ask_|invalid_|confirm)/.test(message.topic);
 }
 
-/** "Talk to a person": the nurse for a health conversation, customer service otherwise. */
+/** "Talk to a person": the nurse for a health conversation (a health answer, or the nurse
+ * queue's notices such as "the nurses chat at ..."), customer service otherwise. */
 export function personPayload(lastTopic) {
-  return String(lastTopic || "").startsWith("health.") ? "/handoff.nurse" : "/handoff.agent";
+  const topic = String(lastTopic || "");
+  return topic.startsWith("health.") || topic.startsWith("handoff.nurse") ? "/handoff.nurse" : "/handoff.agent";
+}
+
+/** Whether a message tells the conversation's domain: not "did not understand", small talk or
+ * out of scope, which leave the domain as it was. */
+export function setsDomain(message) {
+  const topic = message?.topic || "";
+  return message?.from === "bot" && Boolean(topic) && !/^(fallback\.|meta\.|out_of_scope)/.test(topic);
+}
+
+/** Who said a message, as the resident sees it ("Sinä", "Avustaja", "Sairaanhoitaja Anna"). */
+export function speaker(message, lang) {
+  if (message.from === "resident") return t(lang, "you");
+  if (message.from === "staff") {
+    const role = t(lang, message.staff?.role === "nurse" ? "roleNurse" : "roleAgent");
+    return t(lang, "staffPrefix", { role, name: message.staff?.first_name || "" }).trim();
+  }
+  return t(lang, "assistant");
+}
+
+/** The conversation as plain text for the resident to keep: a title with the date, then each
+ * message with who said it (buttons and feedback left out). */
+export function transcriptText(messages, lang, date = new Date()) {
+  const day = date.toISOString().slice(0, 10);
+  const lines = [`${t(lang, "transcriptTitle")} – ${day}`, ""];
+  for (const message of messages) {
+    if (!message.text) continue;
+    lines.push(`${speaker(message, lang)}:`, message.text.trim(), "");
+  }
+  return lines.join("\n");
 }
 
 /** Browser storage of the widget (localStorage survives reloads and pages of the same site). */

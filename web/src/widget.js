@@ -7,44 +7,37 @@ import {
   LANGS,
   LANGUAGE_NAMES,
   WidgetStore,
-  linkifyParts,
+  direction,
+  isEmergency,
   normaliseMessage,
-  paragraphs,
   personPayload,
+  phoneLinks,
   pickLanguage,
+  setsDomain,
+  speaker,
   t,
+  transcriptText,
   wantsFeedback,
 } from "./core.js";
+import { greetingElement, useChoice } from "./choices.js";
 import { el } from "./dom.js";
+import { feedbackGroup } from "./feedback.js";
+import { PhoneModal } from "./modal.js";
+import { richText } from "./richtext.js";
 
 const BASE = new URL(".", import.meta.url);
 const SERVER = new URL("/", BASE).href;
-
-/** Safe rich text: paragraphs and http(s) links built as DOM nodes, never innerHTML. */
-function richText(text) {
-  const fragment = document.createDocumentFragment();
-  for (const paragraph of paragraphs(text)) {
-    const p = el("p");
-    paragraph.split("\n").forEach((line, index) => {
-      if (index > 0) p.append(el("br"));
-      for (const part of linkifyParts(line)) {
-        if (part.type === "link") {
-          p.append(el("a", { href: part.href, target: "_blank", rel: "noopener noreferrer", text: part.value }));
-        } else {
-          p.append(document.createTextNode(part.value));
-        }
-      }
-    });
-    fragment.append(p);
-  }
-  return fragment;
-}
 
 class CitizenWidget {
   constructor(host) {
     this.store = new WidgetStore(window.localStorage);
     this.lang = pickLanguage(this.store.lang, document.documentElement.lang);
     this.session = this.store.session;
+    // Messages typed before the conversation's history is in (a new conversation not confirmed
+    // yet, a slow or lost connection): the history replaces the log, so they are sent after it.
+    this.pending = [];
+    this.ready = false;
+    this.messages = []; // what the log shows, for "Save the conversation"
     this.lastTopic = null;
     this.config = {};
     this.root = host.attachShadow({ mode: "open" });
@@ -104,7 +97,9 @@ class CitizenWidget {
     this.personButton = el("button", { type: "button", onclick: () => this.talkToPerson() });
     this.privacyButton = el("button", { type: "button", onclick: () => this.showPrivacy(true) });
     this.newButton = el("button", { type: "button", onclick: () => this.newConversation() });
-    this.menu = el("div", { id: "cb-menu", class: "menu", hidden: true }, this.personButton, this.privacyButton, this.newButton);
+    this.saveButton = el("button", { type: "button", onclick: () => this.saveTranscript() });
+    this.menu = el("div", { id: "cb-menu", class: "menu", hidden: true },
+      this.personButton, this.saveButton, this.privacyButton, this.newButton);
     this.closeButton = el("button", { type: "button", class: "close", onclick: () => this.close() });
     this.closeButton.append(el("span", { "aria-hidden": "true", text: "×" }));
     this.closeLabel = el("span", { class: "visually-hidden" });
@@ -132,7 +127,8 @@ class CitizenWidget {
     this.status = el("p", { class: "status", role: "status" });
 
     this.inputLabel = el("label", { for: "cb-input", class: "visually-hidden" });
-    this.input = el("textarea", { id: "cb-input", rows: "2", maxlength: "2000", autocomplete: "off" });
+    // dir="auto": a question typed in Arabic or Persian runs right to left whatever the page
+    this.input = el("textarea", { id: "cb-input", rows: "2", maxlength: "2000", autocomplete: "off", dir: "auto" });
     this.input.addEventListener("input", () => this.residentTyping());
     this.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey) {
@@ -143,16 +139,17 @@ class CitizenWidget {
     this.sendButton = el("button", { type: "submit", class: "send" });
     this.form = el("form", { class: "composer", onsubmit: (e) => this.submit(e) }, this.inputLabel, this.input, this.sendButton);
 
+    // a div, not <header>: the city's page has the one banner landmark
     const header = el(
-      "header",
-      {},
+      "div",
+      { class: "head" },
       el("div", { class: "heading" }, this.title, this.subtitle),
       this.closeButton,
       el("div", { class: "tools" }, this.langGroup, this.menuButton),
     );
     this.panel = el(
       "section",
-      { id: "cb-panel", class: "panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "cb-title", hidden: true },
+      { id: "cb-panel", class: "panel", role: "dialog", "aria-labelledby": "cb-title", hidden: true },
       header,
       this.menu,
       this.privacy,
@@ -165,10 +162,13 @@ class CitizenWidget {
     this.panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
         event.stopPropagation();
-        if (!this.menu.hidden) this.toggleMenu(false);
-        else this.close();
+        if (!this.menu.hidden) {
+          this.toggleMenu(false);
+          this.menuButton.focus(); // focus stays in the panel; the next Esc closes it
+        } else this.close();
       }
     });
+    this.modal = new PhoneModal(this.panel, this.root);
     this.root.append(this.launcher, this.panel);
   }
 
@@ -184,6 +184,7 @@ class CitizenWidget {
     this.personButton.textContent = t(lang, "talkToPerson");
     this.privacyButton.textContent = t(lang, "privacyMenu");
     this.newButton.textContent = t(lang, "newConversation");
+    this.saveButton.textContent = t(lang, "saveConversation");
     this.closeLabel.textContent = t(lang, "close");
     this.closeButton.setAttribute("title", t(lang, "close"));
     this.privacyTitle.textContent = t(lang, "privacyTitle");
@@ -200,7 +201,10 @@ class CitizenWidget {
     this.renderBanner();
     this.panel.setAttribute("lang", lang);
     this.launcher.setAttribute("lang", lang);
+    this.panel.setAttribute("dir", direction(lang));
+    this.launcher.setAttribute("dir", direction(lang));
     this.showPrivacy(!this.store.privacyAccepted);
+    if (this.greeting) this.showGreeting();
   }
 
   // --- opening and closing -----------------------------------------------------------------
@@ -240,8 +244,23 @@ class CitizenWidget {
   acceptPrivacy() {
     this.store.privacyAccepted = true;
     this.showPrivacy(false);
+    this.showGreeting();
     this.input.focus();
   }
+
+  /** A greeting with example questions in an empty conversation, once the privacy notice is
+   * accepted. Drawn by the widget (not sent, not stored); redrawn in a new language. */
+  showGreeting() {
+    this.greeting?.remove();
+    this.greeting = null;
+    if (!this.store.privacyAccepted || this.log.querySelector(".msg")) return;
+    this.greeting = greetingElement(this.lang, (question) => {
+      this.send(question);
+      this.input.focus();
+    });
+    this.log.prepend(this.greeting);
+  }
+
 
   // --- connection --------------------------------------------------------------------------
 
@@ -252,14 +271,26 @@ class CitizenWidget {
       this.setStatus(null);
       this.socket.emit("session_request", this.session || {});
     });
-    this.socket.on("disconnect", () => this.setStatus("disconnected"));
+    this.socket.on("disconnect", () => {
+      this.ready = false;
+      this.setStatus("disconnected");
+    });
     this.socket.on("session_confirm", (session) => {
       this.session = session;
       this.store.session = session;
     });
     this.socket.on("history", ({ messages }) => {
       this.log.replaceChildren();
-      for (const message of messages || []) this.render(normaliseMessage(message), { announce: false });
+      this.messages = [];
+      const shown = (messages || []).map(normaliseMessage);
+      shown.forEach((message, index) => {
+        // quick replies that were answered after them are used
+        const used = shown.slice(index + 1).some((later) => later.from === "resident");
+        this.render(message, { announce: false, used });
+      });
+      this.showGreeting();
+      this.ready = true;
+      for (const [text, display] of this.pending.splice(0)) this.send(text, display);
       this.scrollToEnd();
     });
     this.socket.on("bot_uttered", (message) => {
@@ -302,6 +333,11 @@ class CitizenWidget {
 
   renderBanner() {
     const h = this.handoff || {};
+    // the header says who answers: the assistant, or the person who has the conversation
+    this.subtitle.textContent =
+      h.state === "active" && h.staff
+        ? t(this.lang, "staffPrefix", { role: this.roleName(h.staff.role), name: h.staff.first_name || "" }).trim()
+        : t(this.lang, "subtitle");
     if (h.state === "queued") {
       this.bannerText.textContent = t(this.lang, "queueBanner", { position: h.position, wait: h.wait_minutes });
       this.leaveButton.hidden = false;
@@ -322,7 +358,11 @@ class CitizenWidget {
   // --- messages ----------------------------------------------------------------------------
 
   send(text, display) {
-    if (!this.session) return;
+    if (!this.session || !this.ready) {
+      this.pending.push([text, display]);
+      this.render(normaliseMessage({ from: "resident", text: display || text }));
+      return;
+    }
     const metadata = { lang: this.lang, page: window.location.pathname };
     if (display) metadata.display = display;
     this.socket.emit("user_uttered", { ...this.session, message: text, metadata });
@@ -363,9 +403,26 @@ class CitizenWidget {
     this.toggleMenu(false);
     this.store.clearConversation();
     this.session = null;
+    this.ready = false;
     this.log.replaceChildren();
+    this.messages = [];
+    this.greeting = null;
     this.socket.emit("session_request", {});
     this.input.focus();
+  }
+
+  /** "Save the conversation": the log as a text file the resident keeps (made in the browser). */
+  saveTranscript() {
+    this.toggleMenu(false);
+    const blob = new Blob([transcriptText(this.messages, this.lang)], { type: "text/plain;charset=utf-8" });
+    const url = URL.createObjectURL(blob);
+    const day = new Date().toISOString().slice(0, 10);
+    const link = el("a", { href: url, download: `${t(this.lang, "transcriptTitle")} ${day}.txt`, hidden: true });
+    this.root.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    this.menuButton.focus();
   }
 
   switchLanguage(lang) {
@@ -377,21 +434,28 @@ class CitizenWidget {
     this.status.textContent = t(lang, "languageChanged");
   }
 
-  render(message, { announce = true } = {}) {
+  render(message, { announce = true, used = false } = {}) {
     if (!message.text && !message.buttons.length) return;
-    if (message.topic) this.lastTopic = message.topic;
-    const who =
-      message.from === "resident"
-        ? t(this.lang, "you")
-        : message.from === "staff"
-          ? t(this.lang, "staffPrefix", {
-              role: t(this.lang, message.staff?.role === "nurse" ? "roleNurse" : "roleAgent"),
-              name: message.staff?.first_name || "",
-            }).trim()
-          : t(this.lang, "assistant");
-    const item = el("div", { class: `msg ${message.from}`, lang: message.lang || null, "data-topic": message.topic });
-    item.append(el("span", { class: message.from === "staff" ? "who" : "who visually-hidden", text: `${who}: ` }));
-    item.append(richText(message.text));
+    if (setsDomain(message)) this.lastTopic = message.topic;
+    if (message.from === "resident") this.greeting?.querySelectorAll(".choice").forEach((b) => (b.disabled = true));
+    this.messages.push(message);
+    const who = speaker(message, this.lang);
+    const emergency = isEmergency(message);
+    const item = el("div", {
+      class: `msg ${message.from}${emergency ? " emergency" : ""}`,
+      lang: message.lang || null,
+      "data-topic": message.topic,
+      // the 112 answer is announced at once, before anything else (not again from the history)
+      role: emergency && announce ? "alert" : null,
+    });
+    const lang = LANGS.includes(message.lang) ? message.lang : this.lang; // the widget's own texts
+    if (emergency) {
+      item.append(el("strong", { class: "emergency-label", text: t(lang, "emergencyLabel") }));
+      item.append(el("span", { class: "visually-hidden", text: ": " }));
+    } else {
+      item.append(el("span", { class: message.from === "staff" ? "who" : "who visually-hidden", text: `${who}: ` }));
+    }
+    item.append(richText(message.text, { lang, phones: emergency || phoneLinks(message) }));
     if (message.buttons.length) {
       const choices = el("div", { class: "choices" });
       for (const button of message.buttons) {
@@ -400,7 +464,9 @@ class CitizenWidget {
             type: "button",
             class: "choice",
             text: button.title,
-            onclick: () => {
+            disabled: used,
+            onclick: (event) => {
+              useChoice(event.currentTarget);
               this.send(button.payload, button.title);
               this.input.focus();
             },
@@ -409,35 +475,13 @@ class CitizenWidget {
       }
       item.append(choices);
     }
-    if (wantsFeedback(message)) item.append(this.feedbackFor(message));
+    if (wantsFeedback(message)) {
+      item.append(feedbackGroup(message, this.lang, this.store, (value, done) =>
+        this.socket.emit("feedback", { ...this.session, message_id: message.id, value }, done)));
+    }
     if (!announce) item.setAttribute("aria-hidden", "false");
     this.log.append(item);
     this.scrollToEnd();
-  }
-
-  feedbackFor(message) {
-    const group = el("div", { class: "feedback", role: "group", "aria-label": t(this.lang, "helpfulQuestion") });
-    const question = el("span", { class: "feedback-question", text: t(this.lang, "helpfulQuestion") });
-    const thanks = el("span", { class: "feedback-thanks", role: "status" });
-    const buttons = ["up", "down"].map((value) =>
-      el("button", {
-        type: "button",
-        class: `vote vote-${value}`,
-        "data-vote": value,
-        "aria-pressed": String(this.store.vote(message.id) === value),
-        text: t(this.lang, value === "up" ? "helpfulYes" : "helpfulNo"),
-        onclick: () => {
-          this.socket.emit("feedback", { ...this.session, message_id: message.id, value }, (ack) => {
-            if (!ack || !ack.ok) return;
-            this.store.setVote(message.id, value);
-            for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.vote === value));
-            thanks.textContent = t(this.lang, "feedbackThanks");
-          });
-        },
-      }),
-    );
-    group.append(question, ...buttons, thanks);
-    return group;
   }
 
   scrollToEnd() {

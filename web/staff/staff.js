@@ -1,14 +1,32 @@
 // Staff console: queues, claiming, the conversation with the resident, notes, hand back,
 // transfer and close. Every text from residents or staff is inserted with textContent.
+import { isEmergency } from "/widget/core.js";
+import { askPermission, canAsk, notify, tone } from "/staff/alerting.js";
 import { el } from "/widget/dom.js";
 import { io } from "/widget/vendor/socket.io.esm.min.js";
 
 const HEADERS = { "Content-Type": "application/json", "X-Requested-With": "citizenbot" };
 const $ = (id) => document.getElementById(id);
-const QUEUE_NAMES = { nurse: "Hoitaja (nurse)", agent: "Asiakaspalvelu (agent)" };
-const FROM = { resident: "Asukas", bot: "Avustaja", staff: "Henkilöstö", system: "Järjestelmä" };
+// Plain words for staff; the internal names (intents, confidences, topic ids) only behind
+// "Näytä tekniset tiedot".
+const QUEUE_NAMES = { nurse: "Sairaanhoitajat", agent: "Asiakaspalvelu" };
+const ROLE_NAMES = { nurse: "sairaanhoitaja", agent: "asiakaspalvelija", admin: "ylläpitäjä", trainer: "kouluttaja" };
+const STATUS_NAMES = {
+  queued: "jonossa", active: "käsittelyssä", returned: "palautettu avustajalle", closed: "päätetty",
+  cancelled: "asukas poistui jonosta",
+};
+const LANG_NAMES = { fi: "suomi", sv: "ruotsi", en: "englanti" };
+const FROM = { resident: "Asukas", bot: "Avustaja", staff: "Henkilöstö" };
+const SYSTEM_TEXT = { pause: "Henkilöstö otti keskustelun, avustaja on hiljaa.", resume: "Avustaja vastaa taas." };
+const EMERGENCY_TEXT = "Hätätilanne: asukas kuvasi hengenvaarallisen tilanteen, ja avustaja kehotti soittamaan heti 112.";
 
-const state = { me: null, current: null, socket: null, typingTimer: null, lastTyping: 0 };
+const state = {
+  me: null, current: null, socket: null, typingTimer: null, lastTyping: 0,
+  emergencies: new Set(), // announced once
+  unread: new Set(), // my conversations with a message I have not seen
+  queued: null, // ids seen waiting (null before the first load: no alert for what was already there)
+};
+const TITLE = document.title;
 
 async function api(path, { method = "GET", body } = {}) {
   const response = await fetch(path, {
@@ -55,7 +73,8 @@ async function showConsole(me) {
   $("login-view").hidden = true;
   $("console-view").hidden = false;
   $("who").hidden = false;
-  $("who-name").textContent = `${me.first_name} (${me.role})`;
+  $("notifications").hidden = !canAsk();
+  $("who-name").textContent = `${me.first_name}, ${ROLE_NAMES[me.role] || me.role}`;
   const reviews = ["trainer", "admin"].includes(me.role);
   $("review-view").hidden = !reviews;
   $("console-view").hidden = me.queues.length === 0;
@@ -203,12 +222,13 @@ function handoffItem(h, { claimable }) {
     el(
       "div",
       { class: "item-head" },
-      el("span", { class: "badge", lang: h.lang, text: h.lang.toUpperCase() }),
-      el("span", { text: h.topic || "–" }),
+      h.emergency ? el("strong", { text: "⚠ HÄTÄTILANNE – asukkaalle annettiin 112-ohje" }) : null,
+      el("span", { class: "badge", lang: h.lang, title: LANG_NAMES[h.lang], text: h.lang.toUpperCase() }),
+      state.unread.has(h.id) ? el("span", { class: "badge unread", text: "uusi viesti" }) : null,
+      el("span", { text: h.topic_title || h.topic || "aihe ei tiedossa" }),
       h.waiting_seconds !== null && h.waiting_seconds !== undefined
         ? el("span", { text: `odottanut ${minutes(h.waiting_seconds)}` })
         : null,
-      h.emergency ? el("strong", { text: "HÄTÄ – 112-ohje annettu" }) : null,
     ),
     el("p", { class: "item-text", text: h.first_message || "" }),
     el("button", { type: "button", text: "Avaa", onclick: () => openHandoff(h.id) }),
@@ -217,9 +237,48 @@ function handoffItem(h, { claimable }) {
   return li;
 }
 
+/** A conversation that turned into an emergency is announced once (role="alert"), whichever list it is in. */
+function announceEmergencies(items) {
+  const fresh = items.filter((h) => h.emergency && !state.emergencies.has(h.id));
+  for (const h of fresh) state.emergencies.add(h.id);
+  if (!fresh.length) return;
+  const h = fresh[fresh.length - 1];
+  const text = `Hätätilanne, keskustelu ${h.id} (${QUEUE_NAMES[h.queue] || h.queue}): asukas kuvasi hengenvaarallisen tilanteen, ja avustaja kehotti soittamaan heti 112.`;
+  $("emergency-notice").replaceChildren(
+    document.createTextNode(`${text} `),
+    el("button", { type: "button", text: `Avaa keskustelu ${h.id}`, onclick: () => openHandoff(h.id) }),
+  );
+  $("emergency-notice").hidden = false;
+  tone();
+  notify("Hätätilanne", text, `emergency-${h.id}`);
+}
+
+$("notifications").addEventListener("click", async () => {
+  await askPermission();
+  $("notifications").hidden = !canAsk();
+});
+
+/** A resident new in the queue: a tone and a notification (not for those waiting at login). */
+function announceNewInQueue(waiting) {
+  const fresh = state.queued ? waiting.filter((h) => !state.queued.has(h.id) && !h.emergency) : [];
+  state.queued = new Set(waiting.map((h) => h.id));
+  if (!fresh.length) return;
+  tone("soft");
+  for (const h of fresh) notify(`Uusi keskustelu jonossa: ${QUEUE_NAMES[h.queue] || h.queue}`, h.first_message || "", `queued-${h.id}`);
+}
+
+function showUnread() {
+  document.title = state.unread.size ? `(${state.unread.size}) ${TITLE}` : TITLE;
+}
+
 async function refreshQueue() {
   const { ok, data } = await api("/api/staff/queue");
   if (!ok) return;
+  const waiting = Object.values(data.queues).flat();
+  announceEmergencies([...waiting, ...data.mine]);
+  announceNewInQueue(waiting);
+  for (const id of state.unread) if (!data.mine.some((h) => h.id === id)) state.unread.delete(id);
+  showUnread();
   const box = $("queues");
   box.replaceChildren();
   for (const [queue, items] of Object.entries(data.queues)) {
@@ -244,30 +303,51 @@ async function claim(id) {
   await refreshQueue();
   await openHandoff(id);
   $("reply").focus();
+  revealAlert();
 }
 
 // --- one conversation ------------------------------------------------------------------------
 
 function transcriptItem(m) {
-  const label = m.from === "staff" && m.staff ? `${m.staff.first_name} (${m.staff.role})` : FROM[m.from] || m.from;
-  const detail = m.topic ? ` · ${m.topic}` : m.intent ? ` · ${m.intent} ${(m.confidence ?? 0).toFixed(2)}` : "";
+  if (m.from === "system") return el("li", { class: "system", text: SYSTEM_TEXT[m.text] || m.text });
+  const emergency = isEmergency(m);
+  const label = m.from === "staff" && m.staff ? `${m.staff.first_name} (${ROLE_NAMES[m.staff.role] || m.staff.role})` : FROM[m.from] || m.from;
+  const detail = m.topic
+    ? `aihe ${m.topic}`
+    : m.intent ? `tunnistettu ${m.intent}, varmuus ${Math.round((m.confidence ?? 0) * 100)} %` : "";
   const time = m.ts ? new Date(m.ts * 1000).toLocaleTimeString("fi-FI", { hour: "2-digit", minute: "2-digit" }) : "";
-  const li = el("li", { class: m.from, lang: m.lang || null });
-  li.append(el("span", { class: "from", text: `${label} ${time}${detail}` }), document.createTextNode(m.text || ""));
+  const li = el("li", { class: `${m.from}${emergency ? " emergency" : ""}`, lang: m.lang || null });
+  const from = el("span", { class: "from", text: `${emergency ? "⚠ 112-ohje · " : ""}${label} ${time}` });
+  if (detail) from.append(el("span", { class: "detail", text: ` · ${detail}` }));
+  li.append(from, document.createTextNode(m.text || ""));
   return li;
+}
+
+function showEmergency() {
+  $("conv-alert").textContent = EMERGENCY_TEXT;
+  $("conv-alert").hidden = false;
+  revealAlert();
+}
+
+/** The alert sits just above the reply box; scrolled into view with it, so a nurse answering
+ * never has it out of sight (with a long queue the page is taller than the screen). */
+function revealAlert() {
+  if (!$("conv-alert").hidden) $("conv-alert").scrollIntoView({ block: "nearest" });
 }
 
 async function openHandoff(id) {
   const { ok, data } = await api(`/api/staff/handoffs/${id}`);
   if (!ok) return setStatus(data.error || "Keskustelua ei voi avata.");
   state.current = data.handoff;
+  if (state.unread.delete(id)) refreshQueue();
   $("conv-empty").hidden = true;
   $("conv").hidden = false;
   const h = data.handoff;
   const staff = h.staff ? `, ${h.staff.first_name}` : "";
-  $("conv-meta").textContent = `#${h.id} · ${QUEUE_NAMES[h.queue] || h.queue} · kieli ${h.lang} · tila ${h.status}${staff}`;
+  $("conv-meta").textContent =
+    `Keskustelu ${h.id} · ${QUEUE_NAMES[h.queue] || h.queue} · ${h.topic_title || "aihe ei tiedossa"} · kieli: ${LANG_NAMES[h.lang] || h.lang} · ${STATUS_NAMES[h.status] || h.status}${staff}`;
   $("conv-alert").hidden = !h.emergency;
-  $("conv-alert").textContent = h.emergency ? "Asukas kuvasi hätätilanteen: avustaja antoi 112-ohjeen." : "";
+  $("conv-alert").textContent = h.emergency ? EMERGENCY_TEXT : "";
   $("transcript").replaceChildren(...data.transcript.map(transcriptItem));
   $("notes").replaceChildren(...data.notes.map((n) => el("li", { text: `${n.author}: ${n.text}` })));
   const mine = h.status === "active" && h.claimed_by === state.me.id;
@@ -282,9 +362,13 @@ async function openHandoff(id) {
 }
 
 function scrollTranscript() {
-  const t = $("transcript");
-  t.scrollTop = t.scrollHeight;
+  const box = $("transcript-box");
+  box.scrollTop = box.scrollHeight;
 }
+
+$("show-details").addEventListener("change", (event) => {
+  $("transcript-box").classList.toggle("show-details", event.target.checked);
+});
 
 async function loadCanned(lang) {
   const { ok, data } = await api(`/api/staff/canned?lang=${encodeURIComponent(lang)}`);
@@ -320,6 +404,7 @@ $("reply").addEventListener("keydown", (event) => {
 });
 
 $("reply").addEventListener("input", () => sendTyping(true));
+$("reply").addEventListener("focus", () => revealAlert());
 
 function sendTyping(on) {
   if (!state.current || !state.socket) return;
@@ -349,6 +434,30 @@ async function act(action, body, done) {
   await openHandoff(state.current.id);
 }
 
+/** The conversation as the resident and the staff saw it, as a text file (internal notes and the
+ * technical details left out). */
+function transcriptText() {
+  const lines = [$("conv-meta").textContent, ""];
+  for (const li of $("transcript").children) {
+    const from = li.querySelector(".from");
+    const label = from ? [...from.childNodes].filter((n) => !n.classList?.contains("detail")).map((n) => n.textContent).join("") : "";
+    const text = from ? li.textContent.slice(from.textContent.length) : li.textContent;
+    if (label.trim()) lines.push(`${label.trim()}:`);
+    lines.push(text.trim(), "");
+  }
+  return lines.join("\n");
+}
+
+$("download").addEventListener("click", () => {
+  if (!state.current) return;
+  const url = URL.createObjectURL(new Blob([transcriptText()], { type: "text/plain;charset=utf-8" }));
+  const link = el("a", { href: url, download: `keskustelu-${state.current.id}.txt`, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+});
+
 $("claim").addEventListener("click", () => state.current && claim(state.current.id));
 $("handback").addEventListener("click", () => act("return", {}, "Keskustelu palautettiin avustajalle."));
 $("transfer").addEventListener("click", () => act("transfer", { queue: $("transfer-queue").value }, "Keskustelu siirrettiin."));
@@ -365,11 +474,26 @@ function connectSocket() {
     if (!state.current || m.handoff_id !== state.current.id) return;
     $("resident-typing").hidden = true;
     $("transcript").append(transcriptItem({ from: "resident", text: m.text, ts: m.ts }));
-    if (m.emergency) {
-      $("conv-alert").hidden = false;
-      $("conv-alert").textContent = "Asukas kuvasi hätätilanteen: avustaja antoi 112-ohjeen.";
-    }
+    if (m.emergency) showEmergency();
     scrollTranscript();
+  });
+  // the assistant's messages (the 112 answer above all) as they are sent, not on a refresh
+  state.socket.on("bot_message", (m) => {
+    if (m.emergency && state.emergencies.has(m.handoff_id)) {
+      tone(); // a new emergency in a conversation already flagged (a new one is announced by refreshQueue)
+      notify("Hätätilanne", `Keskustelu ${m.handoff_id}: ${EMERGENCY_TEXT}`, `emergency-${m.handoff_id}`);
+    }
+    if (m.emergency) refreshQueue();
+    if (!state.current || m.handoff_id !== state.current.id) return;
+    $("transcript").append(transcriptItem({ from: "bot", text: m.text, topic: m.topic, lang: m.lang, ts: m.ts }));
+    if (m.emergency) showEmergency();
+    scrollTranscript();
+  });
+  // a message in one of my conversations that is not the one open here
+  state.socket.on("unread", (m) => {
+    if (state.current && m.handoff_id === state.current.id && !document.hidden) return;
+    state.unread.add(m.handoff_id);
+    refreshQueue();
   });
   state.socket.on("resident_typing", (m) => {
     if (state.current && m.handoff_id === state.current.id) $("resident-typing").hidden = !m.on;
@@ -378,6 +502,11 @@ function connectSocket() {
     if (state.current && m.handoff_id === state.current.id) $("notes").append(el("li", { text: `${m.note.author}: ${m.note.text}` }));
   });
 }
+
+// back in this tab: the open conversation is read
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden && state.current && state.unread.delete(state.current.id)) refreshQueue();
+});
 
 setInterval(() => state.me && refreshQueue(), 15000);
 
