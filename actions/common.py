@@ -60,6 +60,7 @@ def resolve_language(tracker: Tracker, default: str | None = None) -> str:
     return language.decide(
         message.text, current=tracker.get_slot(LANG_SLOT), hint=message.page_lang, chosen=message.lang_selected,
         about_language=message.intent == "meta.language", default=default or services().default_lang,
+        detection=language.Detection.from_stored(message.language),
     )
 
 

@@ -94,11 +94,7 @@ class LemmaTokenizer(WhitespaceTokenizer):
             return tokens
         detected = language.detect(message.get(TEXT) or "")
         lang = detected.lang or "fi"
-        message.set(
-            LANGUAGE_KEY,
-            {"lang": detected.lang, "confidence": round(detected.confidence, 3)},
-            add_to_output=True,
-        )
+        message.set(LANGUAGE_KEY, detected.stored(), add_to_output=True)
         text = message.get(TEXT) or ""
         places: list[tuple[int, int]] = []
         if self._names is not None:
