@@ -118,9 +118,11 @@ def test_not_understood_in_an_unserved_language_is_the_same_fixed_reply(nlu, ser
     assert events[0]["event"] == "rewind" and len(events) == 1  # no failure counted
 
 
-def test_the_classifiers_emergency_is_kept_for_an_unserved_language(nlu, services):
-    messages, _ = answer(nlu, "Мне очень плохо, помогите", "health.emergency")
-    assert tag(messages[0]) == {"topic": "health.emergency", "lang": "ru"}
+@pytest.mark.parametrize("text, lang", [("Мне очень плохо, помогите", "ru"), ("Annem yere düştü, lütfen yardım edin", "tr")])
+def test_the_classifiers_emergency_is_kept_for_an_unserved_language(nlu, services, text, lang):
+    messages, _ = answer(nlu, text, "health.emergency")
+    assert tag(messages[0]) == {"topic": "health.emergency", "lang": lang}
+    assert messages[0]["text"] == services.kb.answer("health.emergency", lang)
 
 
 def test_served_languages_are_answered_as_before(nlu, services):
@@ -137,6 +139,8 @@ def test_the_reply_lists_the_served_languages_from_the_setting(services):
 
 def test_every_detected_unserved_language_has_its_texts(services):
     for lang in UNSERVED_DETECTED:
+        emergency = services.kb.answer("health.emergency", lang)
+        assert emergency != services.kb.answer("health.emergency", "fi") and "112" in emergency.split("\n")[0]
         assert services.kb.answer("meta.language.unserved", lang) != services.kb.answer("meta.language.unserved", "fi")
         for served in ("fi", "sv", "en"):
             assert services.kb.label(f"language.name.{served}", lang) != services.kb.label(f"language.name.{served}", "fi")
