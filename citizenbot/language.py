@@ -186,11 +186,11 @@ def unserved_language(text: str, rule_lang: str | None = None) -> str | None:
         candidates = tuple(code for code in langs if code in unserved)
         if not candidates:
             return None
-        if "fa" in candidates and _PERSIAN_LETTERS_RE.search(joined):
-            return "fa"
         if len(candidates) == 1:
             return candidates[0]
         values = _detector(candidates).compute_language_confidence_values(joined)
+        if "fa" in candidates and _PERSIAN_LETTERS_RE.search(joined) and (not values or values[0].value < 0.7):
+            return "fa"  # پ چ ژ گ: Persian, unless the words are clearly Arabic (Iraqi Arabic writes چ, گ)
         return _code(values[0].language) if values else candidates[0]
     latin = tuple(code for code in unserved if not any(code in langs for _n, _l, langs in _SCRIPTS))
     if not latin:
