@@ -206,13 +206,16 @@ def unserved_language(text: str, rule_lang: str | None = None) -> str | None:
     return None
 
 
-def warm_up() -> None:
+def warm_up(unserved: bool = True) -> None:
     """Load the detector's models and the lemmatizer's dictionaries now, not on the first
-    resident's message (together about two seconds)."""
+    resident's message (a few seconds). ``unserved``: also the detectors of ``unserved_language``
+    (about 180 MB more), which the NLU runs; the action server reads its stored result."""
     from citizenbot.text import lemma
 
     _detector(served_languages()).compute_language_confidence_values("moi")
-    unserved_language("mu isa ei hinga")
+    if unserved:
+        for text in ("mu isa ei hinga", "мой отец не дышит", "ابي لا يتنفس"):  # each script's detector
+            unserved_language(text)
     for lang, word in (("fi", "kaduilla"), ("sv", "gatorna"), ("en", "streets")):
         lemma.__wrapped__(word, lang)
 
