@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     MAX_FAILURES_BEFORE_PERSON,
+    answer_unserved,
     blocking,
     failures,
     language_events,
@@ -38,6 +39,8 @@ class ActionAnswer(Action):
         return "action_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        if await answer_unserved(dispatcher, tracker):
+            return []
         svc = services()
         lang = resolve_language(tracker)
         topic = latest_intent(tracker)

@@ -17,8 +17,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from citizenbot import language
 from citizenbot.conversation import ResidentMessage, make_envelope
 from citizenbot.conversation.events import LANG_SLOT, typed_before_latest
-from citizenbot.replies import Reply
+from citizenbot.intents import EMERGENCY_INTENT
+from citizenbot.replies import Reply, faq, unserved_language_reply
 from citizenbot.services import Services, services
+from citizenbot.settings import served_languages
 
 __all__ = ["Services", "services"]  # the actions' entry to the shared services (see the docstring)
 
@@ -58,7 +60,30 @@ def resolve_language(tracker: Tracker, default: str | None = None) -> str:
     return language.decide(
         message.text, current=tracker.get_slot(LANG_SLOT), hint=message.page_lang, chosen=message.lang_selected,
         about_language=message.intent == "meta.language", default=default or services().default_lang,
+        detection=language.Detection.from_stored(message.language),
     )
+
+
+def unserved_language(tracker: Tracker) -> str | None:
+    """The unserved language (ru, so, zh...) the NLU found the latest message written in, if any."""
+    message = latest(tracker)
+    return None if message.is_button else message.unserved_lang
+
+
+async def answer_unserved(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """A message in a language we do not serve gets a fixed reply in it: the 112 answer for an
+    emergency, else which languages the assistant speaks (never an answer in another language).
+    The conversation's language stays as it was. False when the message is in no such language."""
+    lang = unserved_language(tracker)
+    if lang is None:
+        return False
+    kb = services().kb
+    if latest(tracker).intent == EMERGENCY_INTENT:
+        reply = await blocking(faq, kb, EMERGENCY_INTENT, lang)
+    else:
+        reply = await blocking(unserved_language_reply, kb, lang, served_languages())
+    send(dispatcher, reply, lang)
+    return True
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply, lang: str) -> None:

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     MAX_FAILURES_BEFORE_PERSON,
+    answer_unserved,
     blocking,
     failures,
     language_events,
@@ -28,6 +29,8 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        if await answer_unserved(dispatcher, tracker):
+            return [UserUtteranceReverted()]
         svc = services()
         lang = resolve_language(tracker)
         count = failures(tracker) + 1

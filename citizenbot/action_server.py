@@ -39,7 +39,7 @@ async def start_background_work(app, _loop=None) -> None:
     settings, database = svc.settings, svc.database
     result = await asyncio.to_thread(seed, database, settings.kb_dir, settings.city)
     logger.info("knowledge base %s (%s)", "seeded" if result.changed else "up to date", result.counts)
-    await asyncio.to_thread(language.warm_up)
+    await asyncio.to_thread(language.warm_up, False)  # the NLU stores the unserved language it finds
     await asyncio.to_thread(svc.kb.best_name, "Hämeenkadulla")  # loads texts, facts and the name index
     app.ctx.retention = asyncio.create_task(_retention_loop(database, svc.kb))
     if svc.open311.enabled:

@@ -7,15 +7,19 @@ inbox files a past message under ``language_of_stored``. The served languages co
 
 The rules (see README, "Languages"):
 
-* A message that clearly is in one served language (three or more words and a confident detector)
-  sets the language, also mid-conversation: the resident clearly switched.
+* A message that clearly is in one served language (three or more words and a confident detector,
+  or a less confident one backed by the message's function words) sets the language, whatever the
+  page's language, also mid-conversation: the resident clearly switched.
 * A short or ambiguous message ("hi", "hej", "moi", "ok", a street name) keeps the conversation's
   language; in the first message the page's language hint (message metadata ``{"lang": "sv"}``)
   decides, then a small lexicon of greetings and short words, then the detector.
 * An explicit request ("på svenska", "can we switch to Finnish?") switches at once.
 
 Detection is restricted to the served languages and ignores proper names and street names, which
-otherwise pull English and Swedish sentences towards Finnish ("When is Hämeenkatu plowed?").
+otherwise pull English and Swedish sentences towards Finnish ("When is Hämeenkatu plowed?"). The
+NLU detects once per message and stores the result (``Detection.stored``); the actions decide from
+it. ``unserved_language`` recognises languages that are not served (``UNSERVED_DETECTED``), which
+get fixed replies in them: the 112 answer, or which languages the assistant speaks.
 """
 
 from __future__ import annotations
@@ -27,14 +31,33 @@ from functools import lru_cache
 from citizenbot.settings import served_languages
 from citizenbot.text import fold, word_spans
 
-# A message "clearly" is in a language with 3+ content words at 0.75 confidence, or 2 words at 0.95.
+# A message "clearly" is in a language with 3+ content words at 0.75 confidence, or at 0.4 when
+# its function words are that language's ("my baby has a fever of 38.5": lingua's confidence among
+# three languages stays under 0.75 for many short, clear sentences), or 2 words at 0.95.
 CLEAR_MIN_WORDS = 3
 CLEAR_MIN_CONFIDENCE = 0.75
+CLEAR_SUPPORTED_MIN_CONFIDENCE = 0.4
 CLEAR_SHORT_MIN_WORDS = 2
 CLEAR_SHORT_MIN_CONFIDENCE = 0.95
 # A switch request ("Can we switch to Finnish?") is acknowledged in the language it was written in
 # when the detector is at least this sure of it.
 ACKNOWLEDGE_MIN_CONFIDENCE = 0.5
+
+# Languages recognised only to answer with a fixed text in them (the 112 answer, "which languages
+# the assistant speaks"): the city's largest language groups after the served ones, plus Chinese
+# and Turkish. A language in SERVED_LANGUAGES is served, not in this list.
+UNSERVED_DETECTED = ("ru", "uk", "et", "ar", "so", "fa", "zh", "tr")
+# The scripts that say the language group on their own; Latin-script text needs the detector.
+_SCRIPTS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
+    ("cyrillic", re.compile("[\u0400-\u04ff]"), ("ru", "uk")),
+    ("arabic", re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]"), ("ar", "fa")),
+    ("han", re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"), ("zh",)),
+)
+_PERSIAN_LETTERS_RE = re.compile("[پچژگ]")
+# A Latin-script message is in an unserved language when the detector, choosing among the served
+# and these, prefers it this clearly (0 of the 11,600 served-language training examples did).
+UNSERVED_MIN_WORDS = 3
+UNSERVED_MIN_CONFIDENCE = 0.7
 
 # Words that on their own say which language a very short message is in.
 SHORT_WORDS: dict[str, frozenset[str]] = {
@@ -74,9 +97,11 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
     ),
 }
 
+# A street or park name: the name word, then at most a case ending ("Sammonkadulla", "Hämeenkatua",
+# "Storgatan"); "katuvalo" (street light) is a common word, not a name.
 _NAME_SUFFIX_RE = re.compile(
     r"(katu|kadu|tie|kuja|polku|polu|vayla|raitti|kaari|puisto|gatan|gata|vagen|vag|grand|torg)"
-    r"[a-z]{0,6}$"
+    r"(n|a|ta|lla|lle|lta|ssa|sta|an|en|et|na|ksi|t|illa|ille|ilta|issa|ista|ihin|ien|ja|ine)?$"
 )
 
 _REQUEST_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -97,17 +122,37 @@ class Detection:
     lang: str | None
     confidence: float
     n_words: int
+    supported: bool = False  # the message's function words are of this language more than any other
 
     @property
     def clear(self) -> bool:
         if self.lang is None:
             return False
         if self.n_words >= CLEAR_MIN_WORDS:
-            return self.confidence >= CLEAR_MIN_CONFIDENCE
+            return self.confidence >= CLEAR_MIN_CONFIDENCE or (
+                self.supported and self.confidence >= CLEAR_SUPPORTED_MIN_CONFIDENCE)
         return self.n_words >= CLEAR_SHORT_MIN_WORDS and self.confidence >= CLEAR_SHORT_MIN_CONFIDENCE
 
+    def stored(self) -> dict:
+        """As the NLU stores it with the message (parse data ``language``); the actions and the
+        review inbox read it back with ``from_stored`` instead of detecting again."""
+        return {"lang": self.lang, "confidence": round(self.confidence, 3), "words": self.n_words,
+                "supported": self.supported, "clear": self.clear}
 
-@lru_cache(maxsize=4)
+    @classmethod
+    def from_stored(cls, data: object) -> Detection | None:
+        """The stored detection, or None for a message stored without one (or by an older version)."""
+        if not isinstance(data, dict) or not isinstance(data.get("words"), int):
+            return None
+        lang = data.get("lang") if data.get("lang") in served_languages() else None
+        try:
+            confidence = float(data.get("confidence") or 0.0)
+        except (TypeError, ValueError):
+            return None
+        return cls(lang, confidence, data["words"], bool(data.get("supported")))
+
+
+@lru_cache(maxsize=8)
 def _detector(langs: tuple[str, ...]):
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
@@ -115,12 +160,62 @@ def _detector(langs: tuple[str, ...]):
     return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
 
 
-def warm_up() -> None:
+def _code(language) -> str:
+    return language.iso_code_639_1.name.lower()
+
+
+def unserved_language(text: str, rule_lang: str | None = None) -> str | None:
+    """The language a message is written in when it is one of ``UNSERVED_DETECTED`` and not
+    served, else None.
+
+    The script decides Cyrillic (Russian or Ukrainian), Arabic (Arabic or Persian) and Chinese;
+    Latin-script Estonian, Somali and Turkish need the detector's clear preference over the served
+    languages. ``rule_lang`` is the language of the safety rule the message matched ("et" for
+    ``et.breathing``): an emergency in that language is answered in it unless the message clearly
+    is in a served language (a rule matched in a Finnish sentence says nothing).
+    """
+    served = served_languages()
+    unserved = tuple(code for code in UNSERVED_DETECTED if code not in served)
+    found = [w for w in content_words(text) if not w.isdigit()] or [w for w, _s, _e in word_spans(text)]
+    joined = " ".join(found)
+    if not unserved or not any(ch.isalpha() for ch in joined):
+        return None
+    for _name, letters, langs in _SCRIPTS:
+        if len(letters.findall(joined)) * 2 < sum(ch.isalpha() for ch in joined):
+            continue  # the script of under half the letters
+        candidates = tuple(code for code in langs if code in unserved)
+        if not candidates:
+            return None
+        if len(candidates) == 1:
+            return candidates[0]
+        values = _detector(candidates).compute_language_confidence_values(joined)
+        if "fa" in candidates and _PERSIAN_LETTERS_RE.search(joined) and (not values or values[0].value < 0.7):
+            return "fa"  # پ چ ژ گ: Persian, unless the words are clearly Arabic (Iraqi Arabic writes چ, گ)
+        return _code(values[0].language) if values else candidates[0]
+    latin = tuple(code for code in unserved if not any(code in langs for _n, _l, langs in _SCRIPTS))
+    if not latin:
+        return None
+    values = _detector(served + latin).compute_language_confidence_values(joined)
+    if not values:
+        return None
+    top = values[0]
+    if _code(top.language) in latin and len(found) >= UNSERVED_MIN_WORDS and top.value >= UNSERVED_MIN_CONFIDENCE:
+        return _code(top.language)
+    if rule_lang in latin and (_code(top.language) == rule_lang or not detect(text).clear):
+        return rule_lang
+    return None
+
+
+def warm_up(unserved: bool = True) -> None:
     """Load the detector's models and the lemmatizer's dictionaries now, not on the first
-    resident's message (together about two seconds)."""
+    resident's message (a few seconds). ``unserved``: also the detectors of ``unserved_language``
+    (about 180 MB more), which the NLU runs; the action server reads its stored result."""
     from citizenbot.text import lemma
 
     _detector(served_languages()).compute_language_confidence_values("moi")
+    if unserved:
+        for text in ("mu isa ei hinga", "мой отец не дышит", "ابي لا يتنفس"):  # each script's detector
+            unserved_language(text)
     for lang, word in (("fi", "kaduilla"), ("sv", "gatorna"), ("en", "streets")):
         lemma.__wrapped__(word, lang)
 
@@ -162,20 +257,31 @@ def detect(text: str) -> Detection:
     if not values:
         return Detection(None, 0.0, len(kept))
     top = values[0]
-    detected = Detection(top.language.iso_code_639_1.name.lower(), float(top.value), len(kept))
-    voted = _function_word_vote(folded)
-    if voted and voted != detected.lang and detected.confidence < 0.9:
-        return Detection(voted, 0.85, len(kept))
-    return detected
+    lang = _code(top.language)
+    votes = _function_words(folded)
+    voted = _function_word_vote(votes)
+    if voted and voted != lang and top.value < 0.9:
+        return Detection(voted, 0.85, len(kept), True)
+    if voted and voted != lang and votes.get(lang, 0) == 0:
+        # a city word in another language's sentence: "what is neuvola", "vad är asemakaava"
+        return Detection(voted, 0.85, len(kept), True)
+    others = max((n for code, n in votes.items() if code != lang), default=0)
+    return Detection(lang, float(top.value), len(kept), votes.get(lang, 0) > others)
 
 
-def _function_word_vote(folded_words: list[str]) -> str | None:
-    """A language whose function words clearly dominate (at least 3, and 3 times any other)."""
+def _function_words(folded_words: list[str]) -> dict[str, int]:
     none: frozenset[str] = frozenset()
-    votes = {lang: sum(w in FUNCTION_WORDS.get(lang, none) for w in folded_words) for lang in served_languages()}
+    return {lang: sum(w in FUNCTION_WORDS.get(lang, none) for w in folded_words) for lang in served_languages()}
+
+
+def _function_word_vote(votes: dict[str, int]) -> str | None:
+    """A language whose function words clearly dominate (at least 3, and 3 times any other; or 2
+    and none of any other)."""
     ranked = sorted(votes.items(), key=lambda kv: kv[1], reverse=True)
+    if len(ranked) < 2:
+        return ranked[0][0] if ranked and ranked[0][1] >= 3 else None
     (best, n), (_second, m) = ranked[0], ranked[1]
-    return best if n >= 3 and n >= 3 * max(m, 1) else None
+    return best if (n >= 3 and n >= 3 * max(m, 1)) or (n >= 2 and m == 0) else None
 
 
 def requested_language(text: str) -> str | None:
@@ -191,14 +297,16 @@ def choose_language(
     hint: str | None = None,
     requested: str | None = None,
     default: str = "fi",
+    detection: Detection | None = None,
 ) -> str:
-    """The language to answer this message in (see the module docstring for the rules)."""
+    """The language to answer this message in (see the module docstring for the rules);
+    ``detection`` is the NLU's detection of the text when there is one (else it is detected)."""
     langs = served_languages()
     if requested in langs:
         return requested
     current = current if current in langs else None
     hint = hint if hint in langs else None
-    detection = detect(text)
+    detection = detection if detection is not None else detect(text)
     if detection.clear:
         return detection.lang
     if current:
@@ -209,22 +317,24 @@ def choose_language(
 
 
 def decide(text: str, *, current: str | None = None, hint: object = None, chosen: bool = False,
-           about_language: bool = False, default: str = "fi") -> str:
+           about_language: bool = False, default: str = "fi", detection: Detection | None = None) -> str:
     """The language to answer a resident's message in: the decision every action uses.
 
     ``current`` is the conversation's language, ``hint`` the page's language, ``chosen`` marks the
     hint as the resident's explicit choice (the widget's language switch), ``about_language`` says
     the message was understood as being about languages (intent ``meta.language``), so an explicit
     request in it ("på svenska") switches. A pressed button ("/topic") says nothing about the
-    language.
+    language. ``detection`` is the NLU's, stored with the message (``Detection.from_stored``): the
+    language is detected once per message.
     """
     page = hint if isinstance(hint, str) else None  # checked against the served languages below
     requested = requested_language(text) if about_language else None
     if chosen and page:
         requested = page
     if text.startswith("/"):
-        text = ""
-    return choose_language(text, current=current, hint=page, requested=requested, default=default)
+        text, detection = "", None
+    return choose_language(text, current=current, hint=page, requested=requested, default=default,
+                           detection=detection)
 
 
 @dataclass(frozen=True)
@@ -246,10 +356,12 @@ def switch_request(text: str) -> Switch | None:
     return Switch(target, said_in)
 
 
-def language_of_stored(detected: str | None, confidence: float, page_lang: object) -> str | None:
+def language_of_stored(detected: str | None, confidence: float, page_lang: object,
+                       clear: bool | None = None) -> str | None:
     """The language a past message was written in (the review inbox files it under this): the
-    NLU's detection when it was confident, else the page's language, else unknown."""
+    NLU's detection when it was clear (``clear`` as stored; older messages stored only the
+    confidence), else the page's language, else unknown."""
     langs = served_languages()
-    if detected in langs and confidence >= CLEAR_MIN_CONFIDENCE:
+    if detected in langs and (clear if clear is not None else confidence >= CLEAR_MIN_CONFIDENCE):
         return detected
     return page_lang if isinstance(page_lang, str) and page_lang in langs else None

@@ -45,6 +45,16 @@ def faq(kb: KnowledgeBase, topic: str, lang: str) -> Reply:
     return Reply(kb.answer(topic, lang), topic)
 
 
+UNSERVED_TOPIC = "meta.language.unserved"
+
+
+def unserved_language_reply(kb: KnowledgeBase, lang: str, served: tuple[str, ...]) -> Reply:
+    """A message in a language we do not serve (``lang``: ru, zh, ...): in that language, which
+    languages the assistant answers in, and 112 for emergencies."""
+    names = ", ".join(kb.label(f"language.name.{code}", lang, code) for code in served)
+    return Reply(kb.answer(UNSERVED_TOPIC, lang, languages=names), UNSERVED_TOPIC)
+
+
 # --- street maintenance ----------------------------------------------------------------------------
 
 

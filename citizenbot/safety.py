@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from citizenbot.text import normalise_for_rules
+from citizenbot.text import fold_script, normalise_for_rules
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "kb" / "safety" / "emergency.yml"
 
@@ -41,7 +41,7 @@ class RuleError(ValueError):
 
 def _compile(pattern: str, rule_id: str) -> re.Pattern[str]:
     try:
-        return re.compile(pattern)
+        return re.compile(fold_script(pattern))
     except re.error as exc:
         raise RuleError(f"emergency rule {rule_id}: bad pattern {pattern!r}: {exc}") from exc
 

@@ -44,9 +44,27 @@ def lemma(word: str, lang: str) -> str:
     return simplemma.lemmatize(lowered, lang=lang).lower()
 
 
+# Letters residents type interchangeably in the other scripts the safety rules read: Arabic and
+# Persian yeh and kaf (ي/ی/ى, ك/ک), alef with hamza, teh marbuta; Estonian õ, š, ž; Russian ё;
+# Ukrainian apostrophes (ʼ ’). Vowel marks and the elongating tatweel are dropped: they would
+# split a word in two.
+_SCRIPT_FOLD = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ۀ": "ه", "ى": "ي", "ی": "ي", "ئ": "ي", "ؤ": "و",
+    "ک": "ك", "õ": "o", "Õ": "O", "š": "s", "Š": "S", "ž": "z", "Ž": "Z", "ё": "е", "Ё": "Е",
+    "ʼ": "'", "’": "'", "`": "'",
+})
+_ARABIC_MARKS_RE = re.compile("[\u064b-\u065f\u0670\u0640]")
+
+
+def fold_script(text: str) -> str:
+    """Unify the letters of the table above (also applied to the safety rules' patterns, so an
+    editor may write either form)."""
+    return _ARABIC_MARKS_RE.sub("", unicodedata.normalize("NFC", text).translate(_SCRIPT_FOLD))
+
+
 def normalise_for_rules(text: str) -> str:
     """Folded text with single spaces and word boundaries kept, for regular-expression rules."""
-    return " ".join(fold(w) for w in words(text))
+    return " ".join(fold(w) for w in words(fold_script(text)))
 
 
 _NAME = r"[A-ZÅÄÖ][a-zåäöéü]+(?:[-'][A-ZÅÄÖ]?[a-zåäöéü]+)?"

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from citizenbot.language import choose_language, detect, requested_language
@@ -106,3 +108,50 @@ def test_detection_is_restricted_to_the_served_languages(monkeypatch):
     monkeypatch.setenv("SERVED_LANGUAGES", "fi,sv")
     assert detect("the street lamp outside my house is out").lang in ("fi", "sv")
     assert choose_language("hi", hint="en") != "en"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("У мужа сильная боль в груди и он задыхается", "ru"),
+        ("Допоможіть, тато не дихає", "uk"),
+        ("mu mees kukkus ja ei reageeri", "et"),
+        ("Aabbahay wuu dhacay mana neefsanayo", "so"),
+        ("أمي فاقدة الوعي", "ar"),
+        ("مادرم بیهوش شده", "fa"),
+        ("مادرم بيهوش شده", "fa"),  # written with Arabic yeh
+        ("我家门口的路灯坏了", "zh"),
+        ("Sokağımızdaki lamba yanmıyor", "tr"),
+    ],
+)
+def test_an_unserved_language_is_recognised(text, lang):
+    from citizenbot.language import unserved_language
+
+    assert unserved_language(text) == lang
+
+
+def test_the_safety_rules_language_helps_a_short_emergency():
+    from citizenbot.language import unserved_language
+
+    assert unserved_language("isa ei hinga", rule_lang="et") == "et"
+    assert unserved_language("isä ei hengitä, apua", rule_lang="et") is None  # clearly Finnish
+
+
+def test_a_served_language_is_never_taken_for_an_unserved_one():
+    """Every training example and evaluation question of the served languages (about 12,800)."""
+    from citizenbot.language import unserved_language
+    from citizenbot.trainer.project import read_eval_file, read_examples
+
+    root = Path(__file__).resolve().parents[1]
+    texts = [e.text for lang in ("fi", "sv", "en") for p in (root / "data" / "nlu" / lang).glob("*.yml")
+             for e in read_examples(p, lang)]
+    texts += [q.text for p in (root / "tests" / "eval").glob("*.tsv") for q in read_eval_file(p)]
+    assert len(texts) > 10000
+    assert [t for t in texts if unserved_language(t)] == []
+
+
+def test_a_served_language_is_not_unserved(monkeypatch):
+    from citizenbot.language import unserved_language
+
+    monkeypatch.setenv("SERVED_LANGUAGES", "fi,sv,en,et")
+    assert unserved_language("mu mees kukkus ja ei reageeri") is None

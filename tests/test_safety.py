@@ -11,7 +11,9 @@ from citizenbot.safety import RuleError, emergency_rule, parse_rules
 # (rules alone caught 76/105 of its emergencies before they were extended; see README);
 # emergency_reports.tsv (report-style emergencies and reports about things that use alarming words,
 # "kyltti on hukkunut") independently too: 4 of its 90 rows were wrong before the rules were refined.
-FILES = ("emergency_phrases.tsv", "emergency_holdout.tsv", "emergency_reports.tsv")
+# emergency_other_languages.tsv: Russian, Ukrainian, Estonian, Arabic, Somali and Persian (the
+# answer in those languages: tests/actions/test_unserved_languages.py).
+FILES = ("emergency_phrases.tsv", "emergency_holdout.tsv", "emergency_reports.tsv", "emergency_other_languages.tsv")
 ROWS = [
     row
     for name in FILES
@@ -33,6 +35,14 @@ def test_every_emergency_phrase_is_caught(row):
 @pytest.mark.parametrize("row", [r for r in ROWS if r["expected"] == "not_emergency"], ids=lambda r: r["text"][:50])
 def test_near_misses_are_not_emergencies(row):
     assert emergency_rule(row["text"]) is None
+
+
+def test_letters_typed_interchangeably_are_one_letter():
+    # Persian with Arabic yeh and kaf, Arabic with vowel marks, Russian without ё, Estonian without õ
+    assert emergency_rule("سينه ام درد ميكنه") == emergency_rule("سینه ام درد میکنه") == "fa.chest_pain"
+    assert emergency_rule("أُمِّي فَاقِدَةُ الوَعْيِ") == "ar.unconscious"
+    assert emergency_rule("грудь жжёт") == emergency_rule("грудь жжет") == "ru.chest_pain"
+    assert emergency_rule("ta võttis terve paki unerohtu") == emergency_rule("ta vottis terve paki unerohtu") == "et.overdose"
 
 
 def test_rules_of_every_language_apply_whatever_the_message_language():

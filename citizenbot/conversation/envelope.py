@@ -1,7 +1,8 @@
 """The message envelope: what every bot message carries besides its text and buttons.
 
 A bot message's ``custom`` payload is ``{"topic": <topic id or a finer id under it>, "lang":
-<served language>, "id": <32 hex digits>}``, plus ``"handoff": {"id", "state", "queue", ...}`` on
+<the text's language: a served one, or for the fixed replies to a message in a language we do
+not serve that language>, "id": <32 hex digits>}``, plus ``"handoff": {"id", "state", "queue", ...}`` on
 the notices of a handoff. The action server sends it as Rasa's ``json_message``; the REST channel
 returns it as ``custom`` next to ``text`` and ``buttons``; the tracker keeps it in the bot event's
 ``data.custom``. The id lets "Was this helpful?" name the exact answer; the topic and language are

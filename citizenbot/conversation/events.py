@@ -59,6 +59,8 @@ class ResidentMessage:
     timestamp: float | None = None
     detected_lang: str | None = None  # the NLU's language detection of this text
     detected_confidence: float = 0.0
+    unserved_lang: str | None = None  # an unserved language the NLU found the text written in (ru, zh...)
+    language: dict[str, Any] = field(default_factory=dict)  # the NLU's stored detection, whole
 
     @classmethod
     def from_parse(cls, parse: Mapping[str, Any] | None, *, metadata: Any = None, message_id: Any = None,
@@ -83,6 +85,8 @@ class ResidentMessage:
             timestamp=_float(timestamp),
             detected_lang=detected.get("lang") if isinstance(detected.get("lang"), str) else None,
             detected_confidence=_float(detected.get("confidence")) or 0.0,
+            unserved_lang=detected.get("unserved") if isinstance(detected.get("unserved"), str) else None,
+            language=dict(detected),
         )
 
     @classmethod

@@ -17,7 +17,11 @@
   on plans. A short question stays "not understood" (with suggestions): it is asking, not reporting.
 * ``EmergencyOverride``: the rule-based emergency safety net (``citizenbot.safety``). Placed last,
   after the FallbackClassifier, it sets the intent to ``health.emergency`` with confidence 1.0 when
-  a message describes a life-threatening emergency, whatever the classifier predicted.
+  a message describes a life-threatening emergency, whatever the classifier predicted. It also
+  stores the unserved language a message is written in (``language.unserved``: "ru", "so"...,
+  decided by ``citizenbot.language.unserved_language`` with the matched rule's language) and sends
+  such a message, when it is no emergency, to ``out_of_scope``: its answer then says, in that
+  language, which languages the assistant speaks (the classifier knows only the served ones).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ LANGUAGE_KEY = "language"
 PLACE_LEMMA = "__place__"
 SAFETY_KEY = "safety_rule"
 EMERGENCY_INTENT = "health.emergency"
+UNSERVED_INTENT = "out_of_scope"  # answered by action_answer, in the unserved language
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -89,11 +94,7 @@ class LemmaTokenizer(WhitespaceTokenizer):
             return tokens
         detected = language.detect(message.get(TEXT) or "")
         lang = detected.lang or "fi"
-        message.set(
-            LANGUAGE_KEY,
-            {"lang": detected.lang, "confidence": round(detected.confidence, 3)},
-            add_to_output=True,
-        )
+        message.set(LANGUAGE_KEY, detected.stored(), add_to_output=True)
         text = message.get(TEXT) or ""
         places: list[tuple[int, int]] = []
         if self._names is not None:
@@ -303,12 +304,22 @@ class EmergencyOverride(GraphComponent):
             if text.startswith("/"):
                 continue  # a button payload names its intent itself
             rule = safety.emergency_rule(text, self._rules)
+            unserved = language.unserved_language(text, rule.split(".", 1)[0] if rule else None)
+            if unserved:
+                detected = dict(message.get(LANGUAGE_KEY) or {})
+                message.set(LANGUAGE_KEY, {**detected, "unserved": unserved}, add_to_output=True)
             if rule is None:
+                if unserved and (message.get(INTENT) or {}).get("name") != self._intent:
+                    self._override(message, UNSERVED_INTENT)
                 continue
             message.set(SAFETY_KEY, rule, add_to_output=True)
-            override = {"name": self._intent, "confidence": 1.0}
-            ranking: Optional[list[dict[str, Any]]] = message.get(INTENT_RANKING_KEY) or []
-            ranking = [override] + [r for r in ranking if r.get("name") != self._intent]
-            message.set(INTENT, override, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            self._override(message, self._intent)
         return messages
+
+    @staticmethod
+    def _override(message: Message, intent: str) -> None:
+        override = {"name": intent, "confidence": 1.0}
+        ranking: Optional[list[dict[str, Any]]] = message.get(INTENT_RANKING_KEY) or []
+        ranking = [override] + [r for r in ranking if r.get("name") != intent]
+        message.set(INTENT, override, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 import socketio
 
-from citizenbot import safety
+from citizenbot import language, safety
 from citizenbot.conversation import Envelope, make_envelope
 from citizenbot.conversation.events import bot_event, pause_event, resume_event
 from citizenbot.conversation.transcript import widget_message
@@ -57,9 +57,11 @@ class HandoffService:
     async def _label(self, key: str, lang: str) -> str:
         return await asyncio.to_thread(self.kb.label, key, lang, key)
 
-    async def _bot_message(self, handoff: HandoffView, text: str, topic: str, staff: Staff | None = None) -> dict:
-        """Store a message in the Rasa transcript and deliver it to the resident."""
-        custom = make_envelope(topic, handoff.lang)
+    async def _bot_message(self, handoff: HandoffView, text: str, topic: str, staff: Staff | None = None,
+                           lang: str | None = None) -> dict:
+        """Store a message in the Rasa transcript and deliver it to the resident (``lang``: the
+        text's language when it is not the conversation's)."""
+        custom = make_envelope(topic, lang or handoff.lang)
         signed = None
         if staff is not None:
             signed = {"role": public_role(staff.role), "first_name": staff.first_name, "id": staff.id}
@@ -135,8 +137,10 @@ class HandoffService:
 
     async def resident_message(self, handoff: HandoffView, text: str, metadata: dict) -> None:
         """A message while a person has the conversation: into the transcript, to the staff
-        member, and the emergency answer first when it describes a life-threatening emergency."""
-        emergency = safety.is_emergency(text)
+        member, and the emergency answer first when it describes a life-threatening emergency (in
+        the language it is written in, also when that is not a served one)."""
+        rule = safety.emergency_rule(text)
+        emergency = rule is not None
         try:
             await self.rasa.send(handoff.conversation_id, text, metadata)  # logged; the bot is paused
         except RasaUnavailable:
@@ -145,7 +149,8 @@ class HandoffService:
             await asyncio.to_thread(self.store.mark_emergency, handoff.id)
         await self._resident_to_staff(handoff, text, emergency)
         if emergency:  # to the resident and, in order after their message, to the staff transcript
-            await self._bot_message(handoff, await self._text("health.emergency", handoff.lang), "health.emergency")
+            lang = await asyncio.to_thread(language.unserved_language, text, rule.split(".", 1)[0]) or handoff.lang
+            await self._bot_message(handoff, await self._text("health.emergency", lang), "health.emergency", lang=lang)
             await self.queue_changed(handoff.queue)  # "my conversations" shows the flag too
 
     async def bot_answered(self, handoff: HandoffView, text: str, replies: list[dict]) -> None:

@@ -64,3 +64,14 @@ def test_health_answers_where_a_nurse_helps_offer_the_nurse_chat(services):
     assert messages[0]["buttons"] == [{"title": services.kb.label("topic.handoff.nurse", "fi"), "payload": "/handoff.nurse"}]
     messages, _ = run_action(ActionAnswer(), make_tracker("where do I renew a prescription", "health.prescription"))
     assert not messages[0].get("buttons")
+
+
+def test_a_clear_english_question_on_a_finnish_page_is_answered_in_english(services):
+    from citizenbot.language import detect
+
+    text = "my baby has a fever of 38.5"
+    tracker = make_tracker(text, "health.child_fever", metadata={"lang": "fi"})
+    tracker.latest_message["language"] = detect(text).stored()  # as the NLU stores it
+    messages, events = run_action(ActionAnswer(), tracker)
+    assert tag(messages[0]) == {"topic": "health.child_fever", "lang": "en"}
+    assert slot_events(events)["lang"] == "en"

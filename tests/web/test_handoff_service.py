@@ -167,6 +167,17 @@ async def test_a_queued_residents_turn_reaches_the_console_and_an_emergency_flag
 
 
 @pytest.mark.asyncio
+async def test_an_emergency_in_an_unserved_language_during_a_handoff_is_answered_in_it(env):
+    service, rooms = env["service"], env["rooms"]
+    handoff = await service.claim(queued(env).id, env["staff"]["anna"])
+    await service.resident_message(handoff, "У мужа сильная боль в груди, он задыхается", {"lang": "fi"})
+    emergency = list(bot_messages(env["rasa"].events["c1"]))[-1]
+    assert (emergency.envelope.topic, emergency.envelope.lang) == ("health.emergency", "ru")
+    assert emergency.text == env["service"].kb.answer("health.emergency", "ru")
+    assert rooms.to(handoff_room(handoff.id), "resident_message")[-1]["emergency"]
+
+
+@pytest.mark.asyncio
 async def test_hand_back_close_and_transfer_resume_the_bot(env):
     service, anna = env["service"], env["staff"]["anna"]
     first = await service.claim(queued(env, "c1").id, anna)
