@@ -345,12 +345,15 @@ def test_confident_mistakes_reach_the_inbox_rephrased_and_sampled(tmp_path, proj
         talk.add(f"u{n}", answered(f"milloin katu {n} aurataan", "maintenance.snow_plowing", 0.95))
     result = inbox.collect(database, project.kb_dir, sample_share=0.05)
     rows = rows_by_text(database)
-    assert rows["roskis täynnä, numeroni <PHONE>"].reasons == "rephrased"
-    assert rows["katulamppu pimeänä"].reasons == "rephrased"
-    assert "haluan puhua ihmiselle" not in rows  # a bare "ei" answers a question, it corrects nothing
+    # (either may also be among the sampled: "rephrased,sampled")
+    assert "rephrased" in rows["roskis täynnä, numeroni <PHONE>"].reasons.split(",")
+    assert "rephrased" in rows["katulamppu pimeänä"].reasons.split(",")
+    # a bare "ei" answers a question, it corrects nothing (the message may still be among the sampled:
+    # the sample is chosen by a hash of the conversation and the message's id, random in this test)
+    assert "rephrased" not in getattr(rows.get("haluan puhua ihmiselle"), "reasons", "")
     sampled = {t for t, r in rows.items() if r.reasons == "sampled"}
-    assert 2 <= len(sampled) <= 25 and all(t.startswith("milloin katu") or t.startswith("roskis on") or
-                                           t.startswith("ei kun") for t in sampled)
+    assert 2 <= len(sampled) <= 25 and all(t.startswith(("milloin katu", "roskis on", "ei kun", "haluan puhua", "ei"))
+                                           for t in sampled)
     assert result.by_reason["rephrased"] == 2
 
 
