@@ -23,6 +23,7 @@ ANSWER_PARAMS: dict[str, frozenset[str]] = {
         "zoning.contact_planner.found": "plan_name planner planner_title planner_email",
         "zoning.participation.plan": "plan_name stage planner planner_email url",
         "meta.language.switching": "language",
+        "door.message_cut": "max_chars",
         "handoff.nurse.queued": "position wait",
         "handoff.agent.queued": "position wait",
         "handoff.nurse.closed": "hours",

@@ -35,6 +35,11 @@ class Settings:
     web_secret: str
     socketio_redis_url: str
     secure_cookies: bool
+    max_message_chars: int
+
+
+# The longest resident's message read whole, on every channel (README, "Reliability and security").
+DEFAULT_MAX_MESSAGE_CHARS = 2000
 
 
 def get_settings() -> Settings:
@@ -53,7 +58,13 @@ def get_settings() -> Settings:
         web_secret=_env("WEB_SECRET", "dev-secret-change-me"),
         socketio_redis_url=_env("SOCKETIO_REDIS_URL", ""),
         secure_cookies=_env("SECURE_COOKIES", "false").lower() in ("1", "true", "yes"),
+        max_message_chars=max_message_chars(),
     )
+
+
+def max_message_chars() -> int:
+    """``MAX_MESSAGE_CHARS``: a resident's message is cut to this length by every channel."""
+    return max(1, int(_env("MAX_MESSAGE_CHARS", str(DEFAULT_MAX_MESSAGE_CHARS))))
 
 
 def served_languages() -> tuple[str, ...]:

@@ -111,4 +111,20 @@ def _json(value: Any) -> dict[str, Any]:
         data = json.loads(value or "{}")
     except ValueError:
         return {}
+    if "\\ud" in value.lower():
+        # Rasa stored a lone UTF-16 surrogate as a JSON escape (before the channels cleaned text):
+        # as a Python string it cannot be encoded, hashed or stored again, so every reader gets U+FFFD
+        data = _valid_unicode(data)
     return data if isinstance(data, dict) else {}
+
+
+def _valid_unicode(value: Any) -> Any:
+    from citizenbot.door import clean
+
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [_valid_unicode(v) for v in value]
+    if isinstance(value, dict):
+        return {_valid_unicode(k): _valid_unicode(v) for k, v in value.items()}
+    return value

@@ -18,6 +18,7 @@ from typing import Any
 
 import socketio
 
+from citizenbot import door
 from citizenbot.conversation import Envelope
 from citizenbot.conversation.events import find_bot_message, language_event, tracker_events
 from citizenbot.conversation.transcript import for_resident, widget_reply
@@ -28,7 +29,6 @@ from citizenbot.web.rasa_client import RasaClient, RasaUnavailable
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 2000
 RATE_LIMIT = 20  # messages per connection per minute
 
 
@@ -136,7 +136,8 @@ class Gateway:
         if not isinstance(text, str) or not text.strip():
             await self._error(sid, "empty")
             return
-        text = text.strip()[:MAX_MESSAGE_CHARS]
+        admitted = door.admit(text.strip())  # valid UTF-8, at most MAX_MESSAGE_CHARS
+        text = admitted.text
         if not self.limiter.allow(sid):
             await self._error(sid, "rate_limited")
             return
@@ -149,6 +150,8 @@ class Gateway:
             if handoff is not None and handoff.status == "active":
                 # a person has the conversation: the message goes to them (the bot is paused)
                 await self.config.handoffs.resident_message(handoff, text, metadata)
+                if admitted.cut:
+                    await self.push(session_id, widget_reply(door.notice_message(door.MESSAGE_CUT, metadata.get("lang"))))
                 return
             await self.sio.emit("typing", {"on": True}, room=session_id)
             try:
@@ -159,6 +162,14 @@ class Gateway:
                 await self._error(sid, "unavailable")
                 return
             await self.sio.emit("typing", {"on": False}, room=session_id)
+            lang = next((Envelope.of_reply(r).lang for r in replies if Envelope.of_reply(r).lang), metadata.get("lang"))
+            if admitted.cut:
+                replies = [door.notice_message(door.MESSAGE_CUT, lang), *replies]
+            elif not replies:
+                # Rasa stored the message but nothing answered (the action server is down): an
+                # apology in the resident's language instead of an empty reply the widget shows as nothing
+                logger.warning("message of %s got no answer (is the action server running?)", session_id)
+                replies = [door.notice_message(door.NO_ANSWER, lang)]
             queues_changed = set()
             for reply in replies:
                 await self.push(session_id, widget_reply(reply))

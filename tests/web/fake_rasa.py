@@ -14,6 +14,7 @@ class FakeRasa:
     def __init__(self):
         self.events: dict[str, list[dict]] = {}
         self.down = False
+        self.actions_down = False  # like Rasa when its action server is down: the message kept, no reply
         self.app = web.Application()
         self.app.router.add_post("/webhooks/rest/webhook", self.webhook)
         self.app.router.add_get("/webhooks/rest/", self.health)
@@ -34,7 +35,7 @@ class FakeRasa:
         sender, text, metadata = body["sender"], body["message"], body.get("metadata") or {}
         events = self.events.setdefault(sender, [])
         events.append({"event": "user", "text": text, "metadata": metadata, "timestamp": time.time()})
-        if self.paused(sender):  # like Rasa: a paused conversation logs the message, no reply
+        if self.paused(sender) or self.actions_down:  # like Rasa: the message logged, no reply
             return web.json_response([])
         lang = metadata.get("lang") or next((e["value"] for e in reversed(events) if e.get("event") == "slot"), "fi")
         reply = {"recipient_id": sender, "text": f"vastaus: {text}",

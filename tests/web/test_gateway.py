@@ -161,6 +161,34 @@ async def test_rasa_down_gives_a_clear_notice_not_a_crash(widget, servers):
 
 
 @pytest.mark.asyncio
+async def test_no_answer_gives_an_apology_in_the_residents_language_and_the_message_is_kept(widget, servers):
+    from citizenbot import door
+
+    rasa, _url, _db = servers
+    rasa.actions_down = True
+    session = await widget.session()
+    await widget.client.emit("user_uttered", {**session, "message": "onko uimahalli auki", "metadata": {"lang": "sv"}})
+    (reply,) = await widget.wait_for("bot_uttered")
+    assert reply["text"] == door.notice(door.NO_ANSWER, "sv") and reply["custom"]["lang"] == "sv"
+    assert [e["text"] for e in rasa.events[session["session_id"]] if e["event"] == "user"] == ["onko uimahalli auki"]
+
+
+@pytest.mark.asyncio
+async def test_a_long_message_is_cut_with_a_notice_and_a_lone_surrogate_replaced(widget, servers, monkeypatch):
+    from citizenbot import door
+
+    monkeypatch.setenv("MAX_MESSAGE_CHARS", "20")
+    rasa, _url, _db = servers
+    session = await widget.session()
+    await widget.client.emit("user_uttered", {**session, "message": "hei \ud800 " + "x" * 100, "metadata": {"lang": "en"}})
+    notice, reply = await widget.wait_for("bot_uttered", 2)
+    sent = rasa.events[session["session_id"]][0]["text"]
+    assert sent == ("hei \ufffd " + "x" * 100)[:20]
+    assert notice["text"] == door.notice(door.MESSAGE_CUT, "en") and "20 characters" in notice["text"]
+    assert reply["text"] == f"vastaus: {sent}"
+
+
+@pytest.mark.asyncio
 async def test_empty_messages_are_refused(widget):
     session = await widget.session()
     await widget.client.emit("user_uttered", {**session, "message": "   "})
