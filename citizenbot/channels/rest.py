@@ -60,9 +60,16 @@ class CitizenRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> CitizenRestInput:
-        # Created once when the Rasa server starts: the place to install our Rasa speed-ups.
+        # Created once when the Rasa server starts: the place to refuse the development secrets
+        # outside development and to install our Rasa speed-ups.
         from citizenbot.rasa_ext import speedups
+        from citizenbot.settings import ConfigurationError, check_server_secrets
 
+        try:
+            check_server_secrets()
+        except ConfigurationError as exc:
+            logger.error("the Rasa server did not start: %s", exc)
+            raise
         speedups.install()
         return cls()
 

@@ -156,7 +156,10 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     svc = build_services(database_url=database_url)
     settings = svc.settings
     rasa = RasaClient(rasa_url or settings.rasa_url, rasa_token or settings.rasa_token)
-    sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*", client_manager=_manager(settings))
+    # any page may embed the widget, but without credentials: residents authenticate by the signed
+    # token in each message, never by cookie (the staff console is same-origin)
+    sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*", cors_credentials=False,
+                               client_manager=_manager(settings))
     app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
     sio.attach(app, socketio_path="socket.io")
     handoffs = HandoffService(sio, rasa, svc.handoffs, svc.kb, svc.handoff)
@@ -211,5 +214,8 @@ def _manager(settings):
 
 
 def serve(host: str = "127.0.0.1", port: int = 8080) -> None:
+    from citizenbot.settings import check_server_secrets
+
+    check_server_secrets()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     web.run_app(create_app(), host=host, port=port, access_log=None, print=None)

@@ -215,3 +215,15 @@ def test_sessions_are_signed():
     assert not sessions.verify("other", session_id, token)
     assert not sessions.verify(SECRET, "../etc", token)
     assert not sessions.verify(SECRET, None, None)
+
+
+@pytest.mark.asyncio
+async def test_the_socket_door_allows_any_page_but_never_with_credentials(servers):
+    import aiohttp
+
+    _rasa, url, _db = servers
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{url}/socket.io/?EIO=4&transport=polling",
+                            headers={"Origin": "https://elsewhere.example"}) as response:
+            assert response.status == 200
+            assert response.headers.get("Access-Control-Allow-Credentials") != "true"
