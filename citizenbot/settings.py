@@ -47,6 +47,7 @@ class Settings:
     environment: str  # CITIZENBOT_ENV: "development" (default) or anything else, e.g. "production"
     rasa_host: str  # RASA_HOST: the interface the Rasa server listens on (loopback by default)
     actions_host: str  # ACTIONS_HOST: the interface the action server listens on (loopback by default)
+    trusted_proxies: str  # TRUSTED_PROXIES: reverse proxies whose X-Forwarded-For is believed (none by default)
 
 
 # The longest resident's message read whole, on every channel (README, "Reliability and security").
@@ -73,6 +74,7 @@ def get_settings() -> Settings:
         environment=_env("CITIZENBOT_ENV", DEVELOPMENT).strip().lower(),
         rasa_host=_env("RASA_HOST", "127.0.0.1"),
         actions_host=_env("ACTIONS_HOST", "127.0.0.1"),
+        trusted_proxies=_env("TRUSTED_PROXIES", ""),
     )
 
 

@@ -17,6 +17,7 @@ from aiohttp import web
 from citizenbot.kb import KnowledgeBase
 from citizenbot.services import build_services
 from citizenbot.settings import PROJECT_ROOT, served_languages
+from citizenbot.web.client_address import parse_proxies
 from citizenbot.web.gateway import Gateway, GatewayConfig
 from citizenbot.web.handoff_service import HandoffService
 from citizenbot.web.rasa_client import RasaClient
@@ -168,7 +169,8 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     app[HANDOFF_KEY] = handoffs
     app[GATEWAY_KEY] = Gateway(sio, GatewayConfig(secret or settings.web_secret, rasa, svc.feedback, handoffs))
     StaffSocket(sio, svc.staff, handoffs)
-    staff_api = StaffApi(svc.staff, handoffs, svc.kb, settings.kb_dir, secure_cookies=settings.secure_cookies)
+    staff_api = StaffApi(svc.staff, handoffs, svc.kb, settings.kb_dir, secure_cookies=settings.secure_cookies,
+                         trusted_proxies=parse_proxies(settings.trusted_proxies))
     staff_api.routes(app)
     ReviewApi.for_city(staff_api, svc.database, settings.city).routes(app)
 
