@@ -29,7 +29,8 @@ from citizenbot.web.rasa_client import RasaClient, RasaUnavailable
 
 logger = logging.getLogger(__name__)
 
-RATE_LIMIT = 20  # messages per connection per minute
+RATE_LIMIT = 20  # messages per connection, and per conversation, per minute
+SESSION_RATE_LIMIT = 10  # new or resumed sessions per connection per minute
 
 
 @dataclass
@@ -41,12 +42,19 @@ class GatewayConfig:
 
 
 class RateLimiter:
+    PRUNE_EVERY = 1000  # calls; keys idle for a whole window are dropped (conversations come and go)
+
     def __init__(self, limit: int, window: float = 60.0):
         self.limit, self.window = limit, window
         self._hits: dict[str, deque] = defaultdict(deque)
+        self._calls = 0
 
     def allow(self, key: str, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
+        self._calls += 1
+        if self._calls % self.PRUNE_EVERY == 0:
+            for idle in [k for k, v in self._hits.items() if not v or now - v[-1] > self.window]:
+                del self._hits[idle]
         hits = self._hits[key]
         while hits and now - hits[0] > self.window:
             hits.popleft()
@@ -80,6 +88,9 @@ class Gateway:
         self.sio = sio
         self.config = config
         self.limiter = RateLimiter(RATE_LIMIT)
+        # per conversation too: reconnecting (a new connection) does not reset a conversation's limit
+        self.conversation_limiter = RateLimiter(RATE_LIMIT)
+        self.session_limiter = RateLimiter(SESSION_RATE_LIMIT)
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         for event in ("connect", "disconnect", "session_request", "user_uttered", "set_language", "feedback",
                       "handoff_cancel", "resident_typing"):
@@ -107,8 +118,12 @@ class Gateway:
 
     async def on_disconnect(self, sid: str) -> None:
         self.limiter.forget(sid)
+        self.session_limiter.forget(sid)
 
     async def on_session_request(self, sid: str, data: Any = None) -> None:
+        if not self.session_limiter.allow(sid):
+            await self._error(sid, "rate_limited")
+            return
         session_id = self._session(data)
         if session_id is None:
             session_id, token = sessions.new_session(self.config.secret)
@@ -138,7 +153,7 @@ class Gateway:
             return
         admitted = door.admit(text.strip())  # valid UTF-8, at most MAX_MESSAGE_CHARS
         text = admitted.text
-        if not self.limiter.allow(sid):
+        if not self.limiter.allow(sid) or not self.conversation_limiter.allow(session_id):
             await self._error(sid, "rate_limited")
             return
         metadata = clean_metadata(data.get("metadata"))

@@ -202,6 +202,44 @@ def test_rate_limiter():
     assert limiter.allow("b", 2)
 
 
+def test_the_rate_limiter_forgets_idle_keys_so_memory_stays_bounded():
+    limiter = RateLimiter(5, window=60)
+    for i in range(RateLimiter.PRUNE_EVERY - 1):
+        limiter.allow(f"conversation-{i}", 0)
+    assert limiter.allow("late", 120)  # the 1000th call, a window later: the idle ones go
+    assert set(limiter._hits) == {"late"}
+
+
+@pytest.mark.asyncio
+async def test_a_new_connection_does_not_reset_a_conversations_rate_limit(servers):
+    from citizenbot.web.gateway import RATE_LIMIT
+
+    _rasa, url, _db = servers
+    first = Widget(url)
+    await first.connect()
+    session = await first.session()
+    for i in range(RATE_LIMIT):
+        await first.client.emit("user_uttered", {**session, "message": f"viesti {i}"})
+    await first.wait_for("bot_uttered", RATE_LIMIT, timeout=20)
+    second = Widget(url)
+    await second.connect()
+    await second.session(**session)
+    await second.client.emit("user_uttered", {**session, "message": "vielä yksi"})
+    assert (await second.wait_for("error_notice"))[0] == {"code": "rate_limited"}
+    for client in (first, second):
+        await client.client.disconnect()
+
+
+@pytest.mark.asyncio
+async def test_sessions_cannot_be_requested_without_limit(widget):
+    from citizenbot.web.gateway import SESSION_RATE_LIMIT
+
+    for _ in range(SESSION_RATE_LIMIT + 1):
+        await widget.client.emit("session_request", {})
+    await widget.wait_for("session_confirm", SESSION_RATE_LIMIT)
+    assert (await widget.wait_for("error_notice"))[0] == {"code": "rate_limited"}
+
+
 def test_clean_metadata_keeps_only_known_keys():
     assert clean_metadata({"lang": "sv", "lang_selected": True, "display": "x" * 500, "x": 1}) == {
         "lang": "sv", "lang_selected": True, "display": "x" * 200}
