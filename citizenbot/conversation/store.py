@@ -13,6 +13,7 @@ the table; no other module of this project touches it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -38,6 +39,12 @@ class StoredEvent:
     kind: str
     timestamp: float | None
     event: dict[str, Any]  # the event dict (see citizenbot.conversation.events)
+
+
+def conversation_key(sender: str) -> str:
+    """The short hash that names a conversation outside the tracker store (the review inbox keeps
+    this, not the id, so a trainer cannot look the conversation up)."""
+    return hashlib.sha256(sender.encode("utf-8")).hexdigest()[:16]
 
 
 def has_conversations(database: Database) -> bool:

@@ -167,7 +167,8 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     app[RASA_KEY] = rasa
     app[KB_KEY] = svc.kb
     app[HANDOFF_KEY] = handoffs
-    app[GATEWAY_KEY] = Gateway(sio, GatewayConfig(secret or settings.web_secret, rasa, svc.feedback, handoffs))
+    app[GATEWAY_KEY] = Gateway(sio, GatewayConfig(secret or settings.web_secret, rasa, svc.feedback, handoffs,
+                                                   database=svc.database))
     StaffSocket(sio, svc.staff, handoffs)
     staff_api = StaffApi(svc.staff, handoffs, svc.kb, settings.kb_dir, secure_cookies=settings.secure_cookies,
                          trusted_proxies=parse_proxies(settings.trusted_proxies))

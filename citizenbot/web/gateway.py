@@ -39,6 +39,7 @@ class GatewayConfig:
     rasa: RasaClient
     feedback: FeedbackStore
     handoffs: Any = None  # citizenbot.web.handoff_service.HandoffService, when handoff is enabled
+    database: Any = None  # citizenbot.store.db.Database: a resident deleting their own conversation
 
 
 class RateLimiter:
@@ -93,7 +94,7 @@ class Gateway:
         self.session_limiter = RateLimiter(SESSION_RATE_LIMIT)
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         for event in ("connect", "disconnect", "session_request", "user_uttered", "set_language", "feedback",
-                      "handoff_cancel", "resident_typing"):
+                      "handoff_cancel", "resident_typing", "conversation_export", "conversation_delete"):
             sio.on(event, getattr(self, f"on_{event}"))
 
     # --- helpers ------------------------------------------------------------------------------
@@ -224,6 +225,31 @@ class Gateway:
         except RasaUnavailable:
             return {"ok": False, "error": "unavailable"}
         return {"ok": True}
+
+    async def on_conversation_export(self, sid: str, data: Any = None) -> dict[str, Any]:
+        """The resident's own conversation, as the widget shows it (to download)."""
+        session_id = self._session(data)
+        if session_id is None:
+            return {"ok": False, "error": "session"}
+        try:
+            messages = for_resident(await self.config.rasa.tracker(session_id))
+        except RasaUnavailable:
+            return {"ok": False, "error": "unavailable"}
+        return {"ok": True, "conversation_id": session_id, "messages": messages}
+
+    async def on_conversation_delete(self, sid: str, data: Any = None) -> dict[str, Any]:
+        """The resident deletes their own conversation: its messages, feedback, handoff notes,
+        review-inbox copies and report contacts (citizenbot.privacy); every open tab is cleared."""
+        from citizenbot import privacy
+
+        session_id = self._session(data)
+        if session_id is None or self.config.database is None:
+            return {"ok": False, "error": "session"}
+        async with self._locks[session_id]:
+            gone = await asyncio.to_thread(privacy.delete_conversation, self.config.database, session_id)
+        logger.info("conversation %s deleted at the resident's request: %s", session_id, gone)
+        await self.sio.emit("history", {"messages": []}, room=session_id)
+        return {"ok": True, "deleted": {"messages": gone.events, "feedback": gone.feedback, "inbox": gone.inbox}}
 
     async def on_feedback(self, sid: str, data: Any = None) -> dict[str, Any]:
         session_id = self._session(data)

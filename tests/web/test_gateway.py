@@ -265,3 +265,41 @@ async def test_the_socket_door_allows_any_page_but_never_with_credentials(server
                             headers={"Origin": "https://elsewhere.example"}) as response:
             assert response.status == 200
             assert response.headers.get("Access-Control-Allow-Credentials") != "true"
+
+
+@pytest.mark.asyncio
+async def test_a_resident_downloads_and_deletes_their_own_conversation_and_its_copies(widget, servers):
+    from rasa.shared.core.events import SessionStarted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from sqlalchemy import func, select
+
+    from citizenbot.conversation.store import conversation_key, read_events
+    from citizenbot.feedback import Vote
+    from citizenbot.rasa_ext.tracker_store import DatabaseUrlTrackerStore
+    from citizenbot.store.models import InboxMessage
+
+    rasa, _url, db = servers
+    session = await widget.session()
+    sender = session["session_id"]
+    await widget.client.emit("user_uttered", {**session, "message": "soita 040 123 4567"})
+    await widget.wait_for("bot_uttered")
+    # what the real servers keep of it: the stored conversation, a vote, a review-inbox copy
+    store = DatabaseUrlTrackerStore(host=db.url)
+    await store.save(DialogueStateTracker.from_events(sender, [SessionStarted(), UserUttered("soita 040 123 4567")]))
+    await store.save(DialogueStateTracker.from_events("someone-else", [SessionStarted(), UserUttered("moi")]))
+    FeedbackStore(db).record(Vote(sender, "m1", "meta.greet", "fi", "down"))
+    with db.session() as s:
+        s.add(InboxMessage(source_key="k1", conversation=conversation_key(sender), text="soita <PHONE>", lang="fi",
+                           reasons="thumbs_down"))
+
+    exported = await widget.client.call("conversation_export", session)
+    assert exported["ok"] and [m["text"] for m in exported["messages"]] == ["soita 040 123 4567", "vastaus: soita 040 123 4567"]
+    assert (await widget.client.call("conversation_delete", {**session, "token": "forged"}))["ok"] is False
+
+    result = await widget.client.call("conversation_delete", session)
+    assert result == {"ok": True, "deleted": {"messages": 2, "feedback": 1, "inbox": 1}}
+    assert [e.sender for e in read_events(db)] == ["someone-else", "someone-else"]
+    with db.session() as s:
+        assert s.execute(select(func.count()).select_from(InboxMessage)).scalar_one() == 0
+    assert (await widget.wait_for("history", 2))[-1] == {"messages": []}
+    store.engine.dispose()
