@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citizenbot.names import NameEntry, NameIndex, guess_street, word_score
 
@@ -105,3 +107,14 @@ def test_a_word_longer_than_any_name_form_is_skipped_but_the_longest_forms_are_f
     assert len(longest) <= index.max_word_len
     assert index.best(longest).entry.key == "Itsenäisyydenkatu"
     assert index.find("Itsenäisyydenkatu" + "x" * index.max_word_len) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(STREETS + DISTRICTS + ["Hämeenkadulla", "Hervannassa", "12", "ja"]),
+                          st.text(max_size=40)), max_size=30))
+def test_any_text_gives_ordered_non_overlapping_matches_inside_it(index, parts):
+    text = " ".join(parts)
+    matches = index.find(text)
+    assert all(0 <= m.start < m.end <= len(text) for m in matches)
+    assert all(a.end <= b.start for a, b in zip(matches, matches[1:], strict=False))
+    assert all(0 < m.score <= 1 for m in matches)

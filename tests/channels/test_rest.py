@@ -4,12 +4,15 @@ UTF-8, cut with a notice), a store failure answered 503 "try again", never an em
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import sqlite3
 import threading
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rasa.core.agent import Agent
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
@@ -117,3 +120,27 @@ def test_a_locked_store_answers_503_try_again_and_nothing_is_acknowledged(bot):
     assert status == 503 and answer["error"] == "unavailable"
     assert answer["messages"][0]["text"] == door.notice(door.TRY_AGAIN, "en")
     assert bot.received == ["hei"]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+BODIES = st.fixed_dictionaries(
+    {}, optional={"sender": JSON_VALUES | st.text(min_size=1, max_size=20), "message": JSON_VALUES | st.text(max_size=300),
+                  "metadata": JSON_VALUES}
+) | JSON_VALUES
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(BODIES)
+def test_any_json_body_is_answered_or_refused_never_an_error(bot, body):
+    bot, url, _path = bot
+    response = requests.post(url, data=json.dumps(body), headers={"Content-Type": "application/json"}, timeout=30)
+    assert response.status_code in (200, 400), (body, response.text)
+    answer = response.json()
+    if response.status_code == 200:
+        assert isinstance(answer, list) and all(isinstance(m.get("text"), str) for m in answer)
+    else:
+        assert "error" in answer
