@@ -181,9 +181,10 @@ class Gateway:
             lang = next((Envelope.of_reply(r).lang for r in replies if Envelope.of_reply(r).lang), metadata.get("lang"))
             if admitted.cut:
                 replies = [door.notice_message(door.MESSAGE_CUT, lang), *replies]
-            elif not replies:
+            elif not replies and not await self._taken_over(session_id):
                 # Rasa stored the message but nothing answered (the action server is down): an
-                # apology in the resident's language instead of an empty reply the widget shows as nothing
+                # apology in the resident's language instead of an empty reply the widget shows as nothing.
+                # (A person who claimed the conversation meanwhile has paused the bot: no apology then.)
                 logger.warning("message of %s got no answer (is the action server running?)", session_id)
                 replies = [door.notice_message(door.NO_ANSWER, lang)]
             queues_changed = set()
@@ -199,6 +200,12 @@ class Gateway:
                 await self.sio.emit("handoff_status", await self.config.handoffs.status_for(current), room=session_id)
                 for queue in queues_changed:
                     await self.config.handoffs.queue_changed(queue)
+
+    async def _taken_over(self, session_id: str) -> bool:
+        if self.config.handoffs is None:
+            return False
+        handoff = await self.config.handoffs.current(session_id)
+        return handoff is not None and handoff.status == "active"
 
     async def on_handoff_cancel(self, sid: str, data: Any = None) -> dict[str, Any]:
         """The widget's "Leave the queue" button."""

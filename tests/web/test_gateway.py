@@ -174,6 +174,28 @@ async def test_no_answer_gives_an_apology_in_the_residents_language_and_the_mess
 
 
 @pytest.mark.asyncio
+async def test_no_apology_when_a_person_took_the_conversation_while_rasa_was_handling_the_message(widget, servers):
+    from citizenbot.handoff.staff import StaffDirectory
+    from citizenbot.handoff.store import HandoffStore
+
+    rasa, _url, db = servers
+    session = await widget.session()
+    sender = session["session_id"]
+    handoffs = HandoffStore(db)
+    handoff, _ = handoffs.request(sender, "nurse", "fi", None, "hammasta särkee")
+    nurse = StaffDirectory(db).create("anna", "Anna", "nurse", "correct horse battery")
+
+    def claimed_meanwhile(conversation):  # the nurse claims it; Rasa's bot is paused and says nothing
+        assert handoffs.claim(handoff.id, nurse.id)
+        rasa.events[conversation].append({"event": "pause"})
+
+    rasa.during_message = claimed_meanwhile
+    await widget.client.call("user_uttered", {**session, "message": "onko ketään paikalla"})  # returns when handled
+    assert not [d for e, d in widget.received if e == "bot_uttered"]
+    assert [e["text"] for e in rasa.events[sender] if e["event"] == "user"] == ["onko ketään paikalla"]
+
+
+@pytest.mark.asyncio
 async def test_a_long_message_is_cut_with_a_notice_and_a_lone_surrogate_replaced(widget, servers, monkeypatch):
     from citizenbot import door
 
