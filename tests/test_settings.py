@@ -36,6 +36,11 @@ def test_outside_development_the_development_secrets_are_refused(monkeypatch, en
         check_server_secrets()
     monkeypatch.setenv("WEB_SECRET", "x" * 40)
     check_server_secrets()
+    monkeypatch.setenv("RASA_HOST", "0.0.0.0")  # a cluster: the REST channel must ask for a key
+    with pytest.raises(ConfigurationError, match="set REST_CHANNEL_KEY to"):
+        check_server_secrets()
+    monkeypatch.setenv("REST_CHANNEL_KEY", "z" * 32)
+    check_server_secrets()
 
 
 def test_in_development_the_defaults_start_and_servers_listen_on_loopback(monkeypatch):
@@ -53,8 +58,15 @@ def test_in_development_the_defaults_start_and_servers_listen_on_loopback(monkey
 
 @pytest.mark.parametrize("command", ["web", "actions"])
 def test_a_server_refuses_to_start_in_production_with_a_clear_error(monkeypatch, capsys, command):
+    import citizenbot.action_server
+    import citizenbot.web.app
     from citizenbot.cli import main
 
+    def started(*_args, **_kwargs):
+        raise AssertionError("the server started")  # fail at once instead of serving
+
+    monkeypatch.setattr(citizenbot.action_server, "build_app", started)
+    monkeypatch.setattr(citizenbot.web.app, "create_app", started)
     monkeypatch.setenv("CITIZENBOT_ENV", "production")
     monkeypatch.delenv("RASA_TOKEN", raising=False)
     monkeypatch.delenv("WEB_SECRET", raising=False)

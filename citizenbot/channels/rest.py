@@ -15,6 +15,7 @@ message as received that was not stored. Logs name the conversation, never the m
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -28,6 +29,7 @@ from sanic.response import HTTPResponse
 from citizenbot import door
 from citizenbot.conversation.envelope import Envelope
 from citizenbot.rasa_ext.tracker_store import StoreUnavailable
+from citizenbot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,13 @@ def whole_message(recipient_id: str, message: dict[str, Any]) -> dict[str, Any]:
     if "quick_replies" in out:
         out.setdefault("buttons", out.pop("quick_replies"))
     return out
+
+
+def authorised(header: str | None) -> bool:
+    """With ``REST_CHANNEL_KEY`` set (Rasa listening beyond this machine), a caller must present it;
+    without it the channel is reachable from this machine only (``RASA_HOST``) and open there."""
+    key = get_settings().rest_channel_key
+    return not key or hmac.compare_digest((header or "").encode(), f"Bearer {key}".encode())
 
 
 class WholeMessageCollector(CollectingOutputChannel):
@@ -82,6 +91,9 @@ class CitizenRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not authorised(request.headers.get("Authorization")):
+                return response.json({"error": "this channel needs Authorization: Bearer <REST_CHANNEL_KEY>"},
+                                     status=401)
             if not isinstance(request.json, dict):
                 return response.json({"error": "expected a JSON object with sender and message"}, status=400)
             sender_id = await self._extract_sender(request)

@@ -156,7 +156,8 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
                database_url: str | None = None) -> web.Application:
     svc = build_services(database_url=database_url)
     settings = svc.settings
-    rasa = RasaClient(rasa_url or settings.rasa_url, rasa_token or settings.rasa_token)
+    rasa = RasaClient(rasa_url or settings.rasa_url, rasa_token or settings.rasa_token,
+                      rest_key=settings.rest_channel_key)
     # any page may embed the widget, but without credentials: residents authenticate by the signed
     # token in each message, never by cookie (the staff console is same-origin)
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*", cors_credentials=False,

@@ -144,3 +144,29 @@ def test_any_json_body_is_answered_or_refused_never_an_error(bot, body):
         assert isinstance(answer, list) and all(isinstance(m.get("text"), str) for m in answer)
     else:
         assert "error" in answer
+
+
+def test_with_a_channel_key_only_callers_presenting_it_are_heard(bot, monkeypatch):
+    from citizenbot.web.rasa_client import RasaClient, RasaUnavailable
+
+    bot, url, _path = bot
+    monkeypatch.setenv("REST_CHANNEL_KEY", "k" * 32)
+    body = b'{"sender": "s5", "message": "hei"}'
+    assert post(url, body)[0] == 401
+    wrong = requests.post(url, data=body, headers={"Authorization": "Bearer nope"}, timeout=30)
+    assert wrong.status_code == 401 and bot.received == []
+    base = url.rsplit("/webhooks/", 1)[0]
+
+    async def send(key: str):
+        client = RasaClient(base, "token", rest_key=key)
+        try:
+            return await client.send("s5", "hei gatewaysta")
+        finally:
+            await client.close()
+
+    assert [m["text"] for m in asyncio.run(send("k" * 32))] == ["vastaus"]  # the web gateway's client
+    with pytest.raises(RasaUnavailable, match="401"):
+        asyncio.run(send(""))
+    assert bot.received == ["hei gatewaysta"]
+    monkeypatch.delenv("REST_CHANNEL_KEY")
+    assert post(url, body)[0] == 200  # without a key (Rasa on loopback) the channel is open here
