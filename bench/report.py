@@ -339,6 +339,10 @@ def render(results: dict) -> str:
         lines += load_section(results["load"])
     if results.get("kb"):
         lines += kb_section(results["kb"])
+    if results.get("names"):
+        from bench.names import section
+
+        lines += section(results["names"])
     if results.get("train"):
         lines += train_section(results["train"], results.get("load"))
     if results.get("clinc"):

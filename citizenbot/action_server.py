@@ -72,5 +72,9 @@ async def _retention_loop(database, kb) -> None:
 
 
 def serve(host: str = "127.0.0.1", port: int = 5055) -> None:
+    """Listen on loopback unless told otherwise (ACTIONS_HOST): only Rasa calls the action server."""
+    from citizenbot.settings import check_server_secrets
+
+    check_server_secrets()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     build_app().run(host=host, port=port, workers=1, access_log=False, motd=False)

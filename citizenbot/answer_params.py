@@ -25,6 +25,7 @@ ANSWER_PARAMS: dict[str, frozenset[str]] = {
         "zoning.participation.plan_closed": "plan_name stage planner planner_email url",
         "meta.language.switching": "language",
         "meta.language.unserved": "languages",
+        "door.message_cut": "max_chars",
         "handoff.nurse.queued": "position wait",
         "handoff.agent.queued": "position wait",
         "handoff.nurse.closed": "hours",

@@ -32,15 +32,25 @@ def _seed(args: argparse.Namespace) -> int:
 
 def _actions(args: argparse.Namespace) -> int:
     from citizenbot.action_server import serve
+    from citizenbot.settings import ConfigurationError
 
-    serve(args.host, args.port)
+    try:
+        serve(args.host or get_settings().actions_host, args.port)
+    except ConfigurationError as exc:
+        print(f"the action server did not start: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
 def _web(args: argparse.Namespace) -> int:
+    from citizenbot.settings import ConfigurationError
     from citizenbot.web.app import serve
 
-    serve(args.host, args.port)
+    try:
+        serve(args.host, args.port)
+    except ConfigurationError as exc:
+        print(f"the web server did not start: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -105,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_seed)
 
     p = sub.add_parser("actions", help="run the action server")
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--host", help="interface to listen on (default ACTIONS_HOST, or 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=5055)
     p.set_defaults(func=_actions)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import aiohttp
 
 from citizenbot.conversation import Envelope
-from citizenbot.settings import PROJECT_ROOT
+from citizenbot.settings import PROJECT_ROOT, get_settings
 
 DEFAULT_FILE = PROJECT_ROOT / "tests" / "eval" / "heldout.tsv"
 
@@ -78,7 +78,9 @@ async def ask(session: aiohttp.ClientSession, url: str, question: Question, page
     if page_lang:
         body["metadata"] = {"lang": page_lang}
     start = time.perf_counter()
-    async with session.post(f"{url.rstrip('/')}/webhooks/rest/webhook", json=body) as response:
+    key = get_settings().rest_channel_key
+    headers = {"Authorization": f"Bearer {key}"} if key else None
+    async with session.post(f"{url.rstrip('/')}/webhooks/rest/webhook", json=body, headers=headers) as response:
         response.raise_for_status()
         messages = await response.json()
     topic, lang, reply = first_tagged(messages)

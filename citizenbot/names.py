@@ -9,12 +9,17 @@ gradation ("Hämeenkatu" -> "Hämeenkadulla", "Lielahti" -> "Lielahdessa", "Herv
    gradation changes), and the rest of the word is a case ending, or
 3. after removing a case ending, the word is within a small edit distance of the name (typos).
 
+The work per message is linear in its length: a word longer than the longest name word plus the
+longest ending it may carry cannot be a name and is skipped before any lookup, so one long word (or
+a 100 KB message) costs no more than the same number of ordinary words.
+
 Simplemma's lemma is tried too. Multi-word names ("Hatanpään valtatie") match word by word; the
 longest, best match wins where matches overlap.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -39,6 +44,9 @@ _ENDING_SET = frozenset(_ENDINGS) | {""}
 # letters that consonant gradation or stem vowels put between the stem and the ending
 _LINK_RE = re.compile(r"^[a-z]{0,3}$")
 _HOUSE_NUMBER_RE = re.compile(r"^\d{1,4}[a-zA-Z]?$")
+# What an inflected name may add after the name word: a link of up to three letters and an ending
+# (rule 2 allows up to 8 letters after the stem, which is at most 2 letters shorter than the name).
+MAX_EXTRA_LETTERS = 10
 
 MIN_FUZZY_LEN = 6
 FUZZY_MIN_SIMILARITY = 0.85
@@ -143,6 +151,7 @@ class NameIndex:
         self._by_key: dict[str, list[tuple[NameEntry, tuple[str, ...]]]] = defaultdict(list)
         self._buckets: dict[str, list[tuple[NameEntry, tuple[str, ...]]]] = defaultdict(list)
         self.size = 0
+        longest_token = 0
         for entry in entries:
             tokens = tuple(fold(w) for w, _s, _e in word_spans(entry.alias))
             if not tokens:
@@ -153,12 +162,16 @@ class NameIndex:
             for key in keys:
                 self._by_key[key].append(item)
             self._buckets[first[:3]].append(item)
+            longest_token = max(longest_token, *(len(t) for t in tokens))
             self.size += 1
+        self._longest_key = max((len(k) for k in self._by_key), default=0)
+        # a longer word is not a name in any form: it is skipped (linear work for any message)
+        self.max_word_len = longest_token + MAX_EXTRA_LETTERS
         self._bucket_words = {k: [tokens[0] for _e, tokens in v] for k, v in self._buckets.items()}
 
     def _candidates(self, word: str, lang: str) -> list[tuple[NameEntry, tuple[str, ...]]]:
         found: dict[int, tuple[NameEntry, tuple[str, ...]]] = {}
-        for length in range(3, len(word) + 1):
+        for length in range(3, min(len(word), self._longest_key) + 1):
             for item in self._by_key.get(word[:length], ()):
                 found[id(item)] = item
         known = fold(lemma(word, lang))
@@ -193,17 +206,27 @@ class NameIndex:
         folded = [fold(w) for w, _s, _e in spans]
         candidates: list[tuple[int, float, int, NameMatch]] = []
         for i, word in enumerate(folded):
+            if len(word) > self.max_word_len:
+                continue
             found_before = len(candidates)
             self._score(self._candidates(word, lang), i, folded, spans, wanted, lang, candidates)
             if not any(c[1] >= EXACT_ENOUGH for c in candidates[found_before:]):
                 # nothing explains this word as it is written: maybe a typo of a name
                 self._score(self._fuzzy_candidates(word, lang), i, folded, spans, wanted, lang, candidates)
         candidates.sort(key=lambda c: (c[0], c[1], c[2]), reverse=True)
+        # best first; the chosen matches never overlap, so they stay sorted by start and a new one
+        # needs checking against its two neighbours only
+        starts: list[int] = []
         chosen: list[NameMatch] = []
         for _n, _score, _len, match in candidates:
-            if all(match.end <= m.start or match.start >= m.end for m in chosen):
-                chosen.append(match)
-        return sorted(chosen, key=lambda m: m.start)
+            at = bisect.bisect_left(starts, match.start)
+            if at > 0 and chosen[at - 1].end > match.start:
+                continue
+            if at < len(chosen) and chosen[at].start < match.end:
+                continue
+            starts.insert(at, match.start)
+            chosen.insert(at, match)
+        return chosen
 
     @staticmethod
     def _score(items, i, folded, spans, wanted, lang, candidates) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 
 from citizenbot.conversation import store as conversations
 from citizenbot.store.db import Database
-from citizenbot.store.models import Feedback, Report, utcnow
+from citizenbot.store.models import Feedback, InboxMessage, Report, utcnow
 from citizenbot.store.staff_models import Handoff, HandoffNote
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ class Purged:
     notes: int
     feedback: int
     contacts: int
+    inbox: int = 0  # review-inbox copies (redacted) of the conversation's messages
 
 
 def purge(database: Database, retention_days: int, now: datetime | None = None) -> Purged:
@@ -51,7 +52,8 @@ def purge(database: Database, retention_days: int, now: datetime | None = None) 
 
 
 def delete_conversation(database: Database, conversation_id: str) -> Purged:
-    """A resident's request: their conversation, its feedback and handoff notes, report contacts."""
+    """A resident's request: their conversation, its feedback, handoff notes and review-inbox
+    copies, and the contacts of its reports."""
     stored = conversations.has_conversations(database)
     with database.session() as session:
         deleted_events = conversations.delete_events(session, sender=conversation_id) if stored else 0
@@ -62,7 +64,10 @@ def delete_conversation(database: Database, conversation_id: str) -> Purged:
         contacts = session.execute(
             update(Report).where(Report.conversation_id == conversation_id).values(contact=None)
         ).rowcount
-    return Purged(deleted_events, notes, feedback, contacts)
+        inbox = session.execute(
+            delete(InboxMessage).where(InboxMessage.conversation == conversations.conversation_key(conversation_id))
+        ).rowcount
+    return Purged(deleted_events, notes, feedback, contacts, inbox)
 
 
 def retention_days(kb) -> int:

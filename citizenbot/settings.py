@@ -12,6 +12,14 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The languages served when SERVED_LANGUAGES is not set (the order is the order of every listing).
 DEFAULT_LANGUAGES = ("fi", "sv", "en")
+# The development secrets `make run` uses; outside development the servers refuse to start with them.
+DEV_RASA_TOKEN = "dev-token-change-me"
+DEV_WEB_SECRET = "dev-secret-change-me"
+DEVELOPMENT = "development"
+
+
+class ConfigurationError(RuntimeError):
+    """The environment is not fit to start a server in; the message says what to set."""
 
 
 def _env(name: str, default: str) -> str:
@@ -35,7 +43,17 @@ class Settings:
     web_secret: str
     socketio_redis_url: str
     secure_cookies: bool
+    max_message_chars: int
+    environment: str  # CITIZENBOT_ENV: "development" (default) or anything else, e.g. "production"
+    rasa_host: str  # RASA_HOST: the interface the Rasa server listens on (loopback by default)
+    actions_host: str  # ACTIONS_HOST: the interface the action server listens on (loopback by default)
+    rest_channel_key: str  # REST_CHANNEL_KEY: when set, the REST channel needs "Authorization: Bearer <key>"
+    trusted_proxies: str  # TRUSTED_PROXIES: reverse proxies whose X-Forwarded-For is believed (none by default)
     open311_jurisdiction_id: str = ""
+
+
+# The longest resident's message read whole, on every channel (README, "Reliability and security").
+DEFAULT_MAX_MESSAGE_CHARS = 2000
 
 
 def get_settings() -> Settings:
@@ -50,12 +68,44 @@ def get_settings() -> Settings:
         default_lang=_env("DEFAULT_LANG", "fi"),
         languages=served_languages(),
         rasa_url=_env("RASA_URL", f"http://localhost:{_env('RASA_PORT', '5005')}"),
-        rasa_token=_env("RASA_TOKEN", "dev-token-change-me"),
-        web_secret=_env("WEB_SECRET", "dev-secret-change-me"),
+        rasa_token=_env("RASA_TOKEN", DEV_RASA_TOKEN),
+        web_secret=_env("WEB_SECRET", DEV_WEB_SECRET),
         socketio_redis_url=_env("SOCKETIO_REDIS_URL", ""),
         secure_cookies=_env("SECURE_COOKIES", "false").lower() in ("1", "true", "yes"),
         open311_jurisdiction_id=_env("OPEN311_JURISDICTION_ID", ""),
+        max_message_chars=max_message_chars(),
+        environment=_env("CITIZENBOT_ENV", DEVELOPMENT).strip().lower(),
+        rasa_host=_env("RASA_HOST", "127.0.0.1"),
+        actions_host=_env("ACTIONS_HOST", "127.0.0.1"),
+        trusted_proxies=_env("TRUSTED_PROXIES", ""),
+        rest_channel_key=_env("REST_CHANNEL_KEY", ""),
     )
+
+
+def check_server_secrets(settings: Settings | None = None) -> None:
+    """Outside development (``CITIZENBOT_ENV`` other than "development") a server must not start
+    with the published development secrets: anyone could then read residents' conversations
+    through Rasa's HTTP API (RASA_TOKEN) or forge widget sessions (WEB_SECRET); nor with Rasa
+    listening beyond this machine (RASA_HOST) without a REST_CHANNEL_KEY."""
+    settings = settings or get_settings()
+    if settings.environment == DEVELOPMENT:
+        return
+    weak = [name for name, value, default in (("RASA_TOKEN", settings.rasa_token, DEV_RASA_TOKEN),
+                                              ("WEB_SECRET", settings.web_secret, DEV_WEB_SECRET))
+            if value == default or len(value) < 16]
+    if settings.rasa_host not in ("127.0.0.1", "localhost", "::1") and len(settings.rest_channel_key) < 16:
+        weak.append("REST_CHANNEL_KEY")  # Rasa listens beyond this machine: its REST channel must ask for a key
+    if weak:
+        raise ConfigurationError(
+            f"CITIZENBOT_ENV={settings.environment}: set {' and '.join(weak)} to a long random value "
+            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`); the development "
+            "defaults are public and values shorter than 16 characters are refused"
+        )
+
+
+def max_message_chars() -> int:
+    """``MAX_MESSAGE_CHARS``: a resident's message is cut to this length by every channel."""
+    return max(1, int(_env("MAX_MESSAGE_CHARS", str(DEFAULT_MAX_MESSAGE_CHARS))))
 
 
 def served_languages() -> tuple[str, ...]:

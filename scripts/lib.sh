@@ -14,16 +14,21 @@ wait_http() {
   done
 }
 
+# Rasa and the action server listen on this machine only (RASA_HOST, ACTIONS_HOST; README,
+# "Reliability and security"): the web gateway is the one public door.
+RASA_HOST="${RASA_HOST:-127.0.0.1}"
+ACTIONS_HOST="${ACTIONS_HOST:-127.0.0.1}"
+
 # start_actions PORT LOG: start the action server in the background; sets ACTIONS_PID.
 start_actions() {
-  $RUN citizenbot actions --port "$1" >"$2" 2>&1 &
+  $RUN citizenbot actions --host "$ACTIONS_HOST" --port "$1" >"$2" 2>&1 &
   ACTIONS_PID=$!
   wait_http "http://localhost:$1/health" 120 "the action server" || { tail -30 "$2" >&2; return 1; }
 }
 
 # start_rasa PORT LOG: start the Rasa server (REST channel + HTTP API) in the background; sets RASA_PID.
 start_rasa() {
-  $RUN rasa run --model models --enable-api --auth-token "$RASA_TOKEN" --port "$1" \
+  $RUN rasa run --model models --enable-api --auth-token "$RASA_TOKEN" --interface "$RASA_HOST" --port "$1" \
     --credentials credentials.yml --endpoints endpoints.yml >"$2" 2>&1 &
   RASA_PID=$!
   wait_http "http://localhost:$1/webhooks/rest/" 300 "the Rasa server" || { tail -30 "$2" >&2; return 1; }

@@ -19,6 +19,7 @@ else
   start_web "$WEB_PORT" var/log/web.log
   echo "demo city page with the chat widget on http://localhost:$WEB_PORT (log: var/log/web.log)"
   echo "Rasa server on http://localhost:$RASA_PORT  (REST: POST /webhooks/rest/webhook; API token: RASA_TOKEN)"
-  $RUN rasa run --model models --enable-api --auth-token "$RASA_TOKEN" --port "$RASA_PORT" \
-    --cors "*" --credentials credentials.yml --endpoints endpoints.yml
+  # no --cors: browsers talk to the web gateway, never to Rasa (no cross-origin access to its API)
+  $RUN rasa run --model models --enable-api --auth-token "$RASA_TOKEN" --interface "$RASA_HOST" \
+    --port "$RASA_PORT" --credentials credentials.yml --endpoints endpoints.yml
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The part of `make test` that needs the trained bot: train (if the data changed), then on a fresh
 # test database and test ports: Rasa test conversations, HTTP end-to-end tests, browser tests of
-# the widget, and the accuracy bars on the evaluation sets.
+# the widget, a restart of every process, faults (action server stopped, database locked), and the
+# accuracy bars on the evaluation sets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -46,6 +47,13 @@ start_actions "$ACTION_PORT" var/test/actions.log
 start_rasa "$RASA_PORT" var/test/rasa.log
 start_web "$WEB_PORT" var/test/web.log
 E2E_URL="http://localhost:$RASA_PORT" RESTART_PHASE=after $RUN pytest -q tests/e2e/test_restart.py
+
+echo "== faults: the action server stopped, then the database locked (tests/e2e/test_faults.py)"
+stop_pid "$ACTIONS_PID"; ACTIONS_PID=""
+E2E_URL="http://localhost:$RASA_PORT" WIDGET_URL="http://localhost:$WEB_PORT" FAULT=actions_down \
+  $RUN pytest -q tests/e2e/test_faults.py
+start_actions "$ACTION_PORT" var/test/actions.log
+E2E_URL="http://localhost:$RASA_PORT" FAULT=store_locked $RUN pytest -q tests/e2e/test_faults.py
 
 echo "== accuracy: held-out and fresh sets (bar 90 % per language, all emergencies), dev.tsv (bar 95 %)"
 for set in heldout fresh; do

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citizenbot.names import NameEntry, NameIndex, guess_street, word_score
 
@@ -84,3 +86,35 @@ def test_unknown_streets_are_guessed_in_base_form(text, name):
 @pytest.mark.parametrize("text", ["pyörätiellä on kuoppa", "Tiessä on kuoppa", "kävelykadulla", "meidän pikkukatu on auraamatta", "the main road"])
 def test_common_nouns_are_not_streets(text):
     assert guess_street(text) is None
+
+
+def test_a_100_kb_message_is_read_whole_and_a_long_word_is_not_a_name(index):
+    sentence = "Milloin Hämeenkadulla aurataan, onko Hervannassa liukasta? "
+    repeats = 100_000 // len(sentence) + 1
+    text = sentence * repeats + "Viimeiseksi: Teiskontiellä on kuoppa."
+    assert len(text) >= 100_000
+    matches = index.find(text)
+    keys = [m.entry.key for m in matches]
+    assert keys.count("Hämeenkatu") == keys.count("Hervanta") == repeats
+    assert keys[-1] == "Teiskontie" and matches[-1].end == text.index(" on kuoppa.")
+    assert [m.start for m in matches] == sorted(m.start for m in matches)
+    # one 100 KB "word" made of a street name is no street; the name after it still is
+    assert [m.entry.key for m in index.find("hameenkatu" * 10_000 + " Hämeenkadulla")] == ["Hämeenkatu"]
+
+
+def test_a_word_longer_than_any_name_form_is_skipped_but_the_longest_forms_are_found(index):
+    longest = "Itsenäisyydenkadullakin"  # the longest name with a long ending
+    assert len(longest) <= index.max_word_len
+    assert index.best(longest).entry.key == "Itsenäisyydenkatu"
+    assert index.find("Itsenäisyydenkatu" + "x" * index.max_word_len) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(STREETS + DISTRICTS + ["Hämeenkadulla", "Hervannassa", "12", "ja"]),
+                          st.text(max_size=40)), max_size=30))
+def test_any_text_gives_ordered_non_overlapping_matches_inside_it(index, parts):
+    text = " ".join(parts)
+    matches = index.find(text)
+    assert all(0 <= m.start < m.end <= len(text) for m in matches)
+    assert all(a.end <= b.start for a, b in zip(matches, matches[1:], strict=False))
+    assert all(0 < m.score <= 1 for m in matches)

@@ -76,3 +76,30 @@ def test_changing_a_password_ends_sessions(directory):
     directory.set_password("anna", "another long password")
     assert directory.session_staff(token) is None
     assert directory.login("anna", "another long password", "10.0.0.1") is not None
+
+
+def test_known_and_unknown_usernames_cost_the_same_password_work(directory, monkeypatch):
+    import hashlib
+
+    calls = []
+    real = hashlib.scrypt
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("n"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", counting)
+    assert directory.login("anna", "wrong password!", "10.0.0.9") is None
+    known = list(calls)
+    calls.clear()
+    assert directory.login("nobody-here", "wrong password!", "10.0.0.9") is None
+    assert calls == known and len(known) == 1  # one scrypt with the same parameters each
+
+
+def test_the_lockout_is_per_account_other_accounts_still_log_in(directory):
+    directory.create("ville", "Ville", "nurse", PASSWORD)
+    for _ in range(MAX_FAILURES_PER_USER):
+        assert directory.login("anna", "wrong password!", "10.0.0.2") is None
+    with pytest.raises(TooManyAttempts):
+        directory.login("anna", PASSWORD, "10.0.0.4")
+    assert directory.login("ville", PASSWORD, "10.0.0.4") is not None

@@ -4,12 +4,18 @@ Rasa's stock REST channel splits one bot message into several JSON objects (text
 buttons and the ``custom`` payload separately). Here each bot message is one object with ``text``,
 ``buttons`` and ``custom`` ({"topic", "lang"}) together, so a client always knows which topic and
 language a text belongs to. Request format and metadata handling are Rasa's own.
+
+The text passes ``citizenbot.door.admit`` first (valid UTF-8, cut to ``MAX_MESSAGE_CHARS`` with a
+notice in the resident's language). When the message cannot be handled (the tracker store is
+unavailable: ``citizenbot.rasa_ext.tracker_store`` makes that an error instead of Rasa's silent
+in-memory fallback) the answer is 503 with the fixed "please try again" text, so no client takes a
+message as received that was not stored. Logs name the conversation, never the message text.
 """
 
 from __future__ import annotations
 
 import asyncio
-import copy
+import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -19,6 +25,11 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from citizenbot import door
+from citizenbot.conversation.envelope import Envelope
+from citizenbot.rasa_ext.tracker_store import StoreUnavailable
+from citizenbot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +44,13 @@ def whole_message(recipient_id: str, message: dict[str, Any]) -> dict[str, Any]:
     if "quick_replies" in out:
         out.setdefault("buttons", out.pop("quick_replies"))
     return out
+
+
+def authorised(header: str | None) -> bool:
+    """With ``REST_CHANNEL_KEY`` set (Rasa listening beyond this machine), a caller must present it;
+    without it the channel is reachable from this machine only (``RASA_HOST``) and open there."""
+    key = get_settings().rest_channel_key
+    return not key or hmac.compare_digest((header or "").encode(), f"Bearer {key}".encode())
 
 
 class WholeMessageCollector(CollectingOutputChannel):
@@ -51,9 +69,16 @@ class CitizenRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> CitizenRestInput:
-        # Created once when the Rasa server starts: the place to install our Rasa speed-ups.
+        # Created once when the Rasa server starts: the place to refuse the development secrets
+        # outside development and to install our Rasa speed-ups.
         from citizenbot.rasa_ext import speedups
+        from citizenbot.settings import ConfigurationError, check_server_secrets
 
+        try:
+            check_server_secrets()
+        except ConfigurationError as exc:
+            logger.error("the Rasa server did not start: %s", exc)
+            raise
         speedups.install()
         return cls()
 
@@ -66,6 +91,9 @@ class CitizenRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not authorised(request.headers.get("Authorization")):
+                return response.json({"error": "this channel needs Authorization: Bearer <REST_CHANNEL_KEY>"},
+                                     status=401)
             if not isinstance(request.json, dict):
                 return response.json({"error": "expected a JSON object with sender and message"}, status=400)
             sender_id = await self._extract_sender(request)
@@ -75,18 +103,28 @@ class CitizenRestInput(RestInput):
             metadata = self.get_metadata(request)
             if metadata is not None and not isinstance(metadata, dict):
                 return response.json({"error": "metadata must be a JSON object"}, status=400)
+            admitted = door.admit(text)
             collector = WholeMessageCollector()
+            page_lang = (metadata or {}).get("lang")
             try:
                 await on_new_message(
                     UserMessage(
-                        text, collector, sender_id,
+                        admitted.text, collector, sender_id,
                         input_channel=self._extract_input_channel(request), metadata=metadata,
                     )
                 )
-            except asyncio.CancelledError:
-                logger.error("rest message timed out: %r", copy.deepcopy(text)[:200])
-            except Exception:
-                logger.exception("rest message failed: %r", copy.deepcopy(text)[:200])
-            return response.json(collector.messages)
+            except (asyncio.CancelledError, Exception) as exc:
+                # no message text in the log (it may hold personal data; other errors may quote it)
+                reason = str(exc) if isinstance(exc, StoreUnavailable) else type(exc).__name__
+                logger.error("message of %s not handled: %s", sender_id, reason)
+                return response.json(
+                    {"error": "unavailable", "messages": [door.notice_message(door.TRY_AGAIN, page_lang, sender_id)]},
+                    status=503,
+                )
+            messages = collector.messages
+            if admitted.cut:
+                lang = next((Envelope.of_reply(m).lang for m in messages if Envelope.of_reply(m).lang), page_lang)
+                messages = [door.notice_message(door.MESSAGE_CUT, lang, sender_id), *messages]
+            return response.json(messages)
 
         return webhook

@@ -13,6 +13,7 @@ the table; no other module of this project touches it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -38,6 +39,12 @@ class StoredEvent:
     kind: str
     timestamp: float | None
     event: dict[str, Any]  # the event dict (see citizenbot.conversation.events)
+
+
+def conversation_key(sender: str) -> str:
+    """The short hash that names a conversation outside the tracker store (the review inbox keeps
+    this, not the id, so a trainer cannot look the conversation up)."""
+    return hashlib.sha256(sender.encode("utf-8")).hexdigest()[:16]
 
 
 def has_conversations(database: Database) -> bool:
@@ -111,4 +118,20 @@ def _json(value: Any) -> dict[str, Any]:
         data = json.loads(value or "{}")
     except ValueError:
         return {}
+    if "\\ud" in value.lower():
+        # Rasa stored a lone UTF-16 surrogate as a JSON escape (before the channels cleaned text):
+        # as a Python string it cannot be encoded, hashed or stored again, so every reader gets U+FFFD
+        data = _valid_unicode(data)
     return data if isinstance(data, dict) else {}
+
+
+def _valid_unicode(value: Any) -> Any:
+    from citizenbot.door import clean
+
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [_valid_unicode(v) for v in value]
+    if isinstance(value, dict):
+        return {_valid_unicode(k): _valid_unicode(v) for k, v in value.items()}
+    return value

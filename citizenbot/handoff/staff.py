@@ -9,6 +9,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import delete, func, select
 
@@ -72,6 +73,12 @@ def verify_password(password: str, stored: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=1)
+def _unknown_user_hash() -> str:
+    """A hash no password matches in practice, made once, checked when the username is unknown."""
+    return hash_password(secrets.token_urlsafe(32))
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -85,6 +92,7 @@ def _staff(row: StaffUser) -> Staff:
 class StaffDirectory:
     def __init__(self, database: Database):
         self.database = database
+        _unknown_user_hash()  # made now, so that no first unknown username costs a second scrypt
 
     def create(self, username: str, first_name: str, role: str, password: str) -> Staff:
         username = username.strip().lower()
@@ -144,8 +152,8 @@ class StaffDirectory:
             if by_user >= MAX_FAILURES_PER_USER or by_address >= MAX_FAILURES_PER_ADDRESS:
                 raise TooManyAttempts()
             row = session.execute(select(StaffUser).where(StaffUser.username == username)).scalar_one_or_none()
-            # hash even for unknown users so that timing does not reveal which usernames exist
-            ok = verify_password(password or "", row.password_hash if row else hash_password("x" * MIN_PASSWORD))
+            # one scrypt for an unknown user as for a known one: timing does not reveal which usernames exist
+            ok = verify_password(password or "", row.password_hash if row else _unknown_user_hash())
             ok = ok and row is not None and row.active
             session.add(LoginAttempt(username=username, address=address[:64], success=ok, at=now))
             if not ok:

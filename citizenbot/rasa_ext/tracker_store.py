@@ -1,4 +1,12 @@
-"""Rasa's SQL tracker store configured by one DATABASE_URL (the same database as the KB)."""
+"""Rasa's SQL tracker store configured by one DATABASE_URL (the same database as the KB).
+
+Rasa's agent wraps every tracker store in ``FailSafeTrackerStore``, which on any error (SQLite
+locked past its busy timeout, PostgreSQL down) logs and carries on with an in-memory store: the
+conversation is answered, nothing is stored, and the history read next is empty. Creating this
+store installs ``install_no_fallback``: the wrapper's error callback raises ``StoreUnavailable``
+instead, so the message fails, the REST channel answers 503 with "please try again in a moment"
+and nothing is acknowledged that was not stored.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +23,40 @@ from citizenbot.settings import get_settings
 from citizenbot.store.db import sqlite_engine
 
 
+class StoreUnavailable(RuntimeError):
+    """The conversation could not be read or stored: the message must fail, not be half-handled."""
+
+
+def _raise_store_error(error: Exception) -> None:
+    # the driver's own message ("database is locked"), not SQLAlchemy's, which quotes the
+    # statement's parameters: the resident's text
+    reason = getattr(error, "orig", None) or error
+    raise StoreUnavailable(f"the tracker store failed: {type(reason).__name__}: {reason}") from error
+
+
+def wrap_without_fallback(store, domain):
+    """What ``Agent._create_tracker_store`` returns after install_no_fallback: Rasa's wrapper with
+    an error callback that raises (so its in-memory fallback is never reached)."""
+    from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+
+    if store is not None:
+        store.domain = domain
+    else:
+        store = InMemoryTrackerStore(domain)
+    return FailSafeTrackerStore(store, on_tracker_store_error=_raise_store_error)
+
+
+def install_no_fallback() -> None:
+    """Patch Rasa's Agent to wrap tracker stores with wrap_without_fallback (idempotent)."""
+    from rasa.core.agent import Agent
+
+    if getattr(Agent._create_tracker_store, "_citizenbot", False):
+        return
+    patched = staticmethod(wrap_without_fallback)
+    wrap_without_fallback._citizenbot = True  # type: ignore[attr-defined]
+    Agent._create_tracker_store = patched
+
+
 class DatabaseUrlTrackerStore(SQLTrackerStore):
     def __init__(
         self,
@@ -23,6 +65,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         event_broker: Optional[EventBroker] = None,
         **kwargs: Any,
     ) -> None:
+        install_no_fallback()  # before the agent wraps this store
         url = host or get_settings().database_url
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):

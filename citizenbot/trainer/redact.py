@@ -2,11 +2,15 @@
 
 Replaced by placeholders, the rest of the text kept as written:
 
-* ``<HETU>``     Finnish personal identity codes (131052-308T; also the 2023 century signs A-F, U-Y)
-* ``<EMAIL>``    e-mail addresses
-* ``<PHONE>``    phone numbers in Finnish formats (040 123 4567, +358 40 123 4567, 03 5656 1111,
-                 (09) 310 1111, 0401234567); the public service numbers of kb/national.yml and the
-                 city file (116117, 0800 147 111...) are not personal and stay
+* ``<HETU>``     Finnish personal identity codes (131052-308T; also the 2023 century signs A-F, U-Y;
+                 without the century sign or with a space for it when the check character is right)
+* ``<EMAIL>``    e-mail addresses, also written name(at)example.fi or name [at] example.fi
+* ``<PHONE>``    phone numbers in Finnish formats (040 123 4567, +358 40 123 4567, 358 40 1234567,
+                 03 5656 1111, (09) 310 1111, 0401234567, 040.123.4567); the public service numbers
+                 of kb/national.yml and the city file (116117, 0800 147 111...) are not personal and stay
+* ``<IBAN>``     bank account numbers (IBAN with a valid mod-97 check, grouped or not)
+* ``<CARD>``     payment card numbers (13-19 digits, grouped or not, with a valid Luhn check)
+* ``<PLATE>``    Finnish car registration plates (ABC-123)
 * ``<ADDRESS>``  a street address with a house number (Teiskontie 12, Hämeenkadulla 10 B 5,
                  Storgatan 3, 12 Main Street); a street named without a number is kept
 
@@ -26,15 +30,28 @@ HETU = "<HETU>"
 EMAIL = "<EMAIL>"
 PHONE = "<PHONE>"
 ADDRESS = "<ADDRESS>"
-PLACEHOLDERS = (HETU, EMAIL, PHONE, ADDRESS)
+IBAN = "<IBAN>"
+CARD = "<CARD>"
+PLATE = "<PLATE>"
+PLACEHOLDERS = (HETU, EMAIL, PHONE, ADDRESS, IBAN, CARD, PLATE)
 
 HETU_RE = re.compile(r"(?<![\w-])\d{6}[-+A-FU-Y]\d{3}[0-9A-FHJ-NPR-Y](?!\w)", re.IGNORECASE)
-EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-])", re.IGNORECASE)
-# +358 / 00358 then the area code without its 0, or a national number starting with 0; digits may
-# be grouped with single spaces or hyphens; 7 to 12 digits in all.
-PHONE_RE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)358[ -]?\(?0?\d{1,3}\)?|\(?0\d{1,3}\)?)(?:[ -]?\d){5,10}(?![\w])"
+# without the century sign, or a space in its place: only when the date and check character hold
+_HETU_LOOSE_RE = re.compile(r"(?<![\w-])(\d{6}) ?(\d{3})([0-9A-FHJ-NPR-Y])(?!\w)", re.IGNORECASE)
+_HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[\w.+-]+(?:@|\s?\(at\)\s?|\s?\[at\]\s?)[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-])", re.IGNORECASE
 )
+# +358 / 00358 / 358 then the area code without its 0, or a national number starting with 0; digits
+# may be grouped with single spaces or hyphens; 7 to 12 digits in all.
+PHONE_RE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)?358[ -]?\(?0?\d{1,3}\)?|\(?0\d{1,3}\)?)(?:[ -]?\d){5,10}(?![\w])"
+)
+# grouped with dots (040.123.4567): only this shape, so that dates (05.03.2026) stay
+_DOT_PHONE_RE = re.compile(r"(?<![\w.+])(?:(?:\+|00)?358\.?\d{1,3}|0\d{1,3})\.\d{3}\.\d{3,4}(?![\w]|\.\d)")
+IBAN_RE = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![\w])")
+CARD_RE = re.compile(r"(?<![\w-])[1-9](?:[ -]?\d){12,18}(?![\w-])")
+PLATE_RE = re.compile(r"(?<![\w-])[A-ZÅÄÖ]{2,3}-\d{1,3}(?![\w-])")
 # a street-like word (Finnish and Swedish street types; "valtatie" after its name) and a house number,
 # optionally a stair letter and flat number: "Hämeenkatu 10 B 12", "Koivukujalla 3 as 4"
 _STREET_WORD = (
@@ -59,6 +76,32 @@ _HOUSE_AFTER_RE = re.compile(rf"^\s+{_HOUSE}")
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
+
+def hetu_check(digits9: str) -> str:
+    """The check character of a personal identity code from its date and individual number."""
+    return _HETU_CHECK[int(digits9) % 31]
+
+
+def _valid_loose_hetu(m: re.Match[str]) -> bool:
+    day, month = int(m.group(1)[:2]), int(m.group(1)[2:4])
+    return 1 <= day <= 31 and 1 <= month <= 12 and hetu_check(m.group(1) + m.group(2)) == m.group(3).upper()
+
+
+def iban_valid(text: str) -> bool:
+    """ISO 13616 check: the country and check digits moved to the end, letters as numbers, mod 97 = 1."""
+    code = text.replace(" ", "").upper()
+    if not 15 <= len(code) <= 34:
+        return False
+    moved = code[4:] + code[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, c in enumerate(reversed(digits)):
+        d = int(c) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
 
 @lru_cache(maxsize=4)
 def public_numbers(kb_dir: str | None = None) -> frozenset[str]:
@@ -100,10 +143,25 @@ def redact(text: str, kb_dir: str | Path | None = None, use_register: bool = Tru
         add(m.start(), m.end(), HETU)
     for m in EMAIL_RE.finditer(text):
         add(m.start(), m.end(), EMAIL)
+    for m in IBAN_RE.finditer(text):
+        if iban_valid(m.group(0)):
+            add(m.start(), m.end(), IBAN)
+    for m in CARD_RE.finditer(text):
+        # a phone number of 13+ digits (358 40 1234567...) passes the Luhn check one time in ten
+        number = _digits(m.group(0))
+        if luhn_valid(number) and len(set(number)) > 1 and not PHONE_RE.fullmatch(m.group(0)):
+            add(m.start(), m.end(), CARD)
     allowed = public_numbers(kb)
-    for m in PHONE_RE.finditer(text):
-        if _digits(m.group(0)) not in allowed:
-            add(m.start(), m.end(), PHONE)
+    for pattern in (PHONE_RE, _DOT_PHONE_RE):
+        for m in pattern.finditer(text):
+            if _digits(m.group(0)) not in allowed:
+                add(m.start(), m.end(), PHONE)
+    # after the phones: ten digits from 0 (0412851800) can be both; either way it is redacted
+    for m in _HETU_LOOSE_RE.finditer(text):
+        if _valid_loose_hetu(m):
+            add(m.start(), m.end(), HETU)
+    for m in PLATE_RE.finditer(text):
+        add(m.start(), m.end(), PLATE)
     if use_register:
         index = _name_index(kb)
         if index is not None:
@@ -123,6 +181,9 @@ SURROGATES = {
     HETU: ("010101-123N",),
     EMAIL: ("etunimi.sukunimi@example.com",),
     PHONE: ("040 123 4567", "050 765 4321"),
+    IBAN: ("FI21 1234 5600 0007 85",),  # the example account of Finnish banks' documentation
+    CARD: ("4111 1111 1111 1111",),  # a test card number
+    PLATE: ("ABC-123",),
 }
 
 

@@ -17,6 +17,7 @@ from aiohttp import web
 from citizenbot.kb import KnowledgeBase
 from citizenbot.services import build_services
 from citizenbot.settings import PROJECT_ROOT, served_languages
+from citizenbot.web.client_address import parse_proxies
 from citizenbot.web.gateway import Gateway, GatewayConfig
 from citizenbot.web.handoff_service import HandoffService
 from citizenbot.web.rasa_client import RasaClient
@@ -156,17 +157,23 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
                database_url: str | None = None) -> web.Application:
     svc = build_services(database_url=database_url)
     settings = svc.settings
-    rasa = RasaClient(rasa_url or settings.rasa_url, rasa_token or settings.rasa_token)
-    sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*", client_manager=_manager(settings))
+    rasa = RasaClient(rasa_url or settings.rasa_url, rasa_token or settings.rasa_token,
+                      rest_key=settings.rest_channel_key)
+    # any page may embed the widget, but without credentials: residents authenticate by the signed
+    # token in each message, never by cookie (the staff console is same-origin)
+    sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*", cors_credentials=False,
+                               client_manager=_manager(settings))
     app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
     sio.attach(app, socketio_path="socket.io")
     handoffs = HandoffService(sio, rasa, svc.handoffs, svc.kb, svc.handoff)
     app[RASA_KEY] = rasa
     app[KB_KEY] = svc.kb
     app[HANDOFF_KEY] = handoffs
-    app[GATEWAY_KEY] = Gateway(sio, GatewayConfig(secret or settings.web_secret, rasa, svc.feedback, handoffs))
+    app[GATEWAY_KEY] = Gateway(sio, GatewayConfig(secret or settings.web_secret, rasa, svc.feedback, handoffs,
+                                                   database=svc.database))
     StaffSocket(sio, svc.staff, handoffs)
-    staff_api = StaffApi(svc.staff, handoffs, svc.kb, settings.kb_dir, secure_cookies=settings.secure_cookies)
+    staff_api = StaffApi(svc.staff, handoffs, svc.kb, settings.kb_dir, secure_cookies=settings.secure_cookies,
+                         trusted_proxies=parse_proxies(settings.trusted_proxies))
     staff_api.routes(app)
     ReviewApi.for_city(staff_api, svc.database, settings.city).routes(app)
     ReportsApi(staff_api, svc.reports, svc.open311).routes(app)
@@ -213,5 +220,8 @@ def _manager(settings):
 
 
 def serve(host: str = "127.0.0.1", port: int = 8080) -> None:
+    from citizenbot.settings import check_server_secrets
+
+    check_server_secrets()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     web.run_app(create_app(), host=host, port=port, access_log=None, print=None)

@@ -18,6 +18,7 @@ from typing import Any
 
 import socketio
 
+from citizenbot import door
 from citizenbot.conversation import Envelope
 from citizenbot.conversation.events import find_bot_message, language_event, tracker_events
 from citizenbot.conversation.transcript import for_resident, widget_reply
@@ -28,8 +29,8 @@ from citizenbot.web.rasa_client import RasaClient, RasaUnavailable
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 2000
-RATE_LIMIT = 20  # messages per connection per minute
+RATE_LIMIT = 20  # messages per connection, and per conversation, per minute
+SESSION_RATE_LIMIT = 10  # new or resumed sessions per connection per minute
 
 
 @dataclass
@@ -38,15 +39,23 @@ class GatewayConfig:
     rasa: RasaClient
     feedback: FeedbackStore
     handoffs: Any = None  # citizenbot.web.handoff_service.HandoffService, when handoff is enabled
+    database: Any = None  # citizenbot.store.db.Database: a resident deleting their own conversation
 
 
 class RateLimiter:
+    PRUNE_EVERY = 1000  # calls; keys idle for a whole window are dropped (conversations come and go)
+
     def __init__(self, limit: int, window: float = 60.0):
         self.limit, self.window = limit, window
         self._hits: dict[str, deque] = defaultdict(deque)
+        self._calls = 0
 
     def allow(self, key: str, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
+        self._calls += 1
+        if self._calls % self.PRUNE_EVERY == 0:
+            for idle in [k for k, v in self._hits.items() if not v or now - v[-1] > self.window]:
+                del self._hits[idle]
         hits = self._hits[key]
         while hits and now - hits[0] > self.window:
             hits.popleft()
@@ -80,9 +89,12 @@ class Gateway:
         self.sio = sio
         self.config = config
         self.limiter = RateLimiter(RATE_LIMIT)
+        # per conversation too: reconnecting (a new connection) does not reset a conversation's limit
+        self.conversation_limiter = RateLimiter(RATE_LIMIT)
+        self.session_limiter = RateLimiter(SESSION_RATE_LIMIT)
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         for event in ("connect", "disconnect", "session_request", "user_uttered", "set_language", "feedback",
-                      "handoff_cancel", "resident_typing"):
+                      "handoff_cancel", "resident_typing", "conversation_export", "conversation_delete"):
             sio.on(event, getattr(self, f"on_{event}"))
 
     # --- helpers ------------------------------------------------------------------------------
@@ -107,8 +119,12 @@ class Gateway:
 
     async def on_disconnect(self, sid: str) -> None:
         self.limiter.forget(sid)
+        self.session_limiter.forget(sid)
 
     async def on_session_request(self, sid: str, data: Any = None) -> None:
+        if not self.session_limiter.allow(sid):
+            await self._error(sid, "rate_limited")
+            return
         session_id = self._session(data)
         if session_id is None:
             session_id, token = sessions.new_session(self.config.secret)
@@ -136,8 +152,9 @@ class Gateway:
         if not isinstance(text, str) or not text.strip():
             await self._error(sid, "empty")
             return
-        text = text.strip()[:MAX_MESSAGE_CHARS]
-        if not self.limiter.allow(sid):
+        admitted = door.admit(text.strip())  # valid UTF-8, at most MAX_MESSAGE_CHARS
+        text = admitted.text
+        if not self.limiter.allow(sid) or not self.conversation_limiter.allow(session_id):
             await self._error(sid, "rate_limited")
             return
         metadata = clean_metadata(data.get("metadata"))
@@ -149,6 +166,8 @@ class Gateway:
             if handoff is not None and handoff.status == "active":
                 # a person has the conversation: the message goes to them (the bot is paused)
                 await self.config.handoffs.resident_message(handoff, text, metadata)
+                if admitted.cut:
+                    await self.push(session_id, widget_reply(door.notice_message(door.MESSAGE_CUT, metadata.get("lang"))))
                 return
             await self.sio.emit("typing", {"on": True}, room=session_id)
             try:
@@ -159,6 +178,15 @@ class Gateway:
                 await self._error(sid, "unavailable")
                 return
             await self.sio.emit("typing", {"on": False}, room=session_id)
+            lang = next((Envelope.of_reply(r).lang for r in replies if Envelope.of_reply(r).lang), metadata.get("lang"))
+            if admitted.cut:
+                replies = [door.notice_message(door.MESSAGE_CUT, lang), *replies]
+            elif not replies and not await self._taken_over(session_id):
+                # Rasa stored the message but nothing answered (the action server is down): an
+                # apology in the resident's language instead of an empty reply the widget shows as nothing.
+                # (A person who claimed the conversation meanwhile has paused the bot: no apology then.)
+                logger.warning("message of %s got no answer (is the action server running?)", session_id)
+                replies = [door.notice_message(door.NO_ANSWER, lang)]
             queues_changed = set()
             for reply in replies:
                 await self.push(session_id, widget_reply(reply))
@@ -175,6 +203,12 @@ class Gateway:
                 await self.sio.emit("handoff_status", await self.config.handoffs.status_for(current), room=session_id)
                 for queue in queues_changed:
                     await self.config.handoffs.queue_changed(queue)
+
+    async def _taken_over(self, session_id: str) -> bool:
+        if self.config.handoffs is None:
+            return False
+        handoff = await self.config.handoffs.current(session_id)
+        return handoff is not None and handoff.status == "active"
 
     async def on_handoff_cancel(self, sid: str, data: Any = None) -> dict[str, Any]:
         """The widget's "Leave the queue" button."""
@@ -201,6 +235,31 @@ class Gateway:
         except RasaUnavailable:
             return {"ok": False, "error": "unavailable"}
         return {"ok": True}
+
+    async def on_conversation_export(self, sid: str, data: Any = None) -> dict[str, Any]:
+        """The resident's own conversation, as the widget shows it (to download)."""
+        session_id = self._session(data)
+        if session_id is None:
+            return {"ok": False, "error": "session"}
+        try:
+            messages = for_resident(await self.config.rasa.tracker(session_id))
+        except RasaUnavailable:
+            return {"ok": False, "error": "unavailable"}
+        return {"ok": True, "conversation_id": session_id, "messages": messages}
+
+    async def on_conversation_delete(self, sid: str, data: Any = None) -> dict[str, Any]:
+        """The resident deletes their own conversation: its messages, feedback, handoff notes,
+        review-inbox copies and report contacts (citizenbot.privacy); every open tab is cleared."""
+        from citizenbot import privacy
+
+        session_id = self._session(data)
+        if session_id is None or self.config.database is None:
+            return {"ok": False, "error": "session"}
+        async with self._locks[session_id]:
+            gone = await asyncio.to_thread(privacy.delete_conversation, self.config.database, session_id)
+        logger.info("conversation %s deleted at the resident's request: %s", session_id, gone)
+        await self.sio.emit("history", {"messages": []}, room=session_id)
+        return {"ok": True, "deleted": {"messages": gone.events, "feedback": gone.feedback, "inbox": gone.inbox}}
 
     async def on_feedback(self, sid: str, data: Any = None) -> dict[str, Any]:
         session_id = self._session(data)

@@ -17,9 +17,11 @@ class RasaClient:
     """Every call either returns Rasa's JSON or raises RasaUnavailable: callers tell the resident
     or the staff member once, instead of handling each network failure."""
 
-    def __init__(self, base_url: str, token: str, timeout: float = 30.0, session: aiohttp.ClientSession | None = None):
+    def __init__(self, base_url: str, token: str, timeout: float = 30.0, session: aiohttp.ClientSession | None = None,
+                 rest_key: str = ""):
         self.base_url = base_url.rstrip("/")
         self.token = token
+        self.rest_key = rest_key  # REST_CHANNEL_KEY, when the REST channel asks for one
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self._session = session
         self._own_session = session is None
@@ -55,7 +57,8 @@ class RasaClient:
         body: dict[str, Any] = {"sender": sender, "message": text}
         if metadata:
             body["metadata"] = metadata
-        result = await self._request("POST", "/webhooks/rest/webhook", json=body)
+        headers = {"Authorization": f"Bearer {self.rest_key}"} if self.rest_key else None
+        result = await self._request("POST", "/webhooks/rest/webhook", json=body, headers=headers)
         return result if isinstance(result, list) else []
 
     async def tracker(self, sender: str) -> dict:

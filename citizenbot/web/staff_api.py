@@ -22,6 +22,7 @@ from citizenbot.handoff.staff import Staff, StaffDirectory, TooManyAttempts
 from citizenbot.handoff.store import OUTCOMES, HandoffView
 from citizenbot.kb import KnowledgeBase
 from citizenbot.settings import PROJECT_ROOT, served_languages
+from citizenbot.web.client_address import client_address
 from citizenbot.web.handoff_service import STAFF_NS, HandoffService, handoff_room, queue_room, staff_room
 from citizenbot.web.rasa_client import RasaUnavailable
 
@@ -63,9 +64,10 @@ def _cookie_token(cookie_header: str | None) -> str | None:
 
 class StaffApi:
     def __init__(self, directory: StaffDirectory, service: HandoffService, kb: KnowledgeBase, kb_dir: Path,
-                 secure_cookies: bool = False):
+                 secure_cookies: bool = False, trusted_proxies: frozenset[str] = frozenset()):
         self.directory, self.service, self.kb, self.kb_dir = directory, service, kb, kb_dir
         self.secure_cookies = secure_cookies
+        self.trusted_proxies = trusted_proxies
         self._canned: tuple[float, dict] | None = None
 
     # --- plumbing -------------------------------------------------------------------------------
@@ -132,7 +134,7 @@ class StaffApi:
         if request.headers.get(CSRF_HEADER) != CSRF_VALUE:
             return error(403, f"missing {CSRF_HEADER} header")
         body = await self._body(request)
-        address = request.remote or "unknown"
+        address = client_address(request.remote, request.headers.get("X-Forwarded-For"), self.trusted_proxies)
         try:
             result = await asyncio.to_thread(self.directory.login, str(body.get("username") or ""),
                                              str(body.get("password") or ""), address)

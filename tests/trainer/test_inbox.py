@@ -148,6 +148,14 @@ def test_collection_is_incremental_and_idempotent(world):
     assert rows_by_text(database)["Where is my nearest health centre"].reasons == "thumbs_down"
 
 
+def test_a_stored_lone_surrogate_does_not_break_collection(world):
+    database, talk, project, _heldout = world
+    talk.add("z", fallback("puisto \ud83d rikki", "fi"))  # stored by Rasa as the JSON escape \\ud83d
+    result = inbox.collect(database, project.kb_dir, sample_share=0)
+    assert result.added == 14
+    assert "puisto \ufffd rikki" in rows_by_text(database)
+
+
 def test_no_tracker_store_yet_is_not_an_error(tmp_path):
     database = get_database(f"sqlite:///{tmp_path / 'empty.db'}")
     assert inbox.collect(database).added == 0

@@ -16,6 +16,8 @@ class FakeRasa:
     def __init__(self):
         self.events: dict[str, list[dict]] = {}
         self.down = False
+        self.actions_down = False  # like Rasa when its action server is down: the message kept, no reply
+        self.during_message = None  # called while a message is being handled (to inject a race)
         self.app = web.Application()
         self.app.router.add_post("/webhooks/rest/webhook", self.webhook)
         self.app.router.add_get("/webhooks/rest/", self.health)
@@ -36,7 +38,9 @@ class FakeRasa:
         sender, text, metadata = body["sender"], body["message"], body.get("metadata") or {}
         events = self.events.setdefault(sender, [])
         events.append({"event": "user", "text": text, "metadata": metadata, "timestamp": time.time()})
-        if self.paused(sender):  # like Rasa: a paused conversation logs the message, no reply
+        if self.during_message is not None:
+            self.during_message(sender)
+        if self.paused(sender) or self.actions_down:  # like Rasa: the message logged, no reply
             return web.json_response([])
         lang = metadata.get("lang") or next((e["value"] for e in reversed(events) if e.get("event") == "slot"), "fi")
         reply = {"recipient_id": sender, "text": f"vastaus: {text}",

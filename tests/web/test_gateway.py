@@ -161,6 +161,56 @@ async def test_rasa_down_gives_a_clear_notice_not_a_crash(widget, servers):
 
 
 @pytest.mark.asyncio
+async def test_no_answer_gives_an_apology_in_the_residents_language_and_the_message_is_kept(widget, servers):
+    from citizenbot import door
+
+    rasa, _url, _db = servers
+    rasa.actions_down = True
+    session = await widget.session()
+    await widget.client.emit("user_uttered", {**session, "message": "onko uimahalli auki", "metadata": {"lang": "sv"}})
+    (reply,) = await widget.wait_for("bot_uttered")
+    assert reply["text"] == door.notice(door.NO_ANSWER, "sv") and reply["custom"]["lang"] == "sv"
+    assert [e["text"] for e in rasa.events[session["session_id"]] if e["event"] == "user"] == ["onko uimahalli auki"]
+
+
+@pytest.mark.asyncio
+async def test_no_apology_when_a_person_took_the_conversation_while_rasa_was_handling_the_message(widget, servers):
+    from citizenbot.handoff.staff import StaffDirectory
+    from citizenbot.handoff.store import HandoffStore
+
+    rasa, _url, db = servers
+    session = await widget.session()
+    sender = session["session_id"]
+    handoffs = HandoffStore(db)
+    handoff, _ = handoffs.request(sender, "nurse", "fi", None, "hammasta särkee")
+    nurse = StaffDirectory(db).create("anna", "Anna", "nurse", "correct horse battery")
+
+    def claimed_meanwhile(conversation):  # the nurse claims it; Rasa's bot is paused and says nothing
+        assert handoffs.claim(handoff.id, nurse.id)
+        rasa.events[conversation].append({"event": "pause"})
+
+    rasa.during_message = claimed_meanwhile
+    await widget.client.call("user_uttered", {**session, "message": "onko ketään paikalla"})  # returns when handled
+    assert not [d for e, d in widget.received if e == "bot_uttered"]
+    assert [e["text"] for e in rasa.events[sender] if e["event"] == "user"] == ["onko ketään paikalla"]
+
+
+@pytest.mark.asyncio
+async def test_a_long_message_is_cut_with_a_notice_and_a_lone_surrogate_replaced(widget, servers, monkeypatch):
+    from citizenbot import door
+
+    monkeypatch.setenv("MAX_MESSAGE_CHARS", "20")
+    rasa, _url, _db = servers
+    session = await widget.session()
+    await widget.client.emit("user_uttered", {**session, "message": "hei \ud800 " + "x" * 100, "metadata": {"lang": "en"}})
+    notice, reply = await widget.wait_for("bot_uttered", 2)
+    sent = rasa.events[session["session_id"]][0]["text"]
+    assert sent == ("hei \ufffd " + "x" * 100)[:20]
+    assert notice["text"] == door.notice(door.MESSAGE_CUT, "en") and "20 characters" in notice["text"]
+    assert reply["text"] == f"vastaus: {sent}"
+
+
+@pytest.mark.asyncio
 async def test_empty_messages_are_refused(widget):
     session = await widget.session()
     await widget.client.emit("user_uttered", {**session, "message": "   "})
@@ -172,6 +222,44 @@ def test_rate_limiter():
     assert limiter.allow("a", 0) and limiter.allow("a", 1) and not limiter.allow("a", 2)
     assert limiter.allow("a", 61.5)
     assert limiter.allow("b", 2)
+
+
+def test_the_rate_limiter_forgets_idle_keys_so_memory_stays_bounded():
+    limiter = RateLimiter(5, window=60)
+    for i in range(RateLimiter.PRUNE_EVERY - 1):
+        limiter.allow(f"conversation-{i}", 0)
+    assert limiter.allow("late", 120)  # the 1000th call, a window later: the idle ones go
+    assert set(limiter._hits) == {"late"}
+
+
+@pytest.mark.asyncio
+async def test_a_new_connection_does_not_reset_a_conversations_rate_limit(servers):
+    from citizenbot.web.gateway import RATE_LIMIT
+
+    _rasa, url, _db = servers
+    first = Widget(url)
+    await first.connect()
+    session = await first.session()
+    for i in range(RATE_LIMIT):
+        await first.client.emit("user_uttered", {**session, "message": f"viesti {i}"})
+    await first.wait_for("bot_uttered", RATE_LIMIT, timeout=20)
+    second = Widget(url)
+    await second.connect()
+    await second.session(**session)
+    await second.client.emit("user_uttered", {**session, "message": "vielä yksi"})
+    assert (await second.wait_for("error_notice"))[0] == {"code": "rate_limited"}
+    for client in (first, second):
+        await client.client.disconnect()
+
+
+@pytest.mark.asyncio
+async def test_sessions_cannot_be_requested_without_limit(widget):
+    from citizenbot.web.gateway import SESSION_RATE_LIMIT
+
+    for _ in range(SESSION_RATE_LIMIT + 1):
+        await widget.client.emit("session_request", {})
+    await widget.wait_for("session_confirm", SESSION_RATE_LIMIT)
+    assert (await widget.wait_for("error_notice"))[0] == {"code": "rate_limited"}
 
 
 def test_clean_metadata_keeps_only_known_keys():
@@ -187,3 +275,53 @@ def test_sessions_are_signed():
     assert not sessions.verify("other", session_id, token)
     assert not sessions.verify(SECRET, "../etc", token)
     assert not sessions.verify(SECRET, None, None)
+
+
+@pytest.mark.asyncio
+async def test_the_socket_door_allows_any_page_but_never_with_credentials(servers):
+    import aiohttp
+
+    _rasa, url, _db = servers
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{url}/socket.io/?EIO=4&transport=polling",
+                            headers={"Origin": "https://elsewhere.example"}) as response:
+            assert response.status == 200
+            assert response.headers.get("Access-Control-Allow-Credentials") != "true"
+
+
+@pytest.mark.asyncio
+async def test_a_resident_downloads_and_deletes_their_own_conversation_and_its_copies(widget, servers):
+    from rasa.shared.core.events import SessionStarted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from sqlalchemy import func, select
+
+    from citizenbot.conversation.store import conversation_key, read_events
+    from citizenbot.feedback import Vote
+    from citizenbot.rasa_ext.tracker_store import DatabaseUrlTrackerStore
+    from citizenbot.store.models import InboxMessage
+
+    rasa, _url, db = servers
+    session = await widget.session()
+    sender = session["session_id"]
+    await widget.client.emit("user_uttered", {**session, "message": "soita 040 123 4567"})
+    await widget.wait_for("bot_uttered")
+    # what the real servers keep of it: the stored conversation, a vote, a review-inbox copy
+    store = DatabaseUrlTrackerStore(host=db.url)
+    await store.save(DialogueStateTracker.from_events(sender, [SessionStarted(), UserUttered("soita 040 123 4567")]))
+    await store.save(DialogueStateTracker.from_events("someone-else", [SessionStarted(), UserUttered("moi")]))
+    FeedbackStore(db).record(Vote(sender, "m1", "meta.greet", "fi", "down"))
+    with db.session() as s:
+        s.add(InboxMessage(source_key="k1", conversation=conversation_key(sender), text="soita <PHONE>", lang="fi",
+                           reasons="thumbs_down"))
+
+    exported = await widget.client.call("conversation_export", session)
+    assert exported["ok"] and [m["text"] for m in exported["messages"]] == ["soita 040 123 4567", "vastaus: soita 040 123 4567"]
+    assert (await widget.client.call("conversation_delete", {**session, "token": "forged"}))["ok"] is False
+
+    result = await widget.client.call("conversation_delete", session)
+    assert result == {"ok": True, "deleted": {"messages": 2, "feedback": 1, "inbox": 1}}
+    assert [e.sender for e in read_events(db)] == ["someone-else", "someone-else"]
+    with db.session() as s:
+        assert s.execute(select(func.count()).select_from(InboxMessage)).scalar_one() == 0
+    assert (await widget.wait_for("history", 2))[-1] == {"messages": []}
+    store.engine.dispose()

@@ -112,6 +112,31 @@ async def test_login_attempts_are_rate_limited(env):
 
 
 @pytest.mark.asyncio
+async def test_behind_a_trusted_proxy_one_address_failing_does_not_lock_out_the_others(fresh_database, monkeypatch):
+    from citizenbot.handoff.staff import MAX_FAILURES_PER_ADDRESS
+
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1")
+    directory = StaffDirectory(fresh_database)
+    directory.create("anna", "Anna", "nurse", PASSWORD)
+    app = create_app(rasa_url="http://127.0.0.1:9", rasa_token=TOKEN, secret=SECRET, database_url=fresh_database.url)
+    async with TestServer(app, host="127.0.0.1") as server, aiohttp.ClientSession() as s:
+        url = f"{str(server.make_url('')).rstrip('/')}/api/staff/login"
+        statuses = []
+        for i in range(MAX_FAILURES_PER_ADDRESS + 1):  # many usernames from one address
+            async with s.post(url, json={"username": f"guess{i}", "password": "wrong password!"},
+                              headers={**CSRF, "X-Forwarded-For": "198.51.100.7"}) as r:
+                statuses.append(r.status)
+        async with s.post(url, json={"username": "anna", "password": PASSWORD},
+                          headers={**CSRF, "X-Forwarded-For": "198.51.100.8"}) as r:
+            other_address = r.status
+        async with s.post(url, json={"username": "anna", "password": PASSWORD},
+                          headers={**CSRF, "X-Forwarded-For": "198.51.100.7"}) as r:
+            same_address = r.status
+    assert statuses == [401] * MAX_FAILURES_PER_ADDRESS + [429]
+    assert other_address == 200 and same_address == 429
+
+
+@pytest.mark.asyncio
 async def test_queue_shows_language_topic_waiting_time_and_first_message_per_role(env):
     widget, _session, handoff = await resident_in_queue(env)
     anna, aino = await login(env, "anna"), await login(env, "aino")

@@ -195,7 +195,7 @@ def _user_candidate(sender: str, message: ResidentMessage, low_confidence: float
     predicted, predicted_confidence = _best_topic(message)
     return Candidate(
         key=_hash(f"{sender}\x00{message.message_id or repr(event_time)}"),
-        conversation=_hash(sender, 16),
+        conversation=stored.conversation_key(sender),
         text=text,
         lang=language_of_stored(message.detected_lang, message.detected_confidence, message.page_lang,
                                 message.language.get("clear") if isinstance(message.language.get("clear"), bool) else None),
