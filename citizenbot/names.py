@@ -285,7 +285,13 @@ GENERIC_STREET_WORDS = frozenset(
         "kotigata cykelväg gångväg bilväg landsväg huvudgata sidogata gata väg"
     ).split()
 )
-_EN_STREET_RE = re.compile(r"\b([\w-]+)\s+(street|road|avenue)\b", re.IGNORECASE)
+# "Oak Road", "Elm street": a capitalised name before the street word ("the icy road", "my street"
+# and "a broken street light" are not places; "street light" and "road works" are things)
+_EN_STREET_RE = re.compile(
+    r"\b([\w-]+)\s+(street|road|avenue)\b(?!\s+(?:lights?|lamps?|lighting|signs?|works?|cleaning|sweeping"
+    r"|maintenance|surface|drains?|markings?|furniture|crossing))",
+    re.IGNORECASE,
+)
 
 
 def guess_street(text: str) -> str | None:
@@ -302,7 +308,7 @@ def guess_street(text: str) -> str | None:
                     break
                 name = m.group("stem") + kind
                 return name[:1].upper() + name[1:]
-    m = _EN_STREET_RE.search(text)
-    if m and m.group(1).lower() not in {"the", "my", "our", "this", "that", "a", "main"}:
-        return m.group(1)[:1].upper() + m.group(1)[1:] + " " + m.group(2).capitalize()
+    for m in _EN_STREET_RE.finditer(text):
+        if m.group(1)[:1].isupper() and m.group(1).lower() not in {"the", "my", "our", "this", "that", "a", "main"}:
+            return m.group(1) + " " + m.group(2).capitalize()
     return None

@@ -83,7 +83,9 @@ def test_unknown_streets_are_guessed_in_base_form(text, name):
     assert guess_street(text) == name
 
 
-@pytest.mark.parametrize("text", ["pyörätiellä on kuoppa", "Tiessä on kuoppa", "kävelykadulla", "meidän pikkukatu on auraamatta", "the main road"])
+@pytest.mark.parametrize("text", ["pyörätiellä on kuoppa", "Tiessä on kuoppa", "kävelykadulla", "meidän pikkukatu on auraamatta", "the main road",
+                                  "I want to report a broken street light", "the icy road to school",
+                                  "Street lights are out", "the road works block the sidewalk"])
 def test_common_nouns_are_not_streets(text):
     assert guess_street(text) is None
 
