@@ -20,6 +20,11 @@ from actions.common import (
     services,
 )
 from citizenbot.fallback import not_understood, offer_person
+from citizenbot.replies import faq
+
+# "If someone's life or health is in danger now, call 112": before "not understood" when the
+# classifier said emergency without being sure (citizenbot.nlu.components.EmergencyOverride).
+POSSIBLE_EMERGENCY_TOPIC = "fallback.possible_emergency"
 
 
 class ActionFallback(Action):
@@ -35,6 +40,8 @@ class ActionFallback(Action):
         lang = resolve_language(tracker)
         count = failures(tracker) + 1
         ranking = latest(tracker).ranking
+        if latest(tracker).possible_emergency:  # safety first, even when unsure
+            send(dispatcher, await blocking(faq, svc.kb, POSSIBLE_EMERGENCY_TOPIC, lang), lang)
         if count >= MAX_FAILURES_BEFORE_PERSON:
             send(dispatcher, await blocking(offer_person, svc.kb, ranking, lang), lang)
             count = 0

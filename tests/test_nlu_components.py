@@ -157,3 +157,25 @@ def test_a_sure_topic_is_left_alone():
     msg.set(INTENT, {"name": "maintenance.pothole", "confidence": 0.9})
     DomainFallback({"threshold": 0.4, "general_topics": GENERAL}).process([msg])
     assert msg.get(INTENT)["name"] == "maintenance.pothole"
+
+
+def classified(text: str, intent: str, confidence: float) -> Message:
+    from citizenbot.nlu.components import EmergencyOverride  # noqa: F401 (imported for the reader)
+
+    message = Message({TEXT: text})
+    message.set(INTENT, {"name": intent, "confidence": confidence})
+    message.set("intent_ranking", [{"name": intent, "confidence": confidence}])
+    return message
+
+
+def test_the_classifiers_unsure_emergency_becomes_not_understood_with_the_112_line():
+    from citizenbot.nlu.components import FALLBACK_INTENT, POSSIBLE_EMERGENCY_KEY, EmergencyOverride
+
+    override = EmergencyOverride({})
+    unsure, sure, ruled = (classified("this heat is killing me", "health.emergency", 0.36),
+                           classified("my wife collapsed on the floor", "health.emergency", 0.8),
+                           classified("isä ei hengitä", "maintenance.pothole", 0.3))
+    override.process([unsure, sure, ruled])
+    assert unsure.get(INTENT)["name"] == FALLBACK_INTENT and unsure.get(POSSIBLE_EMERGENCY_KEY) == 0.36
+    assert sure.get(INTENT)["name"] == "health.emergency" and sure.get(POSSIBLE_EMERGENCY_KEY) is None
+    assert ruled.get(INTENT) == {"name": "health.emergency", "confidence": 1.0}  # a rule always wins

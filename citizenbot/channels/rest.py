@@ -124,7 +124,8 @@ class CitizenRestInput(RestInput):
             messages = collector.messages
             if admitted.cut:
                 lang = next((Envelope.of_reply(m).lang for m in messages if Envelope.of_reply(m).lang), page_lang)
-                messages = [door.notice_message(door.MESSAGE_CUT, lang, sender_id), *messages]
+                # after the answer: an emergency answer stays first, and the notice reads as "I read only ..."
+                messages = [*messages, door.notice_message(door.MESSAGE_CUT, lang, sender_id)]
             return response.json(messages)
 
         return webhook

@@ -61,6 +61,7 @@ class ResidentMessage:
     detected_confidence: float = 0.0
     unserved_lang: str | None = None  # an unserved language the NLU found the text written in (ru, zh...)
     language: dict[str, Any] = field(default_factory=dict)  # the NLU's stored detection, whole
+    possible_emergency: bool = False  # the classifier, unsure and without a safety rule, said emergency
 
     @classmethod
     def from_parse(cls, parse: Mapping[str, Any] | None, *, metadata: Any = None, message_id: Any = None,
@@ -87,6 +88,7 @@ class ResidentMessage:
             detected_confidence=_float(detected.get("confidence")) or 0.0,
             unserved_lang=detected.get("unserved") if isinstance(detected.get("unserved"), str) else None,
             language=dict(detected),
+            possible_emergency=_float(parse.get("possible_emergency")) is not None,
         )
 
     @classmethod

@@ -180,7 +180,7 @@ class Gateway:
             await self.sio.emit("typing", {"on": False}, room=session_id)
             lang = next((Envelope.of_reply(r).lang for r in replies if Envelope.of_reply(r).lang), metadata.get("lang"))
             if admitted.cut:
-                replies = [door.notice_message(door.MESSAGE_CUT, lang), *replies]
+                replies = [*replies, door.notice_message(door.MESSAGE_CUT, lang)]  # the answer (112 first) leads
             elif not replies and not await self._taken_over(session_id):
                 # Rasa stored the message but nothing answered (the action server is down): an
                 # apology in the resident's language instead of an empty reply the widget shows as nothing.

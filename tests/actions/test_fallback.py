@@ -38,3 +38,15 @@ def test_gibberish_is_not_offered_emergency_or_poisoning(services):
     messages, _ = run_action(ActionFallback(), tracker)
     payloads = [b["payload"] for b in messages[0].get("buttons") or []]
     assert payloads == ["/meta.feedback"]
+
+
+def test_an_unsure_emergency_of_the_classifier_leads_with_112_then_is_not_understood(services):
+    ranking = [("health.emergency", 0.36), ("maintenance.slipperiness", 0.11), ("health.medical_helpline", 0.08)]
+    tracker = make_tracker("this heat is killing me", "nlu_fallback", confidence=0.36, ranking=ranking,
+                           slots={"lang": "en"})
+    tracker.latest_message["possible_emergency"] = 0.36  # set by EmergencyOverride
+    messages, events = run_action(ActionFallback(), tracker)
+    assert [tag(m)["topic"] for m in messages] == ["fallback.possible_emergency", "fallback.not_understood"]
+    assert "112" in messages[0]["text"] and messages[0]["text"].startswith("If someone's life")
+    assert "/health.emergency" not in [b["payload"] for b in messages[1].get("buttons") or []]
+    assert events[0]["event"] == "rewind"

@@ -203,7 +203,7 @@ async def test_a_long_message_is_cut_with_a_notice_and_a_lone_surrogate_replaced
     rasa, _url, _db = servers
     session = await widget.session()
     await widget.client.emit("user_uttered", {**session, "message": "hei \ud800 " + "x" * 100, "metadata": {"lang": "en"}})
-    notice, reply = await widget.wait_for("bot_uttered", 2)
+    reply, notice = await widget.wait_for("bot_uttered", 2)  # the answer first, then the notice
     sent = rasa.events[session["session_id"]][0]["text"]
     assert sent == ("hei \ufffd " + "x" * 100)[:20]
     assert notice["text"] == door.notice(door.MESSAGE_CUT, "en") and "20 characters" in notice["text"]

@@ -128,7 +128,7 @@ class CitizenWidget {
 
     this.inputLabel = el("label", { for: "cb-input", class: "visually-hidden" });
     // dir="auto": a question typed in Arabic or Persian runs right to left whatever the page
-    this.input = el("textarea", { id: "cb-input", rows: "2", maxlength: "2000", autocomplete: "off", dir: "auto" });
+    this.input = el("textarea", { id: "cb-input", rows: "2", maxlength: "4000", autocomplete: "off", dir: "auto" });
     this.input.addEventListener("input", () => this.residentTyping());
     this.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey) {
