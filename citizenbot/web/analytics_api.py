@@ -1,0 +1,60 @@
+"""The analytics page's API in the staff console (role analyst or admin): the figures of
+``citizenbot.analytics.queries`` for a date range as JSON, and each of its tables as CSV for the
+city's own tools. Aggregates only: nothing here reads a conversation."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from aiohttp import web
+
+from citizenbot.analytics import queries
+from citizenbot.handoff.staff import Staff
+from citizenbot.store.db import Database
+from citizenbot.web.staff_api import StaffApi, error
+
+ANALYTICS_ROLES = ("analyst", "admin")
+
+
+class AnalyticsApi:
+    def __init__(self, staff_api: StaffApi, database: Database, zone: str = queries.CITY_TIMEZONE):
+        self.staff_api, self.database, self.zone = staff_api, database, zone
+
+    def routes(self, app: web.Application) -> None:
+        authed = self.staff_api.authed
+        app.router.add_get("/api/staff/analytics/summary", authed(self.role(self.summary)))
+        app.router.add_get("/api/staff/analytics/export.csv", authed(self.role(self.export)))
+
+    @staticmethod
+    def role(handler):
+        async def wrapper(request: web.Request, staff: Staff) -> web.StreamResponse:
+            if staff.role not in ANALYTICS_ROLES:
+                return error(403, "the analytics are for analysts")
+            return await handler(request, staff)
+
+        return wrapper
+
+    def _range(self, request: web.Request):
+        today = datetime.now(queries.ZoneInfo(self.zone)).date()
+        return queries.parse_range(request.query.get("from"), request.query.get("to"), today)
+
+    async def summary(self, request: web.Request, staff: Staff) -> web.Response:
+        try:
+            first, last = self._range(request)
+        except queries.RangeError as exc:
+            return error(400, str(exc))
+        return web.json_response(await asyncio.to_thread(queries.summary, self.database, first, last, self.zone))
+
+    async def export(self, request: web.Request, staff: Staff) -> web.Response:
+        name = request.query.get("table", "")
+        if name not in queries.TABLES:
+            return error(400, f"table must be one of {', '.join(queries.TABLES)}")
+        try:
+            first, last = self._range(request)
+        except queries.RangeError as exc:
+            return error(400, str(exc))
+        result = await asyncio.to_thread(queries.summary, self.database, first, last, self.zone)
+        filename = f"citizenbot_{name}_{first.isoformat()}_{last.isoformat()}.csv"
+        return web.Response(text=queries.to_csv(result["tables"][name]), content_type="text/csv", charset="utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{filename}"'})
