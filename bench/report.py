@@ -19,6 +19,7 @@ KB_KINDS = {
 AIMS = {
     "load": "p95 within 1.5x of the stock assistant at 50 conversations; no errors at 200",
     "kb": "p95 under 5 ms per lookup",
+    "analytics": "the page's summary under 100 ms for a day and under 1 s for a year",
     "clinc": "beat the 2019 Rasa row on both measures, and BERT on out-of-scope recall",
 }
 
@@ -176,6 +177,44 @@ def kb_section(kb: dict) -> list[str]:
     return lines
 
 
+# --- analytics ----------------------------------------------------------------------------------
+
+
+def analytics_section(analytics: dict) -> list[str]:
+    sizes = analytics["sizes"]
+    lines = [
+        "## 2b. The analytics page at city scale",
+        "",
+        f"A synthetic {sizes['days']} days of roll-up rows (about {sizes['messages']:,} residents' messages, "
+        "hourly by language, topic and outcome, plus queue waits, votes and fault reports), bulk-inserted. "
+        "The summary is `citizenbot.analytics.queries.summary`, everything the page shows for the range "
+        f"(median of {sizes['repeats']} runs after a warm-up). The baseline is one SQL statement through the "
+        "driver summing the same range's messages, in the same run. The roll-up row times "
+        f"`citizenbot.analytics.rollup.rollup` on {sizes['rollup_messages']:,} new messages stored through "
+        "Rasa's tracker store.",
+        "",
+    ]
+    rows = []
+    for backend in analytics["backends"]:
+        for label, timing in backend["timings"].items():
+            shown = f"{sizes['days']} days" if label == "year" else label
+            rows.append([backend["backend"], shown, f"{1000 * timing['summary']['p50']:.1f}",
+                         f"{1000 * timing['summary']['p95']:.1f}", f"{1000 * timing['baseline']['p50']:.2f}"])
+    lines += _table(["database", "range", "summary p50 ms", "summary p95 ms", "baseline p50 ms"], rows)
+    lines.append("")
+    for backend in analytics["backends"]:
+        seeded, rolled = backend["seeded"], backend["rollup"]
+        lines.append(f"- {backend['backend']}: {seeded['message_rows']:,} hourly message rows seeded in "
+                     f"{fmt_duration(seeded['seconds'])}; roll-up {rolled['seconds']:.2f} s for {rolled['messages']:,} "
+                     f"new messages ({rolled['per_10000']:.2f} s per 10,000).")
+    worst_day = max(b["timings"]["day"]["summary"]["p50"] for b in analytics["backends"])
+    worst_year = max(b["timings"]["year"]["summary"]["p50"] for b in analytics["backends"])
+    met = worst_day < 0.1 and worst_year < 1.0
+    lines += ["", f"Aim ({AIMS['analytics']}): day {1000 * worst_day:.1f} ms, {sizes['days']} days "
+                  f"{1000 * worst_year:.0f} ms ({'met' if met else 'not met'}).", ""]
+    return lines
+
+
 # --- training -----------------------------------------------------------------------------------------
 
 
@@ -306,6 +345,13 @@ def headline(results: dict) -> list[str]:
         for b in kb["backends"]:
             worst = max(s["p95"] for k, s in b["lookups"].items() if not k.startswith("raw:"))
             out.append(f"- KB lookups ({b['backend']}, {kb['sizes']['streets']:,} streets): slowest p95 {1000 * worst:.2f} ms")
+    analytics = results.get("analytics")
+    if analytics:
+        for b in analytics["backends"]:
+            out.append(f"- analytics summary ({b['backend']}, {analytics['sizes']['messages']:,} messages in "
+                       f"{analytics['sizes']['days']} days): day {1000 * b['timings']['day']['summary']['p50']:.0f} ms, "
+                       f"year {1000 * b['timings']['year']['summary']['p50']:.0f} ms; roll-up "
+                       f"{b['rollup']['per_10000']:.1f} s per 10,000 messages")
     train = results.get("train")
     if train and not train.get("quick"):
         out.append(f"- training from scratch {fmt_duration(train['scratch']['seconds'])} (peak "
@@ -339,6 +385,8 @@ def render(results: dict) -> str:
         lines += load_section(results["load"])
     if results.get("kb"):
         lines += kb_section(results["kb"])
+    if results.get("analytics"):
+        lines += analytics_section(results["analytics"])
     if results.get("train"):
         lines += train_section(results["train"], results.get("load"))
     if results.get("clinc"):

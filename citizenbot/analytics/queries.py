@@ -21,14 +21,20 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from citizenbot.store.analytics_models import FeedbackCount, HandoffCount, MessageCount, ReportCount, WaitBucket
+from citizenbot.store.analytics_models import (
+    FeedbackCount,
+    HandoffCount,
+    MessageCount,
+    MessageDayCount,
+    ReportCount,
+    WaitBucket,
+)
 from citizenbot.store.db import Database
 
-from .rollup import OUTCOMES, WAIT_BUCKETS
+from .rollup import CITY_TIMEZONE, OUTCOMES, WAIT_BUCKETS
 
 SUPPRESS_BELOW = 5
 SUPPRESSED_CSV = "<5"
-CITY_TIMEZONE = "Europe/Helsinki"
 TOP_TOPICS = 15
 MAX_DAYS = 400
 SHARES = ("answered", "not_understood", "out_of_scope", "handoff")
@@ -119,33 +125,35 @@ def summary(database: Database, first: date, last: date, zone: str = CITY_TIMEZO
     clock = _Clock(zone)
     begin, end = clock.hour(first), clock.hour(last + timedelta(days=1))
     day_begin, day_end = begin // 24, (end - 1) // 24  # UTC days of the votes and reports (close enough)
+    low, high = first.toordinal(), last.toordinal()
+    days = MessageDayCount
     with database.session() as session:
         groups = session.execute(
-            select(MessageCount.lang, MessageCount.domain, MessageCount.outcome, func.sum(MessageCount.messages),
-                   func.sum(MessageCount.conversations))
-            .where(MessageCount.hour >= begin, MessageCount.hour < end)
-            .group_by(MessageCount.lang, MessageCount.domain, MessageCount.outcome)).all()
-        per_hour = session.execute(
+            select(days.lang, days.domain, days.outcome, func.sum(days.messages), func.sum(days.conversations))
+            .where(days.day >= low, days.day <= high)
+            .group_by(days.lang, days.domain, days.outcome)).all()
+        per_day = session.execute(
+            select(days.day, days.outcome, func.sum(days.messages), func.sum(days.conversations))
+            .where(days.day >= low, days.day <= high)
+            .group_by(days.day, days.outcome)).all()
+        per_hour = session.execute(  # one day: by the hour
             select(MessageCount.hour, MessageCount.outcome, func.sum(MessageCount.messages),
                    func.sum(MessageCount.conversations))
             .where(MessageCount.hour >= begin, MessageCount.hour < end)
-            .group_by(MessageCount.hour, MessageCount.outcome)).all()
+            .group_by(MessageCount.hour, MessageCount.outcome)).all() if first == last else []
         topics = session.execute(
-            select(MessageCount.topic, func.sum(MessageCount.messages))
-            .where(MessageCount.hour >= begin, MessageCount.hour < end, MessageCount.outcome == "answered",
-                   MessageCount.topic != "form")
-            .group_by(MessageCount.topic).order_by(func.sum(MessageCount.messages).desc())
+            select(days.topic, func.sum(days.messages))
+            .where(days.day >= low, days.day <= high, days.outcome == "answered", days.topic != "form")
+            .group_by(days.topic).order_by(func.sum(days.messages).desc())
             .limit(TOP_TOPICS)).all()
-        week_end = end
-        week_begin, before_begin = week_end - 7 * 24, week_end - 35 * 24
-        rising = [(topic, recent, count) for recent, (low, high) in ((True, (week_begin, week_end)),
-                                                                      (False, (before_begin, week_begin)))
+        # this week: the range's last seven days; before: the four weeks before them
+        rising = [(topic, recent, count) for recent, (since, until) in ((True, (high - 6, high)),
+                                                                         (False, (high - 34, high - 7)))
                   for topic, count in session.execute(
-                      select(MessageCount.topic, func.sum(MessageCount.messages))
-                      .where(MessageCount.hour >= low, MessageCount.hour < high,
-                             MessageCount.outcome.in_(("answered", "handoff", "emergency")),
-                             MessageCount.topic != "form")
-                      .group_by(MessageCount.topic)).all()]
+                      select(days.topic, func.sum(days.messages))
+                      .where(days.day >= since, days.day <= until,
+                             days.outcome.in_(("answered", "handoff", "emergency")), days.topic != "form")
+                      .group_by(days.topic)).all()]
         votes = session.execute(
             select(FeedbackCount.topic, FeedbackCount.lang, func.sum(FeedbackCount.up), func.sum(FeedbackCount.down))
             .where(FeedbackCount.day >= day_begin, FeedbackCount.day <= day_end)
@@ -164,12 +172,12 @@ def summary(database: Database, first: date, last: date, zone: str = CITY_TIMEZO
             .where(ReportCount.day >= day_begin, ReportCount.day <= day_end)
             .group_by(ReportCount.category, ReportCount.state)).all()
     tables = {
-        "by_time": _by_time(per_hour, clock, first == last),
+        "by_time": _by_hour(per_hour, clock) if first == last else _by_day(per_day),
         **_breakdowns(groups),
         "top_topics": _table([("topic", "text"), ("messages", "count")],
                              [_counted(_row(topic=t), messages=n) for t, n in topics]),
         "rising_topics": _rising(rising),
-        "emergencies": _emergencies(per_hour, clock, first, last),
+        "emergencies": _emergencies(per_day, first, last),
         "feedback": _feedback(votes),
         "queues": _queues(queues, buckets),
         "reports": _table([("category", "text"), ("state", "text"), ("count", "count")],
@@ -231,25 +239,30 @@ def _breakdowns(groups) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _by_time(per_hour, clock: _Clock, hourly: bool) -> dict[str, Any]:
+def _by_hour(per_hour, clock: _Clock) -> dict[str, Any]:
+    return _series("hour", [(clock.local(int(hour)).strftime("%H:00"), count, new) for hour, _o, count, new in per_hour])
+
+
+def _by_day(per_day) -> dict[str, Any]:
+    return _series("day", [(date.fromordinal(int(day)).isoformat(), count, new) for day, _o, count, new in per_day])
+
+
+def _series(first: str, items) -> dict[str, Any]:
     messages: Counter = Counter()
     started: Counter = Counter()
-    for hour, _outcome, count, new in per_hour:
-        local = clock.local(int(hour))
-        key = local.strftime("%H:00") if hourly else local.date().isoformat()
+    for key, count, new in items:
         messages[key] += int(count or 0)
         started[key] += int(new or 0)
-    first = "hour" if hourly else "day"
     return _table([(first, "text"), ("conversations", "count"), ("messages", "count")],
                   [_counted(_row(**{first: key}), conversations=started[key], messages=messages[key])
                    for key in sorted(messages)])
 
 
-def _emergencies(per_hour, clock: _Clock, first: date, last: date) -> dict[str, Any]:
+def _emergencies(per_day, first: date, last: date) -> dict[str, Any]:
     days: Counter = Counter()
-    for hour, outcome, count, _new in per_hour:
+    for day, outcome, count, _new in per_day:
         if outcome == "emergency":
-            days[clock.local(int(hour)).date()] += int(count or 0)
+            days[date.fromordinal(int(day))] += int(count or 0)
     rows, day = [], first
     while day <= last:
         rows.append(_counted(_row(day=day.isoformat()), emergencies=days[day]))

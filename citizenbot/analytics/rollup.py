@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +37,7 @@ from citizenbot.store.analytics_models import (
     FeedbackCount,
     HandoffCount,
     MessageCount,
+    MessageDayCount,
     ReportCount,
     WaitBucket,
 )
@@ -52,6 +54,8 @@ FORM_TOPIC = "form"  # answers typed into the fault-report form: messages, not q
 WAIT_BUCKETS = (30, 60, 120, 180, 300, 600, 900, 1200, 1800, 2700, 3600, 7200, 2**31 - 1)
 EVENTS_MARK, HANDOFF_MARK, REPORTS_MARK = "events_watermark", "handoff_from", "reports_from"
 SCANNED_KINDS = (USER, *FORM_KINDS)
+# The days of the daily table are the city's (Finnish cities: one time zone).
+CITY_TIMEZONE = "Europe/Helsinki"
 
 
 @dataclass
@@ -74,6 +78,11 @@ def hour_of(timestamp: float) -> int:
 
 def day_of(timestamp: float) -> int:
     return int(timestamp // 86400)
+
+
+def local_day(hour: int, zone: str = CITY_TIMEZONE) -> int:
+    """The city's date (as an ordinal) of a roll-up hour."""
+    return datetime.fromtimestamp(hour * 3600, ZoneInfo(zone)).date().toordinal()
 
 
 def outcome_of(intent: str | None) -> str:
@@ -178,7 +187,7 @@ def _roll_messages(database: Database, result: RollupResult) -> None:
             result.skipped.append("messages")
             session.rollback()
             return
-        _add_message_counts(session, counts, new_conversations)
+        add_message_counts(session, counts, new_conversations)
     result.messages = sum(counts.values())
     result.conversations = sum(new_conversations.values())
 
@@ -194,18 +203,32 @@ def _state_before(database: Database, sender: str, event_id: int) -> tuple[str |
     return form, earlier
 
 
-def _add_message_counts(session, counts: Counter, new_conversations: Counter) -> None:
-    hours = {key[0] for key in counts}
+def add_message_counts(session, counts: Counter, new_conversations: Counter) -> None:
+    """Add (hour, lang, topic, outcome) -> messages, and the conversations they started, to the
+    hourly and the daily table (the benchmark and tests write synthetic counts with it too)."""
+    by_day: Counter = Counter()
+    new_by_day: Counter = Counter()
+    for (hour, *rest), messages in counts.items():
+        by_day[(local_day(hour), *rest)] += messages
+        new_by_day[(local_day(hour), *rest)] += new_conversations.get((hour, *rest), 0)
+    _upsert(session, MessageCount, MessageCount.hour, counts, new_conversations)
+    _upsert(session, MessageDayCount, MessageDayCount.day, by_day, new_by_day)
+
+
+def _upsert(session, model, time_column, counts: Counter, new_conversations: Counter) -> None:
+    """Add the counts to the rows of (time, lang, topic, outcome), making the missing rows."""
+    times = sorted({key[0] for key in counts})
     existing = {
-        (row.hour, row.lang, row.topic, row.outcome): row
-        for row in session.execute(select(MessageCount).where(MessageCount.hour.in_(sorted(hours)))).scalars()
+        (getattr(row, time_column.key), row.lang, row.topic, row.outcome): row
+        for row in session.execute(select(model).where(time_column.in_(times))).scalars()
     }
     for key, messages in counts.items():
         row = existing.get(key)
         if row is None:
-            hour, lang, topic, outcome = key
-            session.add(MessageCount(hour=hour, lang=lang, topic=topic, outcome=outcome, domain=domain_of(topic),
-                                     messages=messages, conversations=new_conversations.get(key, 0)))
+            when, lang, topic, outcome = key
+            session.add(model(**{time_column.key: when}, lang=lang, topic=topic, outcome=outcome,
+                              domain=domain_of(topic), messages=messages,
+                              conversations=new_conversations.get(key, 0)))
         else:
             row.messages += messages
             row.conversations += new_conversations.get(key, 0)

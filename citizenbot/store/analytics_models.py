@@ -26,6 +26,20 @@ class MessageCount(Base):
     __table_args__ = (Index("ix_analytics_messages_outcome", "outcome", "hour"),)
 
 
+class MessageDayCount(Base):
+    """The same counts per local day of the city (``day`` = the date's ordinal, ``date.toordinal``):
+    what the summary reads for a range of days, a few hundred rows a day instead of thousands."""
+
+    __tablename__ = "analytics_messages_day"
+    day = Column(Integer, primary_key=True)
+    lang = Column(String(8), primary_key=True)
+    topic = Column(String(200), primary_key=True)
+    outcome = Column(String(20), primary_key=True)
+    domain = Column(String(50), nullable=False)
+    messages = Column(Integer, nullable=False, default=0)
+    conversations = Column(Integer, nullable=False, default=0)
+
+
 class FeedbackCount(Base):
     """"Was this helpful?" votes per day (of the vote), topic and language."""
 

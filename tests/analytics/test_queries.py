@@ -1,13 +1,14 @@
 """The summary read from the roll-up tables: counts by language, domain and time, shares, rising
 topics, queue waits, with every count from 1 to 4 suppressed."""
 
+from collections import Counter
 from datetime import date, datetime, timezone
 
 import pytest
 
 from citizenbot.analytics import queries
-from citizenbot.analytics.rollup import WAIT_BUCKETS
-from citizenbot.store.analytics_models import FeedbackCount, HandoffCount, MessageCount, ReportCount, WaitBucket
+from citizenbot.analytics.rollup import WAIT_BUCKETS, add_message_counts
+from citizenbot.store.analytics_models import FeedbackCount, HandoffCount, ReportCount, WaitBucket
 
 DAY = date(2026, 11, 30)  # a Monday
 
@@ -19,12 +20,16 @@ def hour(day: date, h: int) -> int:
 
 def add(database, *rows):
     with database.session() as session:
-        session.add_all(rows)
+        for row in rows:
+            if isinstance(row, tuple):  # messages: through the roll-up's writer (hourly and daily rows)
+                key, messages, conversations = row
+                add_message_counts(session, Counter({key: messages}), Counter({key: conversations}))
+            else:
+                session.add(row)
 
 
 def msg(h, lang, topic, outcome, messages, conversations=0):
-    return MessageCount(hour=h, lang=lang, topic=topic, outcome=outcome, domain=topic.split(".")[0],
-                        messages=messages, conversations=conversations)
+    return (h, lang, topic, outcome), messages, conversations
 
 
 @pytest.fixture

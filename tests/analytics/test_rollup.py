@@ -2,7 +2,7 @@
 kept when retention deletes the conversations."""
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from rasa.shared.core.events import ActiveLoop, BotUttered, SessionStarted, UserUttered
@@ -14,7 +14,14 @@ from citizenbot.analytics.rollup import rollup
 from citizenbot.feedback import FeedbackStore, Vote
 from citizenbot.handoff.store import HandoffStore
 from citizenbot.rasa_ext.tracker_store import DatabaseUrlTrackerStore
-from citizenbot.store.analytics_models import FeedbackCount, HandoffCount, MessageCount, ReportCount, WaitBucket
+from citizenbot.store.analytics_models import (
+    FeedbackCount,
+    HandoffCount,
+    MessageCount,
+    MessageDayCount,
+    ReportCount,
+    WaitBucket,
+)
 from citizenbot.store.models import Report
 from citizenbot.store.staff_models import Handoff
 
@@ -68,6 +75,11 @@ def test_messages_are_counted_once_by_hour_language_topic_and_outcome(fresh_data
         (HOUR, "fi", "out_of_scope", "out_of_scope", "out_of_scope", 1, 0),
     ]
     assert messages(fresh_database) == expected
+    with fresh_database.session() as session:  # the daily table: the same counts on the city's date
+        daily = sorted((r.day, r.lang, r.topic, r.outcome, r.messages, r.conversations)
+                       for r in session.execute(select(MessageDayCount)).scalars())
+    day = date(2026, 11, 2).toordinal()
+    assert daily == sorted((day, lang, topic, outcome, n, c) for _h, lang, _d, topic, outcome, n, c in expected)
     again = rollup(fresh_database)  # nothing new: nothing counted twice
     assert again.messages == 0 and messages(fresh_database) == expected
     # a conversation that goes on later is not new; its messages join the same rows

@@ -1,13 +1,14 @@
 """The analytics API of the staff console: only analysts and admins, aggregates with small counts
 suppressed, CSV export."""
 
+from collections import Counter
+
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
 
-from citizenbot.analytics.rollup import hour_of
+from citizenbot.analytics.rollup import add_message_counts, hour_of
 from citizenbot.handoff.staff import StaffDirectory
-from citizenbot.store.analytics_models import MessageCount
 from citizenbot.web.app import create_app
 
 from .fake_rasa import TOKEN, FakeRasa
@@ -26,12 +27,9 @@ async def env(fresh_database):
         directory.create(username, username.capitalize(), role, PASSWORD)
     noon = hour_of(1764928800)  # 2025-12-05 12:00 Helsinki
     with fresh_database.session() as session:
-        session.add_all([
-            MessageCount(hour=noon, lang="fi", topic="maintenance.snow_plowing", outcome="answered",
-                         domain="maintenance", messages=40, conversations=30),
-            MessageCount(hour=noon, lang="sv", topic="health.emergency", outcome="emergency", domain="health",
-                         messages=2, conversations=1),
-        ])
+        plowing, emergency = (noon, "fi", "maintenance.snow_plowing", "answered"), (noon, "sv", "health.emergency",
+                                                                                     "emergency")
+        add_message_counts(session, Counter({plowing: 40, emergency: 2}), Counter({plowing: 30, emergency: 1}))
     rasa = FakeRasa()
     async with TestServer(rasa.app, host="127.0.0.1") as rasa_server:
         app = create_app(rasa_url=str(rasa_server.make_url("")).rstrip("/"), rasa_token=TOKEN, secret="s",
