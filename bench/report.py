@@ -186,7 +186,8 @@ def analytics_section(analytics: dict) -> list[str]:
         "## 2b. The analytics page at city scale",
         "",
         f"A synthetic {sizes['days']} days of roll-up rows (about {sizes['messages']:,} residents' messages, "
-        "hourly by language, topic and outcome, plus queue waits, votes and fault reports), bulk-inserted. "
+        "hourly and daily by language, topic and outcome, plus queue waits, votes and fault reports), "
+        "bulk-inserted (then ANALYZE on PostgreSQL, as autovacuum would). "
         "The summary is `citizenbot.analytics.queries.summary`, everything the page shows for the range "
         f"(median of {sizes['repeats']} runs after a warm-up). The baseline is one SQL statement through the "
         "driver summing the same range's messages, in the same run. The roll-up row times "

@@ -54,6 +54,7 @@ FORM_TOPIC = "form"  # answers typed into the fault-report form: messages, not q
 WAIT_BUCKETS = (30, 60, 120, 180, 300, 600, 900, 1200, 1800, 2700, 3600, 7200, 2**31 - 1)
 EVENTS_MARK, HANDOFF_MARK, REPORTS_MARK = "events_watermark", "handoff_from", "reports_from"
 SCANNED_KINDS = (USER, *FORM_KINDS)
+PAGE = 5000  # events counted per look-up of where their conversations were
 # The days of the daily table are the city's (Finnish cities: one time zone).
 CITY_TIMEZONE = "Europe/Helsinki"
 
@@ -156,15 +157,39 @@ def _roll_messages(database: Database, result: RollupResult) -> None:
     top = stored.last_event_id(database)
     if top <= after:
         return
-    counts: Counter = Counter()  # (hour, lang, topic, outcome) -> [messages, conversations]
+    counts: Counter = Counter()  # (hour, lang, topic, outcome) -> messages
     new_conversations: Counter = Counter()
     forms: dict[str, str | None] = {}
-    started: dict[str, bool] = {}  # whether the conversation had a message before this one
+    started: dict[str, bool] = {}  # whether the conversation had a resident message before
+    page: list[stored.StoredEvent] = []
     for item in stored.read_events(database, after=after, until=top, kinds=SCANNED_KINDS):
+        page.append(item)
+        if len(page) >= PAGE:
+            _count_page(database, page, after, forms, started, counts, new_conversations, result)
+            page = []
+    _count_page(database, page, after, forms, started, counts, new_conversations, result)
+    with database.session() as session:
+        if not _move_mark(session, EVENTS_MARK, mark, str(top)):
+            result.skipped.append("messages")
+            session.rollback()
+            return
+        add_message_counts(session, counts, new_conversations)
+    result.messages = sum(counts.values())
+    result.conversations = sum(new_conversations.values())
+
+
+def _count_page(database: Database, page: list, after: int, forms: dict, started: dict, counts: Counter,
+                new_conversations: Counter, result: RollupResult) -> None:
+    # where the conversations first seen here were when the previous run stopped (in two queries)
+    unseen = {item.sender for item in page} - forms.keys()
+    form_events = stored.latest_per_sender(database, unseen, until=after, kinds=FORM_KINDS)
+    earlier = stored.latest_per_sender(database, unseen, until=after, kinds=(USER,))
+    for sender in unseen:
+        forms[sender] = form_after(form_events[sender].event, None) if sender in form_events else None
+        started[sender] = sender in earlier
+    for item in page:
         result.events += 1
         sender = item.sender
-        if sender not in forms:
-            forms[sender], started[sender] = _state_before(database, sender, item.id)
         if item.kind in FORM_KINDS:
             forms[sender] = form_after(item.event, forms[sender])
             continue
@@ -182,25 +207,6 @@ def _roll_messages(database: Database, result: RollupResult) -> None:
         if not started[sender]:
             new_conversations[key] += 1
             started[sender] = True
-    with database.session() as session:
-        if not _move_mark(session, EVENTS_MARK, mark, str(top)):
-            result.skipped.append("messages")
-            session.rollback()
-            return
-        add_message_counts(session, counts, new_conversations)
-    result.messages = sum(counts.values())
-    result.conversations = sum(new_conversations.values())
-
-
-def _state_before(database: Database, sender: str, event_id: int) -> tuple[str | None, bool]:
-    """The form a conversation was in before this event, and whether it had a resident message."""
-    form = None
-    for item in stored.read_events(database, until=event_id - 1, sender=sender, kinds=FORM_KINDS,
-                                   newest_first=True, limit=1):
-        form = form_after(item.event, None)
-    earlier = any(True for _ in stored.read_events(database, until=event_id - 1, sender=sender, kinds=(USER,),
-                                                  newest_first=True, limit=1))
-    return form, earlier
 
 
 def add_message_counts(session, counts: Counter, new_conversations: Counter) -> None:

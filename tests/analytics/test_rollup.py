@@ -201,3 +201,16 @@ def test_the_command_rolls_up(fresh_database, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", fresh_database.url)
     assert main(["analytics", "rollup"]) == 0 and json.loads(capsys.readouterr().out)["messages"] == 8
     assert main(["analytics", "rollup"]) == 0 and json.loads(capsys.readouterr().out)["messages"] == 0
+
+
+def test_a_form_still_open_at_the_previous_run_is_remembered(fresh_database):
+    store = DatabaseUrlTrackerStore(host=fresh_database.url)
+    save(fresh_database.url, "f", SessionStarted(timestamp=T0), said("katuvalo rikki", "maintenance.street_light", T0 + 1),
+         ActiveLoop("report_form", timestamp=T0 + 2))
+    rollup(fresh_database)
+    tracker = asyncio.run(store.retrieve("f"))
+    tracker.update(said("Hämeenkatu 10", "nlu_fallback", T0 + 3))  # the address, typed into the form
+    asyncio.run(store.save(tracker))
+    rollup(fresh_database)
+    assert [(r[3], r[4], r[5], r[6]) for r in messages(fresh_database)] == [
+        ("form", "answered", 1, 0), ("maintenance.street_light", "answered", 1, 1)]
