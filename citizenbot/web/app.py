@@ -171,7 +171,7 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     staff_api.routes(app)
     ReviewApi.for_city(staff_api, svc.database, settings.city).routes(app)
     ReportsApi(staff_api, svc.reports, svc.open311).routes(app)
-    AnalyticsApi(staff_api, svc.database).routes(app)
+    AnalyticsApi(staff_api, svc.database, svc.kb).routes(app)
 
     app.router.add_get("/healthz", health)
     app.router.add_get("/favicon.ico", favicon)

@@ -29,7 +29,7 @@ def test_an_analyst_sees_charts_tables_and_live_numbers(browser):
     analyst, agent = f"analyst{secrets.token_hex(3)}", f"agent{secrets.token_hex(3)}"
     StaffDirectory(database).create(analyst, "Aada", "analyst", PASSWORD)
     StaffDirectory(database).create(agent, "Eero", "agent", PASSWORD)
-    topic = f"maintenance.test_{secrets.token_hex(2)}"  # a topic of this test only
+    topic = f"maintenance.test_{secrets.token_hex(2)}"  # a topic of this test only (no title: its id is shown)
     add_messages(database, topic, 120)
     lang = f"x{secrets.token_hex(2)}"  # a language of this test only (the server's database is shared)
     add_messages(database, "health.emergency", 2, outcome="emergency", lang=lang)

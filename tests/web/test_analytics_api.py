@@ -53,6 +53,8 @@ async def test_analysts_and_admins_see_the_figures(env, username):
     days = {row["day"]: row for row in summary["tables"]["emergencies"]["rows"]}
     assert days["2025-12-05"] == {"day": "2025-12-05", "emergencies": None, "emergencies_suppressed": True}
     assert days["2025-12-04"]["emergencies"] == 0
+    (top,) = summary["tables"]["top_topics"]["rows"]
+    assert top["topic"] == "maintenance.snow_plowing" and top["title"] not in ("", "maintenance.snow_plowing")
 
 
 @pytest.mark.asyncio

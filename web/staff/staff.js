@@ -76,7 +76,7 @@ async function showConsole(me) {
   $("login-view").hidden = true;
   $("console-view").hidden = false;
   $("who").hidden = false;
-  $("notifications").hidden = !canAsk();
+  $("notifications").hidden = !canAsk() || me.queues.length === 0; // alerts are for those who take conversations
   $("who-name").textContent = `${me.first_name}, ${ROLE_NAMES[me.role] || me.role}`;
   const reviews = ["trainer", "admin"].includes(me.role);
   $("review-view").hidden = !reviews;
