@@ -134,3 +134,26 @@ def test_analytics_rollup_counts_once_on_postgresql(pg):
         assert sum(r.messages for r in session.query(MessageCount)) == before + 8
         assert [(r.topic, r.up) for r in session.query(FeedbackCount)] == [("maintenance.snow_plowing", 1)]
         assert sum(r.requests for r in session.query(HandoffCount)) == 1
+
+
+def test_analytics_rollups_racing_count_once_on_postgresql(pg):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from citizenbot.analytics.rollup import rollup
+    from citizenbot.feedback import FeedbackStore, Vote
+    from citizenbot.store.analytics_models import FeedbackCount, MessageCount
+    from tests.analytics.test_rollup import said, save
+
+    rollup(pg)
+    with pg.session() as session:
+        before = sum(r.messages for r in session.query(MessageCount))
+        votes_before = sum(r.up for r in session.query(FeedbackCount))
+    for n in range(5):
+        save(URL, f"race-{n}", said("milloin aurataan", "maintenance.snow_plowing", 1_790_000_000 + n))
+    FeedbackStore(pg).record(Vote("race-0", "r1", "maintenance.snow_plowing", "fi", "up"))
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: rollup(pg), range(4)))
+    assert sum(r.messages for r in results) == 5
+    with pg.session() as session:
+        assert sum(r.messages for r in session.query(MessageCount)) == before + 5
+        assert sum(r.up for r in session.query(FeedbackCount)) == votes_before + 1

@@ -53,6 +53,7 @@ FORM_TOPIC = "form"  # answers typed into the fault-report form: messages, not q
 # Upper limits of the wait buckets in seconds; the last one holds every longer wait.
 WAIT_BUCKETS = (30, 60, 120, 180, 300, 600, 900, 1200, 1800, 2700, 3600, 7200, 2**31 - 1)
 EVENTS_MARK, HANDOFF_MARK, REPORTS_MARK = "events_watermark", "handoff_from", "reports_from"
+FEEDBACK_MARK = "feedback_run"  # only claimed: two processes never recount the votes at once
 SCANNED_KINDS = (USER, *FORM_KINDS)
 PAGE = 5000  # events counted per look-up of where their conversations were
 # The days of the daily table are the city's (Finnish cities: one time zone).
@@ -107,7 +108,7 @@ def rollup(database: Database, now: datetime | None = None) -> RollupResult:
     now = now or utcnow()
     result = RollupResult()
     _roll_messages(database, result)
-    _roll_feedback(database, result)
+    _roll_feedback(database, result, now)
     _roll_handoffs(database, result, now)
     _roll_reports(database, result, now)
     return result
@@ -243,11 +244,16 @@ def _upsert(session, model, time_column, counts: Counter, new_conversations: Cou
 # --- votes ------------------------------------------------------------------------------------
 
 
-def _roll_feedback(database: Database, result: RollupResult) -> None:
+def _roll_feedback(database: Database, result: RollupResult, now: datetime) -> None:
     """Recount each day that still has votes, unless some of its votes were deleted since (by
     retention or a resident's request): then the earlier, fuller figures stay."""
     fresh: dict[int, Counter] = defaultdict(Counter)
+    mark = _read_mark(database, FEEDBACK_MARK)
     with database.session() as session:
+        if not _move_mark(session, FEEDBACK_MARK, mark, f"{now.timestamp()}:{id(result)}"):
+            result.skipped.append("feedback")
+            session.rollback()
+            return
         for created, topic, lang, value in session.execute(
                 select(Feedback.created_at, Feedback.topic, Feedback.lang, Feedback.value)):
             fresh[day_of(as_utc(created).timestamp())][(topic, lang, value)] += 1
