@@ -177,45 +177,6 @@ def kb_section(kb: dict) -> list[str]:
     return lines
 
 
-# --- analytics ----------------------------------------------------------------------------------
-
-
-def analytics_section(analytics: dict) -> list[str]:
-    sizes = analytics["sizes"]
-    lines = [
-        "## 2b. The analytics page at city scale",
-        "",
-        f"A synthetic {sizes['days']} days of roll-up rows (about {sizes['messages']:,} residents' messages, "
-        "hourly and daily by language, topic and outcome, plus queue waits, votes and fault reports), "
-        "bulk-inserted (then ANALYZE on PostgreSQL, as autovacuum would). "
-        "The summary is `citizenbot.analytics.queries.summary`, everything the page shows for the range "
-        f"(median of {sizes['repeats']} runs after a warm-up). The baseline is one SQL statement through the "
-        "driver summing the same range's messages, in the same run. The roll-up row times "
-        f"`citizenbot.analytics.rollup.rollup` on {sizes['rollup_messages']:,} new messages stored through "
-        "Rasa's tracker store.",
-        "",
-    ]
-    rows = []
-    for backend in analytics["backends"]:
-        for label, timing in backend["timings"].items():
-            shown = f"{sizes['days']} days" if label == "year" else label
-            rows.append([backend["backend"], shown, f"{1000 * timing['summary']['p50']:.1f}",
-                         f"{1000 * timing['summary']['p95']:.1f}", f"{1000 * timing['baseline']['p50']:.2f}"])
-    lines += _table(["database", "range", "summary p50 ms", "summary p95 ms", "baseline p50 ms"], rows)
-    lines.append("")
-    for backend in analytics["backends"]:
-        seeded, rolled = backend["seeded"], backend["rollup"]
-        lines.append(f"- {backend['backend']}: {seeded['message_rows']:,} hourly message rows seeded in "
-                     f"{fmt_duration(seeded['seconds'])}; roll-up {rolled['seconds']:.2f} s for {rolled['messages']:,} "
-                     f"new messages ({rolled['per_10000']:.2f} s per 10,000).")
-    worst_day = max(b["timings"]["day"]["summary"]["p50"] for b in analytics["backends"])
-    worst_year = max(b["timings"]["year"]["summary"]["p50"] for b in analytics["backends"])
-    met = worst_day < 0.1 and worst_year < 1.0
-    lines += ["", f"Aim ({AIMS['analytics']}): day {1000 * worst_day:.1f} ms, {sizes['days']} days "
-                  f"{1000 * worst_year:.0f} ms ({'met' if met else 'not met'}).", ""]
-    return lines
-
-
 # --- training -----------------------------------------------------------------------------------------
 
 
@@ -387,7 +348,9 @@ def render(results: dict) -> str:
     if results.get("kb"):
         lines += kb_section(results["kb"])
     if results.get("analytics"):
-        lines += analytics_section(results["analytics"])
+        from bench.analytics import report_section
+
+        lines += report_section(results["analytics"], AIMS["analytics"])
     if results.get("train"):
         lines += train_section(results["train"], results.get("load"))
     if results.get("clinc"):
