@@ -14,13 +14,14 @@ def _bench(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "bench",
-        help="measure latency under load, knowledge-base lookups, training and NLU quality (report in results/bench/)",
+        help="measure latency under load, knowledge-base lookups, the analytics queries, training and NLU quality "
+             "(report in results/bench/)",
         description="Performance benchmarks with a baseline in the same run. Writes results.json, report.md and "
         "plots. PostgreSQL lookups run when TEST_POSTGRES_URL is set (make bench starts a throwaway server).",
     )
     p.add_argument("--quick", action="store_true",
                    help="smoke run on tiny inputs (a few minutes, no stock baseline): checks the code, not the numbers")
-    p.add_argument("--only", help="comma-separated parts: kb, names, train, load, clinc (load includes the held-out eval)")
+    p.add_argument("--only", help="comma-separated parts: kb, names, analytics, train, load, clinc (load includes the held-out eval)")
     p.add_argument("--out", help="output folder (default results/bench, or results/bench/quick with --quick)")
     p.add_argument("--port-base", type=int,
                    help="ports base+5/55/80 (ours) and base+105/180 (stock); default 5200, 5400 with --quick")

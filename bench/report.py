@@ -19,6 +19,7 @@ KB_KINDS = {
 AIMS = {
     "load": "p95 within 1.5x of the stock assistant at 50 conversations; no errors at 200",
     "kb": "p95 under 5 ms per lookup",
+    "analytics": "the page's summary under 100 ms for a day and under 1 s for a year",
     "clinc": "beat the 2019 Rasa row on both measures, and BERT on out-of-scope recall",
 }
 
@@ -306,6 +307,13 @@ def headline(results: dict) -> list[str]:
         for b in kb["backends"]:
             worst = max(s["p95"] for k, s in b["lookups"].items() if not k.startswith("raw:"))
             out.append(f"- KB lookups ({b['backend']}, {kb['sizes']['streets']:,} streets): slowest p95 {1000 * worst:.2f} ms")
+    analytics = results.get("analytics")
+    if analytics:
+        for b in analytics["backends"]:
+            out.append(f"- analytics summary ({b['backend']}, {analytics['sizes']['messages']:,} messages in "
+                       f"{analytics['sizes']['days']} days): day {1000 * b['timings']['day']['summary']['p50']:.0f} ms, "
+                       f"year {1000 * b['timings']['year']['summary']['p50']:.0f} ms; roll-up "
+                       f"{b['rollup']['per_10000']:.1f} s per 10,000 messages")
     train = results.get("train")
     if train and not train.get("quick"):
         out.append(f"- training from scratch {fmt_duration(train['scratch']['seconds'])} (peak "
@@ -343,6 +351,10 @@ def render(results: dict) -> str:
         from bench.names import section
 
         lines += section(results["names"])
+    if results.get("analytics"):
+        from bench.analytics import report_section
+
+        lines += report_section(results["analytics"], AIMS["analytics"])
     if results.get("train"):
         lines += train_section(results["train"], results.get("load"))
     if results.get("clinc"):

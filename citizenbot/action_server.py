@@ -1,7 +1,8 @@
 """The action server: rasa-sdk's app plus the start-up work of this project.
 
 On start it makes sure the knowledge base is seeded, loads the language detector once, and runs
-the Open311 outbox (delivery retries) as a background task of the server's own event loop.
+the Open311 outbox (delivery retries), the retention purge and the analytics roll-up as background
+tasks of the server's own event loop.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ async def start_background_work(app, _loop=None) -> None:
     await asyncio.to_thread(language.warm_up, False)  # the NLU stores the unserved language it finds
     await asyncio.to_thread(svc.kb.best_name, "Hämeenkadulla")  # loads texts, facts and the name index
     app.ctx.retention = asyncio.create_task(_retention_loop(database, svc.kb))
+    app.ctx.analytics = asyncio.create_task(_analytics_loop(database, settings.analytics_interval))
     if svc.open311.enabled:
         labels = {}
         for topic in {*svc.open311.service_codes, *REPORT_TOPICS}:  # the label starts the description
@@ -51,7 +53,7 @@ async def start_background_work(app, _loop=None) -> None:
 
 
 async def stop_background_work(app, _loop=None) -> None:
-    for name in ("outbox", "retention"):
+    for name in ("outbox", "retention", "analytics"):
         task = getattr(app.ctx, name, None)
         if task:
             task.cancel()
@@ -69,6 +71,20 @@ async def _retention_loop(database, kb) -> None:
         except Exception:
             logger.exception("retention purge failed; trying again tomorrow")
         await asyncio.sleep(24 * 3600)
+
+
+async def _analytics_loop(database, interval: float) -> None:
+    """Roll the new conversations, votes, handoffs and reports up into the analytics tables."""
+    from citizenbot.analytics.rollup import rollup
+
+    while True:
+        try:
+            await asyncio.to_thread(rollup, database)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("analytics roll-up failed; trying again in %ss", interval)
+        await asyncio.sleep(interval)
 
 
 def serve(host: str = "127.0.0.1", port: int = 5055) -> None:

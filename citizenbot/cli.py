@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from bench.cli import register as register_bench_commands
+from citizenbot.handoff.staff import ROLES
 from citizenbot.history.cli import register as register_history_commands
 from citizenbot.settings import get_settings, served_languages
 from citizenbot.trainer.cli import register as register_trainer_commands
@@ -105,6 +106,16 @@ def _eval(args: argparse.Namespace) -> int:
     return evaluate_main(args)
 
 
+def _analytics(args: argparse.Namespace) -> int:
+    import json
+
+    from citizenbot.analytics.rollup import rollup
+    from citizenbot.store.db import get_database
+
+    print(json.dumps(rollup(get_database(get_settings().database_url)).to_dict()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="citizenbot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -124,11 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=8080)
     p.set_defaults(func=_web)
 
-    p = sub.add_parser("staff", help="staff accounts of the console (nurses, agents, admins, trainers)")
+    p = sub.add_parser("staff", help="staff accounts of the console (nurses, agents, admins, trainers, analysts)")
     staff_sub = p.add_subparsers(dest="staff_command", required=True)
     add = staff_sub.add_parser("add", help="create an account")
     add.add_argument("username")
-    add.add_argument("--role", required=True, choices=["nurse", "agent", "admin", "trainer"])
+    add.add_argument("--role", required=True, choices=list(ROLES))
     add.add_argument("--first-name", required=True, help="shown to residents with the role")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     pw = staff_sub.add_parser("passwd", help="set a new password (ends the user's sessions)")
@@ -144,6 +155,12 @@ def main(argv: list[str] | None = None) -> int:
     forget = privacy_sub.add_parser("delete", help="delete one conversation (a resident's request)")
     forget.add_argument("conversation_id")
     p.set_defaults(func=_privacy)
+
+    p = sub.add_parser("analytics", help="the figures for decision makers (the staff console's analytics page)")
+    analytics_sub = p.add_subparsers(dest="analytics_command", required=True)
+    analytics_sub.add_parser("rollup", help="count what is new since the last roll-up (the action server does it "
+                                            "every minute)")
+    p.set_defaults(func=_analytics)
 
     p = sub.add_parser("eval", help="ask a TSV of questions from the running bot over HTTP")
     p.add_argument("files", nargs="*", help="TSV files (lang, topics, text); default tests/eval/heldout.tsv")

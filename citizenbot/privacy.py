@@ -1,7 +1,7 @@
 """Keeping what residents wrote only as long as the city says (`conversation_retention_days`).
 
 Conversations (the tracker store, through ``citizenbot.conversation.store``), handoff notes and feedback older
-than the retention period are deleted; reports stay as the city's records but lose the contact
+than the retention period are deleted (after ``citizenbot.analytics`` has counted them); reports stay as the city's records but lose the contact
 details the resident gave. One conversation can also be deleted on request. Run daily by the
 action server and on demand with ``citizenbot privacy purge`` / ``privacy delete``.
 """
@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
+from citizenbot.analytics.rollup import rollup
 from citizenbot.conversation import store as conversations
 from citizenbot.store.db import Database
 from citizenbot.store.models import Feedback, InboxMessage, Report, utcnow
@@ -36,6 +37,8 @@ def purge(database: Database, retention_days: int, now: datetime | None = None) 
         raise ValueError("retention must be at least one day")
     now = now or utcnow()
     cutoff = now - timedelta(days=retention_days)
+    # the figures for decision makers are taken before anything is deleted (they remain after)
+    rollup(database, now)
     stored = conversations.has_conversations(database)
     with database.session() as session:
         deleted_events = conversations.delete_events(session, before=cutoff.timestamp()) if stored else 0

@@ -36,6 +36,7 @@ class Settings:
     open311_api_key: str
     open311_timeout: float
     outbox_interval: float
+    analytics_interval: float  # seconds between analytics roll-ups (the action server)
     default_lang: str
     languages: tuple[str, ...]
     rasa_url: str
@@ -67,6 +68,7 @@ def get_settings() -> Settings:
         open311_api_key=_env("OPEN311_API_KEY", ""),
         open311_timeout=float(_env("OPEN311_TIMEOUT", "5")),
         outbox_interval=float(_env("OUTBOX_INTERVAL", "30")),
+        analytics_interval=float(_env("ANALYTICS_INTERVAL", "60")),
         default_lang=_env("DEFAULT_LANG", "fi"),
         languages=served_languages(),
         rasa_url=_env("RASA_URL", f"http://localhost:{_env('RASA_PORT', '5005')}"),

@@ -113,3 +113,47 @@ def test_the_rasa_tracker_store_uses_the_same_database(pg, monkeypatch):
     asyncio.run(store.save(tracker))
     loaded = asyncio.run(store.retrieve("pg-resident"))
     assert loaded.latest_message.text == "moi"
+
+
+def test_analytics_rollup_counts_once_on_postgresql(pg):
+    from citizenbot.analytics.rollup import rollup
+    from citizenbot.feedback import FeedbackStore, Vote
+    from citizenbot.handoff.store import HandoffStore
+    from citizenbot.store.analytics_models import FeedbackCount, HandoffCount, MessageCount
+    from tests.analytics.test_rollup import add_conversations
+
+    rollup(pg)  # what the other tests stored
+    with pg.session() as session:
+        before = sum(r.messages for r in session.query(MessageCount))
+    add_conversations(URL)
+    FeedbackStore(pg).record(Vote("pg-a", "m1", "maintenance.snow_plowing", "fi", "up"))
+    HandoffStore(pg).request("pg-h", "agent", "fi", None, None)
+    assert rollup(pg).messages == 8
+    assert rollup(pg).messages == 0
+    with pg.session() as session:
+        assert sum(r.messages for r in session.query(MessageCount)) == before + 8
+        assert [(r.topic, r.up) for r in session.query(FeedbackCount)] == [("maintenance.snow_plowing", 1)]
+        assert sum(r.requests for r in session.query(HandoffCount)) == 1
+
+
+def test_analytics_rollups_racing_count_once_on_postgresql(pg):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from citizenbot.analytics.rollup import rollup
+    from citizenbot.feedback import FeedbackStore, Vote
+    from citizenbot.store.analytics_models import FeedbackCount, MessageCount
+    from tests.analytics.test_rollup import said, save
+
+    rollup(pg)
+    with pg.session() as session:
+        before = sum(r.messages for r in session.query(MessageCount))
+        votes_before = sum(r.up for r in session.query(FeedbackCount))
+    for n in range(5):
+        save(URL, f"race-{n}", said("milloin aurataan", "maintenance.snow_plowing", 1_790_000_000 + n))
+    FeedbackStore(pg).record(Vote("race-0", "r1", "maintenance.snow_plowing", "fi", "up"))
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: rollup(pg), range(4)))
+    assert sum(r.messages for r in results) == 5
+    with pg.session() as session:
+        assert sum(r.messages for r in session.query(MessageCount)) == before + 5
+        assert sum(r.up for r in session.query(FeedbackCount)) == votes_before + 1

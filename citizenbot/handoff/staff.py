@@ -17,8 +17,9 @@ from citizenbot.store.db import Database
 from citizenbot.store.models import as_utc, utcnow
 from citizenbot.store.staff_models import LoginAttempt, StaffSession, StaffUser
 
-ROLES = ("nurse", "agent", "admin", "trainer")
-QUEUES_OF_ROLE = {"nurse": ("nurse",), "agent": ("agent",), "admin": ("nurse", "agent"), "trainer": ()}
+# analyst: the analytics page only (aggregates, never a conversation)
+ROLES = ("nurse", "agent", "admin", "trainer", "analyst")
+QUEUES_OF_ROLE = {"nurse": ("nurse",), "agent": ("agent",), "admin": ("nurse", "agent"), "trainer": (), "analyst": ()}
 SESSION_LIFETIME = timedelta(hours=8)
 SESSION_IDLE = timedelta(minutes=30)
 MAX_FAILURES_PER_USER = 5

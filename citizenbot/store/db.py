@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from citizenbot.store import staff_models  # noqa: F401  (registers the handoff and staff tables)
+from citizenbot.store import analytics_models, staff_models  # noqa: F401  (registers their tables)
 from citizenbot.store.models import Base
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ class StaffUser(Base):
     id = Column(Integer, primary_key=True, autoincrement=True)
     username = Column(String(100), nullable=False, unique=True)
     first_name = Column(String(100), nullable=False)
-    role = Column(String(20), nullable=False)  # nurse | agent | admin | trainer
+    role = Column(String(20), nullable=False)  # nurse | agent | admin | trainer | analyst
     password_hash = Column(String(300), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

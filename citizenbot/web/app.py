@@ -17,6 +17,7 @@ from aiohttp import web
 from citizenbot.kb import KnowledgeBase
 from citizenbot.services import build_services
 from citizenbot.settings import PROJECT_ROOT, served_languages
+from citizenbot.web.analytics_api import AnalyticsApi
 from citizenbot.web.client_address import parse_proxies
 from citizenbot.web.gateway import Gateway, GatewayConfig
 from citizenbot.web.handoff_service import HandoffService
@@ -177,6 +178,7 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     staff_api.routes(app)
     ReviewApi.for_city(staff_api, svc.database, settings.city).routes(app)
     ReportsApi(staff_api, svc.reports, svc.open311).routes(app)
+    AnalyticsApi(staff_api, svc.database, svc.kb).routes(app)
 
     app.router.add_get("/healthz", health)
     app.router.add_get("/favicon.ico", favicon)

@@ -51,3 +51,14 @@ def test_deleting_one_conversation_or_old_events(conversations):
     assert [e.kind for e in stored.read_events(conversations)] == ["user"]
     with pytest.raises(ValueError), conversations.session() as session:
         stored.delete_events(session)
+
+
+def test_the_newest_event_of_some_kinds_per_conversation(conversations):
+    everything = list(stored.read_events(conversations))
+    newest = stored.latest_per_sender(conversations, ["a", "b", "nobody"], until=everything[-1].id,
+                                      kinds=("user", "active_loop"), chunk=1)
+    assert {s: (e.kind, e.id) for s, e in newest.items()} == {"a": ("user", everything[1].id),
+                                                               "b": ("user", everything[-1].id)}
+    before = stored.latest_per_sender(conversations, ["b"], until=everything[-2].id, kinds=("user", "active_loop"))
+    assert before["b"].kind == "active_loop" and before["b"].event["name"] == "report_form"
+    assert stored.latest_per_sender(conversations, [], until=99, kinds=("user",)) == {}

@@ -2,6 +2,7 @@
 // transfer and close. Every text from residents or staff is inserted with textContent.
 import { isEmergency } from "/widget/core.js";
 import { askPermission, canAsk, notify, tone } from "/staff/alerting.js";
+import { startAnalytics, stopAnalytics } from "/staff/analytics.js";
 import { el } from "/widget/dom.js";
 import { io } from "/widget/vendor/socket.io.esm.min.js";
 
@@ -10,7 +11,7 @@ const $ = (id) => document.getElementById(id);
 // Plain words for staff; the internal names (intents, confidences, topic ids) only behind
 // "Näytä tekniset tiedot".
 const QUEUE_NAMES = { nurse: "Sairaanhoitajat", agent: "Asiakaspalvelu" };
-const ROLE_NAMES = { nurse: "sairaanhoitaja", agent: "asiakaspalvelija", admin: "ylläpitäjä", trainer: "kouluttaja" };
+const ROLE_NAMES = { nurse: "sairaanhoitaja", agent: "asiakaspalvelija", admin: "ylläpitäjä", trainer: "kouluttaja", analyst: "analyytikko" };
 const STATUS_NAMES = {
   queued: "jonossa", active: "käsittelyssä", returned: "palautettu avustajalle", closed: "päätetty",
   cancelled: "asukas poistui jonosta",
@@ -63,6 +64,8 @@ function showLogin() {
   $("console-view").hidden = true;
   $("review-view").hidden = true;
   $("reports-view").hidden = true;
+  $("analytics-view").hidden = true;
+  stopAnalytics();
   $("who").hidden = true;
   $("login-view").hidden = false;
   $("username").focus();
@@ -73,15 +76,18 @@ async function showConsole(me) {
   $("login-view").hidden = true;
   $("console-view").hidden = false;
   $("who").hidden = false;
-  $("notifications").hidden = !canAsk();
+  $("notifications").hidden = !canAsk() || me.queues.length === 0; // alerts are for those who take conversations
   $("who-name").textContent = `${me.first_name}, ${ROLE_NAMES[me.role] || me.role}`;
   const reviews = ["trainer", "admin"].includes(me.role);
   $("review-view").hidden = !reviews;
   $("console-view").hidden = me.queues.length === 0;
   const reports = ["agent", "admin"].includes(me.role);
   $("reports-view").hidden = !reports;
+  const analytics = ["analyst", "admin"].includes(me.role);
+  $("analytics-view").hidden = !analytics;
   if (reports) await loadReports();
   if (reviews) await loadReview();
+  if (analytics) await startAnalytics(api);
   if (me.queues.length) {
     connectSocket();
     await refreshQueue();

@@ -1,0 +1,349 @@
+"""Rolling residents' activity up into the analytics tables, incrementally.
+
+* **Messages** come from the tracker store through ``citizenbot.conversation`` (by event id after
+  a watermark, like the review inbox's collection). Each resident message is counted once in its
+  hour, language, topic and outcome; the first message of a conversation also counts the
+  conversation. The outcome is read from the message itself (the NLU's intent, set by the safety
+  net for an emergency), so a message never waits for a reply that a later run would read.
+* **Votes**, **handoffs** and **fault reports** live in tables whose rows change (a vote is
+  changed, a queued request is claimed, a report is closed), so the days or hours they can still
+  change are computed again from those tables and replaced.
+
+Each part runs in one transaction that first moves its watermark with a conditional UPDATE: when
+two processes roll up at once, the second finds the watermark moved and adds nothing (running twice
+counts once). Retention runs the roll-up before it deletes anything (``citizenbot.privacy``), so
+the figures stay when the conversations are gone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from citizenbot.conversation import ResidentMessage
+from citizenbot.conversation import store as stored
+from citizenbot.conversation.events import FORM_KINDS, USER, form_after
+from citizenbot.intents import EMERGENCY_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE
+from citizenbot.language import language_of_stored
+from citizenbot.store.analytics_models import (
+    AnalyticsMeta,
+    FeedbackCount,
+    HandoffCount,
+    MessageCount,
+    MessageDayCount,
+    ReportCount,
+    WaitBucket,
+)
+from citizenbot.store.db import Database
+from citizenbot.store.models import Feedback, Report, as_utc, utcnow
+from citizenbot.store.staff_models import Handoff
+
+logger = logging.getLogger(__name__)
+
+OUTCOMES = ("answered", "not_understood", "out_of_scope", "handoff", "emergency")
+UNKNOWN_LANG = "und"  # neither a clear detection nor a page language (ISO 639-2 "undetermined")
+FORM_TOPIC = "form"  # answers typed into the fault-report form: messages, not questions
+# Upper limits of the wait buckets in seconds; the last one holds every longer wait.
+WAIT_BUCKETS = (30, 60, 120, 180, 300, 600, 900, 1200, 1800, 2700, 3600, 7200, 2**31 - 1)
+EVENTS_MARK, HANDOFF_MARK, REPORTS_MARK = "events_watermark", "handoff_from", "reports_from"
+FEEDBACK_MARK = "feedback_run"  # only claimed: two processes never recount the votes at once
+SCANNED_KINDS = (USER, *FORM_KINDS)
+PAGE = 5000  # events counted per look-up of where their conversations were
+# The days of the daily table are the city's (Finnish cities: one time zone).
+CITY_TIMEZONE = "Europe/Helsinki"
+
+
+@dataclass
+class RollupResult:
+    events: int = 0
+    messages: int = 0
+    conversations: int = 0
+    feedback_days: int = 0
+    handoff_hours: int = 0
+    report_days: int = 0
+    skipped: list[str] = field(default_factory=list)  # parts another process rolled up at the same time
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def hour_of(timestamp: float) -> int:
+    return int(timestamp // 3600)
+
+
+def day_of(timestamp: float) -> int:
+    return int(timestamp // 86400)
+
+
+def local_day(hour: int, zone: str = CITY_TIMEZONE) -> int:
+    """The city's date (as an ordinal) of a roll-up hour."""
+    return datetime.fromtimestamp(hour * 3600, ZoneInfo(zone)).date().toordinal()
+
+
+def outcome_of(intent: str | None) -> str:
+    if intent == EMERGENCY_INTENT:
+        return "emergency"
+    if intent == FALLBACK_INTENT or not intent:
+        return "not_understood"
+    if intent == OUT_OF_SCOPE:
+        return "out_of_scope"
+    if intent.startswith("handoff."):
+        return "handoff"
+    return "answered"
+
+
+def domain_of(topic: str) -> str:
+    return topic.split(".", 1)[0] if topic else ""
+
+
+def rollup(database: Database, now: datetime | None = None) -> RollupResult:
+    """Bring every analytics table up to date; safe to run at any time, from any process."""
+    now = now or utcnow()
+    result = RollupResult()
+    _roll_messages(database, result)
+    _roll_feedback(database, result, now)
+    _roll_handoffs(database, result, now)
+    _roll_reports(database, result, now)
+    return result
+
+
+# --- watermarks -------------------------------------------------------------------------------
+
+
+def _read_mark(database: Database, key: str) -> str | None:
+    with database.session() as session:
+        row = session.get(AnalyticsMeta, key)
+        return row.value if row else None
+
+
+def _move_mark(session, key: str, old: str | None, new: str) -> bool:
+    """Move a watermark from ``old`` to ``new`` inside the caller's transaction; False when another
+    process moved it first (the caller then rolls back)."""
+    if old is None:
+        try:
+            with session.begin_nested():
+                session.execute(insert(AnalyticsMeta).values(key=key, value=new))
+            return True
+        except IntegrityError:
+            return False
+    moved = session.execute(update(AnalyticsMeta).where(AnalyticsMeta.key == key, AnalyticsMeta.value == old)
+                            .values(value=new))
+    return moved.rowcount == 1
+
+
+class _Skip(Exception):
+    pass
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+def _message_lang(message: ResidentMessage) -> str:
+    clear = message.language.get("clear")
+    lang = language_of_stored(message.detected_lang, message.detected_confidence, message.page_lang,
+                              clear if isinstance(clear, bool) else None)
+    return lang or message.unserved_lang or UNKNOWN_LANG
+
+
+def _roll_messages(database: Database, result: RollupResult) -> None:
+    mark = _read_mark(database, EVENTS_MARK)
+    after = int(mark or 0)
+    top = stored.last_event_id(database)
+    if top <= after:
+        return
+    counts: Counter = Counter()  # (hour, lang, topic, outcome) -> messages
+    new_conversations: Counter = Counter()
+    forms: dict[str, str | None] = {}
+    started: dict[str, bool] = {}  # whether the conversation had a resident message before
+    page: list[stored.StoredEvent] = []
+    for item in stored.read_events(database, after=after, until=top, kinds=SCANNED_KINDS):
+        page.append(item)
+        if len(page) >= PAGE:
+            _count_page(database, page, after, forms, started, counts, new_conversations, result)
+            page = []
+    _count_page(database, page, after, forms, started, counts, new_conversations, result)
+    with database.session() as session:
+        if not _move_mark(session, EVENTS_MARK, mark, str(top)):
+            result.skipped.append("messages")
+            session.rollback()
+            return
+        add_message_counts(session, counts, new_conversations)
+    result.messages = sum(counts.values())
+    result.conversations = sum(new_conversations.values())
+
+
+def _count_page(database: Database, page: list, after: int, forms: dict, started: dict, counts: Counter,
+                new_conversations: Counter, result: RollupResult) -> None:
+    # where the conversations first seen here were when the previous run stopped (in two queries)
+    unseen = {item.sender for item in page} - forms.keys()
+    form_events = stored.latest_per_sender(database, unseen, until=after, kinds=FORM_KINDS)
+    earlier = stored.latest_per_sender(database, unseen, until=after, kinds=(USER,))
+    for sender in unseen:
+        forms[sender] = form_after(form_events[sender].event, None) if sender in form_events else None
+        started[sender] = sender in earlier
+    for item in page:
+        result.events += 1
+        sender = item.sender
+        if item.kind in FORM_KINDS:
+            forms[sender] = form_after(item.event, forms[sender])
+            continue
+        message = ResidentMessage.from_event(item.event)
+        when = message.timestamp or item.timestamp
+        if when is None:
+            continue
+        if forms[sender]:
+            topic, outcome = FORM_TOPIC, "answered"
+        else:
+            outcome = outcome_of(message.intent)
+            topic = "" if outcome == "not_understood" else message.intent or ""
+        key = (hour_of(when), _message_lang(message), topic, outcome)
+        counts[key] += 1
+        if not started[sender]:
+            new_conversations[key] += 1
+            started[sender] = True
+
+
+def add_message_counts(session, counts: Counter, new_conversations: Counter) -> None:
+    """Add (hour, lang, topic, outcome) -> messages, and the conversations they started, to the
+    hourly and the daily table (the benchmark and tests write synthetic counts with it too)."""
+    by_day: Counter = Counter()
+    new_by_day: Counter = Counter()
+    for (hour, *rest), messages in counts.items():
+        by_day[(local_day(hour), *rest)] += messages
+        new_by_day[(local_day(hour), *rest)] += new_conversations.get((hour, *rest), 0)
+    _upsert(session, MessageCount, MessageCount.hour, counts, new_conversations)
+    _upsert(session, MessageDayCount, MessageDayCount.day, by_day, new_by_day)
+
+
+def _upsert(session, model, time_column, counts: Counter, new_conversations: Counter) -> None:
+    """Add the counts to the rows of (time, lang, topic, outcome), making the missing rows."""
+    times = sorted({key[0] for key in counts})
+    existing = {
+        (getattr(row, time_column.key), row.lang, row.topic, row.outcome): row
+        for row in session.execute(select(model).where(time_column.in_(times))).scalars()
+    }
+    for key, messages in counts.items():
+        row = existing.get(key)
+        if row is None:
+            when, lang, topic, outcome = key
+            session.add(model(**{time_column.key: when}, lang=lang, topic=topic, outcome=outcome,
+                              domain=domain_of(topic), messages=messages,
+                              conversations=new_conversations.get(key, 0)))
+        else:
+            row.messages += messages
+            row.conversations += new_conversations.get(key, 0)
+
+
+# --- votes ------------------------------------------------------------------------------------
+
+
+def _roll_feedback(database: Database, result: RollupResult, now: datetime) -> None:
+    """Recount each day that still has votes, unless some of its votes were deleted since (by
+    retention or a resident's request): then the earlier, fuller figures stay."""
+    fresh: dict[int, Counter] = defaultdict(Counter)
+    mark = _read_mark(database, FEEDBACK_MARK)
+    with database.session() as session:
+        if not _move_mark(session, FEEDBACK_MARK, mark, f"{now.timestamp()}:{id(result)}"):
+            result.skipped.append("feedback")
+            session.rollback()
+            return
+        for created, topic, lang, value in session.execute(
+                select(Feedback.created_at, Feedback.topic, Feedback.lang, Feedback.value)):
+            fresh[day_of(as_utc(created).timestamp())][(topic, lang, value)] += 1
+        if not fresh:
+            return
+        stored_totals = dict(session.execute(
+            select(FeedbackCount.day, func.sum(FeedbackCount.up + FeedbackCount.down))
+            .where(FeedbackCount.day.in_(sorted(fresh))).group_by(FeedbackCount.day)).all())
+        for day, counts in fresh.items():
+            if sum(counts.values()) < int(stored_totals.get(day) or 0):
+                continue
+            session.execute(delete(FeedbackCount).where(FeedbackCount.day == day))
+            for topic, lang in {(t, la) for t, la, _ in counts}:
+                session.add(FeedbackCount(day=day, topic=topic, lang=lang, up=counts[(topic, lang, "up")],
+                                          down=counts[(topic, lang, "down")]))
+            result.feedback_days += 1
+
+
+# --- handoffs ---------------------------------------------------------------------------------
+
+
+def _roll_handoffs(database: Database, result: RollupResult, now: datetime) -> None:
+    """Recount the hours from the oldest request that was still open at the previous run (closed
+    requests no longer change; a transfer only moves a request later)."""
+    mark = _read_mark(database, HANDOFF_MARK)
+    start = hour_of(float(mark)) if mark else None
+    with database.session() as session:
+        query = select(Handoff.queue, Handoff.status, Handoff.queued_at, Handoff.claimed_at, Handoff.ended_at)
+        if start is not None:
+            query = query.where(Handoff.queued_at >= datetime.fromtimestamp(start * 3600, tz=timezone.utc))
+        rows = session.execute(query).all()
+        open_since = [as_utc(q).timestamp() for _, status, q, _, _ in rows if status in ("queued", "active")]
+        new_mark = str(min([*open_since, now.timestamp()]))
+        if not _move_mark(session, HANDOFF_MARK, mark, new_mark):
+            result.skipped.append("handoffs")
+            session.rollback()
+            return
+        totals: dict[tuple[int, str], Counter] = defaultdict(Counter)
+        waits: Counter = Counter()
+        for queue, status, queued_at, claimed_at, ended_at in rows:
+            key = (hour_of(as_utc(queued_at).timestamp()), queue)
+            totals[key]["requests"] += 1
+            if claimed_at is not None:
+                wait = max(0, int((as_utc(claimed_at) - as_utc(queued_at)).total_seconds()))
+                totals[key]["claimed"] += 1
+                totals[key]["wait_seconds"] += wait
+                waits[(*key, next(upper for upper in WAIT_BUCKETS if wait <= upper))] += 1
+                if ended_at is not None:
+                    totals[key]["handled"] += 1
+                    totals[key]["handling_seconds"] += max(0, int((as_utc(ended_at) - as_utc(claimed_at)).total_seconds()))
+            elif status == "cancelled":
+                totals[key]["gave_up"] += 1
+        if start is not None:
+            session.execute(delete(HandoffCount).where(HandoffCount.hour >= start))
+            session.execute(delete(WaitBucket).where(WaitBucket.hour >= start))
+        else:
+            session.execute(delete(HandoffCount))
+            session.execute(delete(WaitBucket))
+        for (hour, queue), counts in totals.items():
+            session.add(HandoffCount(hour=hour, queue=queue, **{name: counts[name] for name in (
+                "requests", "claimed", "gave_up", "wait_seconds", "handled", "handling_seconds")}))
+        for (hour, queue, upper), count in waits.items():
+            session.add(WaitBucket(hour=hour, queue=queue, upper=upper, count=count))
+        result.handoff_hours = len(totals)
+
+
+# --- fault reports ----------------------------------------------------------------------------
+
+
+def _roll_reports(database: Database, result: RollupResult, now: datetime) -> None:
+    """Recount the days of the reports that changed since the previous run (reports are kept)."""
+    mark = _read_mark(database, REPORTS_MARK)
+    with database.session() as session:
+        changed = select(Report.created_at)
+        if mark:
+            changed = changed.where(Report.updated_at >= datetime.fromtimestamp(float(mark), tz=timezone.utc))
+        days = {day_of(as_utc(created).timestamp()) for created in session.execute(changed).scalars()}
+        # a little before now: a report changed while this run reads is read again next time
+        if not _move_mark(session, REPORTS_MARK, mark, str(now.timestamp() - 60)):
+            result.skipped.append("reports")
+            session.rollback()
+            return
+        for day in sorted(days):
+            begin = datetime.fromtimestamp(day * 86400, tz=timezone.utc)
+            end = datetime.fromtimestamp((day + 1) * 86400, tz=timezone.utc)
+            counts = session.execute(
+                select(Report.category, Report.status, func.count())
+                .where(Report.created_at >= begin, Report.created_at < end)
+                .group_by(Report.category, Report.status)).all()
+            session.execute(delete(ReportCount).where(ReportCount.day == day))
+            for category, state, count in counts:
+                session.add(ReportCount(day=day, category=category, state=state, count=count))
+        result.report_days = len(days)

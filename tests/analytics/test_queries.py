@@ -1,0 +1,115 @@
+"""The summary read from the roll-up tables: counts by language, domain and time, shares, rising
+topics, queue waits, with every count from 1 to 4 suppressed."""
+
+from collections import Counter
+from datetime import date, datetime, timezone
+
+import pytest
+
+from citizenbot.analytics import queries
+from citizenbot.analytics.rollup import WAIT_BUCKETS, add_message_counts
+from citizenbot.store.analytics_models import FeedbackCount, HandoffCount, ReportCount, WaitBucket
+
+DAY = date(2026, 11, 30)  # a Monday
+
+
+def hour(day: date, h: int) -> int:
+    """The roll-up hour of a local (Helsinki, UTC+2 in winter) time."""
+    return int(datetime(day.year, day.month, day.day, h, tzinfo=timezone.utc).timestamp() // 3600) - 2
+
+
+def add(database, *rows):
+    with database.session() as session:
+        for row in rows:
+            if isinstance(row, tuple):  # messages: through the roll-up's writer (hourly and daily rows)
+                key, messages, conversations = row
+                add_message_counts(session, Counter({key: messages}), Counter({key: conversations}))
+            else:
+                session.add(row)
+
+
+def msg(h, lang, topic, outcome, messages, conversations=0):
+    return (h, lang, topic, outcome), messages, conversations
+
+
+@pytest.fixture
+def figures(fresh_database):
+    add(fresh_database,
+        msg(hour(DAY, 0), "fi", "maintenance.snow_plowing", "answered", 60, 40),  # local midnight: this day
+        msg(hour(DAY, 10), "fi", "", "not_understood", 20, 5),
+        msg(hour(DAY, 10), "sv", "health.dental", "answered", 3, 3),  # few: suppressed
+        msg(hour(DAY, 11), "en", "out_of_scope", "out_of_scope", 10, 2),
+        msg(hour(DAY, 12), "fi", "handoff.nurse", "handoff", 7, 0),
+        msg(hour(DAY, 13), "fi", "health.emergency", "emergency", 2, 0),
+        msg(hour(DAY, 23) + 1, "fi", "maintenance.pothole", "answered", 500, 100),  # the next local day
+        # the four weeks before: snow plowing was rare
+        msg(hour(date(2026, 11, 10), 9), "fi", "maintenance.snow_plowing", "answered", 8, 8),
+        FeedbackCount(day=hour(DAY, 12) // 24, topic="maintenance.snow_plowing", lang="fi", up=9, down=3),
+        HandoffCount(hour=hour(DAY, 12), queue="nurse", requests=12, claimed=10, gave_up=2, wait_seconds=0,
+                     handled=10, handling_seconds=6000),
+        *[WaitBucket(hour=hour(DAY, 12), queue="nurse", upper=upper, count=count)
+          for upper, count in ((60, 5), (300, 4), (WAIT_BUCKETS[-1], 1))],
+        ReportCount(day=hour(DAY, 12) // 24, category="maintenance.pothole", state="received", count=7),
+        ReportCount(day=hour(DAY, 12) // 24, category="maintenance.pothole", state="closed", count=1))
+    return queries.summary(fresh_database, DAY, DAY)
+
+
+def test_totals_and_shares_of_one_local_day(figures):
+    totals = figures["totals"]
+    assert (totals["messages"], totals["conversations"]) == (102, 50)
+    assert totals["emergency"] is None and totals["emergency_suppressed"] is True  # 2 emergencies: "< 5"
+    shares = figures["shares"]
+    assert shares["answered"] == round(63 / 102, 3) and shares["not_understood"] == round(20 / 102, 3)
+    assert shares["handoff"] == round(7 / 102, 3)
+
+
+def test_small_counts_are_suppressed_in_every_table(figures):
+    tables = figures["tables"]
+    sv = [r for r in tables["by_language"]["rows"] if r["lang"] == "sv"][0]
+    assert sv["messages"] is None and sv["messages_suppressed"] and sv["answered"] is None and sv["answered_suppressed"]
+    days = {r["day"]: r for r in tables["emergencies"]["rows"]}
+    assert days == {"2026-11-30": {"day": "2026-11-30", "emergencies": None, "emergencies_suppressed": True}}
+    reports = {(r["category"], r["state"]): r["count"] for r in tables["reports"]["rows"]}
+    assert reports == {("maintenance.pothole", "closed"): None, ("maintenance.pothole", "received"): 7}
+    hours = {r["hour"]: r["messages"] for r in tables["by_time"]["rows"]}
+    assert hours["00:00"] == 60 and hours["13:00"] is None and "14:00" not in hours
+    assert not any("text" in column["key"] for t in tables.values() for column in t["columns"])
+
+
+def test_topics_rising_this_week_and_votes(figures):
+    rising = figures["tables"]["rising_topics"]["rows"]
+    assert rising[0]["topic"] == "maintenance.snow_plowing" and rising[0]["this_week"] == 60
+    assert rising[0]["weekly_before"] == 2.0  # 8 in the four weeks before
+    assert [r["topic"] for r in figures["tables"]["top_topics"]["rows"]] == ["maintenance.snow_plowing",
+                                                                           "health.dental"]
+    (votes,) = figures["tables"]["feedback"]["rows"]
+    assert (votes["up"], votes["down"], votes["down_suppressed"], votes["helpful"]) == (9, None, True, None)
+
+
+def test_queue_waits_from_the_histogram(figures):
+    (nurse,) = figures["tables"]["queues"]["rows"]
+    assert (nurse["requests"], nurse["claimed"], nurse["gave_up"]) == (12, 10, None)
+    assert nurse["wait_median"] == 60.0  # the fifth of ten waited at most a minute
+    assert nurse["wait_p90"] == 300.0 and nurse["handling_avg"] == 600.0
+
+
+def test_quantile_interpolates_and_the_open_bucket_is_a_lower_bound():
+    assert queries.quantile([(60, 2), (120, 2)], 0.75) == 90.0
+    assert queries.quantile([(60, 1), (WAIT_BUCKETS[-1], 9)], 0.9) == 60.0
+    assert queries.quantile([], 0.5) is None
+
+
+def test_csv_marks_suppressed_cells(figures):
+    text = queries.to_csv(figures["tables"]["by_language"])
+    lines = text.splitlines()
+    assert lines[0] == "lang,messages,conversations,answered,not_understood,out_of_scope,handoff"
+    assert "sv,<5,<5,<5,<5,<5,<5" in lines  # "0 %" of three messages would tell a count too
+    assert lines[1].startswith("fi,89,45,")
+
+
+def test_ranges_are_checked():
+    today = date(2026, 12, 6)
+    assert queries.parse_range(None, None, today) == (date(2026, 11, 30), today)
+    for start, end in (("2026-12-07", "2026-12-01"), ("2025-01-01", "2026-12-01"), ("eilen", None)):
+        with pytest.raises(queries.RangeError):
+            queries.parse_range(start, end, today)

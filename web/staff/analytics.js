@@ -1,0 +1,156 @@
+// The analytics page of the staff console (analyst, admin): aggregates only. Every chart is an
+// inline SVG bar chart with <title>/<desc> and a table view of the same numbers; counts from 1 to 4
+// come from the server as null with "<key>_suppressed" and are shown as "< 5".
+import { el } from "/widget/dom.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const REFRESH_MS = 60000;
+const $ = (id) => document.getElementById(id);
+const OUTCOME_NAMES = {
+  answered: "Vastattu", not_understood: "Ei ymmärretty", out_of_scope: "Ei aihepiirissä",
+  handoff: "Ohjattu ihmiselle", emergency: "Hätätilanne",
+};
+const LANG_NAMES = { fi: "suomi", sv: "ruotsi", en: "englanti", und: "ei tiedossa" };
+const QUEUE_NAMES = { nurse: "Sairaanhoitajat", agent: "Asiakaspalvelu" };
+const DOMAIN_NAMES = {
+  maintenance: "Kunnossapito", zoning: "Kaavoitus", health: "Terveys", handoff: "Pyyntö puhua ihmiselle",
+  meta: "Keskustelu", out_of_scope: "Ei aihepiirissä", form: "Vikailmoituslomake", "–": "Ei ymmärretty",
+};
+// The charts: table, the column of the bar labels and of the values, title.
+const CHARTS = [
+  ["by_time", null, "messages", "Viestit ajan mukaan"],
+  ["outcomes", "outcome", "messages", "Miten avustaja vastasi"],
+  ["by_language", "lang", "messages", "Viestit kielittäin"],
+  ["by_domain", "domain", "messages", "Viestit aihealueittain"],
+  ["top_topics", "title", "messages", "Kysytyimmät aiheet"],
+  ["rising_topics", "title", "this_week", "Nousevat aiheet: tämä viikko verrattuna neljään edelliseen"],
+  ["emergencies", "day", "emergencies", "Hätätilanteet päivittäin"],
+  ["feedback", "topic", "up", "Oliko vastauksesta apua? (aiheittain ja kielittäin)"],
+  ["queues", "queue", "requests", "Jonot: odotus ja jonosta luopuneet"],
+  ["reports", "category", "count", "Vikailmoitukset luokittain ja tiloittain"],
+];
+const TABLES_ONLY = new Set(["feedback", "queues", "reports"]);
+
+let timer = null;
+let api = null;
+let bound = false;
+
+/** A cell as people read it: "< 5" for a suppressed count, shares as percent, seconds as minutes. */
+export function cellText(row, column) {
+  if (row[`${column.key}_suppressed`]) return "< 5";
+  const value = row[column.key];
+  if (value === null || value === undefined) return "–";
+  if (column.kind === "share") return `${Math.round(value * 100)} %`;
+  if (column.kind === "seconds") return `${(value / 60).toFixed(1)} min`;
+  if (column.key === "outcome") return OUTCOME_NAMES[value] || value;
+  if (column.key === "lang") return LANG_NAMES[value] || value;
+  if (column.key === "queue") return QUEUE_NAMES[value] || value;
+  if (column.key === "domain") return DOMAIN_NAMES[value] || value;
+  return String(value);
+}
+
+function tableView(table, caption) {
+  const head = el("tr", {}, ...table.columns.map((c) => el("th", { scope: "col", text: c.label })));
+  const body = table.rows.map((row) => el("tr", {}, ...table.columns.map((c, i) =>
+    el(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null, class: c.kind === "text" ? null : "num", text: cellText(row, c) }))));
+  return el("table", { class: "figures" }, el("caption", { text: caption }), el("thead", {}, head), el("tbody", {}, ...body));
+}
+
+function svg(tag, attrs = {}, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** Horizontal bars, one per row; a suppressed value is a thin mark labelled "< 5". */
+function barChart(id, table, labelKey, valueKey, title) {
+  const labelColumn = table.columns.find((c) => c.key === labelKey) || table.columns[0];
+  const valueColumn = table.columns.find((c) => c.key === valueKey);
+  const rows = table.rows.slice(0, 31);
+  const max = Math.max(1, ...rows.map((r) => r[valueKey] || 0));
+  const barH = 22, gap = 6, labelW = 200, width = 640, chartW = width - labelW - 70;
+  const height = Math.max(1, rows.length) * (barH + gap) + gap;
+  const desc = rows.map((r) => `${cellText(r, labelColumn)}: ${cellText(r, valueColumn)}`).join("; ") || "Ei tietoja.";
+  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-labelledby": `${id}-t ${id}-d`, class: "chart" });
+  root.append(svg("title", { id: `${id}-t` }, `${title} (${valueColumn.label})`), svg("desc", { id: `${id}-d` }, desc));
+  rows.forEach((r, i) => {
+    const y = gap + i * (barH + gap);
+    const value = r[valueKey] || 0;
+    const g = svg("g");
+    g.append(svg("text", { x: labelW - 8, y: y + barH * 0.7, "text-anchor": "end", class: "label" }, cellText(r, labelColumn).slice(0, 28)));
+    g.append(svg("rect", { x: labelW, y, height: barH, width: r[`${valueKey}_suppressed`] ? 3 : Math.max(value ? 2 : 0, (value / max) * chartW), class: "bar" }));
+    g.append(svg("text", { x: labelW + (value / max) * chartW + 6, y: y + barH * 0.7, class: "value" }, cellText(r, valueColumn)));
+    root.append(g);
+  });
+  return root;
+}
+
+function figure(name, table, labelKey, valueKey, title, range) {
+  const id = `chart-${name}`;
+  const link = el("a", { href: `/api/staff/analytics/export.csv?table=${name}&from=${range.from}&to=${range.to}`, download: "", text: "Lataa CSV" });
+  const parts = [el("h3", { id: `${id}-h`, text: title })];
+  if (!table.rows.length) parts.push(el("p", { class: "meta", text: "Ei tietoja tältä ajalta." }));
+  else if (TABLES_ONLY.has(name)) parts.push(tableView(table, title));
+  else parts.push(barChart(id, table, labelKey || table.columns[0].key, valueKey, title),
+    el("details", {}, el("summary", { text: "Näytä taulukkona" }), tableView(table, title)));
+  parts.push(el("p", {}, link));
+  return el("section", { class: "figure", "aria-labelledby": `${id}-h`, "data-table": name }, ...parts);
+}
+
+function totals(summary) {
+  const t = summary.totals;
+  const s = summary.shares;
+  const count = (key) => cellText(t, { key, kind: "count" });
+  const share = (key) => cellText(s, { key, kind: "share" });
+  const items = [
+    ["Keskusteluja", count("conversations")], ["Viestejä", count("messages")],
+    ["Vastattu", share("answered")], ["Ei ymmärretty", share("not_understood")],
+    ["Ei aihepiirissä", share("out_of_scope")], ["Ohjattu ihmiselle", share("handoff")],
+    ["Hätätilanteita", count("emergency")],
+  ];
+  return el("dl", { class: "totals" }, ...items.flatMap(([k, v]) => [el("div", {}, el("dt", { text: k }), el("dd", { text: v }))]));
+}
+
+export async function loadAnalytics() {
+  const from = $("analytics-from").value;
+  const to = $("analytics-to").value;
+  const query = new URLSearchParams();
+  if (from) query.set("from", from);
+  if (to) query.set("to", to);
+  const { ok, data } = await api(`/api/staff/analytics/summary?${query}`);
+  if (!ok) {
+    $("analytics-status").textContent = data.error || "Lukujen haku epäonnistui.";
+    return;
+  }
+  $("analytics-status").textContent = "";
+  if (!from) $("analytics-from").value = data.from;
+  if (!to) $("analytics-to").value = data.to;
+  const range = { from: data.from, to: data.to };
+  $("analytics-totals").replaceChildren(totals(data));
+  $("analytics-charts").replaceChildren(...CHARTS.map(([name, labelKey, valueKey, title]) =>
+    figure(name, data.tables[name], labelKey, valueKey, title, range)));
+  $("analytics-updated").textContent = `Päivitetty ${new Date().toLocaleTimeString("fi-FI", { hour: "2-digit", minute: "2-digit", second: "2-digit" })} (päivittyy minuutin välein)`;
+}
+
+/** Show the page and keep its numbers fresh while it is open (the roll-up runs every minute). */
+export function startAnalytics(apiFn) {
+  api = apiFn;
+  if (!bound) {
+    bound = true;
+    $("analytics-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      loadAnalytics();
+    });
+  }
+  clearInterval(timer);
+  timer = setInterval(() => {
+    if (!document.hidden && !$("analytics-view").hidden) loadAnalytics();
+  }, REFRESH_MS);
+  return loadAnalytics();
+}
+
+export function stopAnalytics() {
+  clearInterval(timer);
+  timer = null;
+}
