@@ -69,9 +69,12 @@ class RasaClient:
             params={"token": self.token}, json=events,
         )
 
-    async def healthy(self) -> bool:
+    async def ready(self, timeout: float = 5.0) -> bool:
+        """Whether Rasa has a model loaded and accepts our token: GET /status (409 while no model
+        is loaded, 401 with a wrong token). Its REST channel answers before that is known."""
         try:
-            await self._request("GET", "/webhooks/rest/")
-            return True
+            status = await self._request("GET", "/status", params={"token": self.token},
+                                         timeout=aiohttp.ClientTimeout(total=timeout))
         except RasaUnavailable:
             return False
+        return isinstance(status, dict) and bool(status.get("model_file"))
