@@ -22,12 +22,13 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 export PYTHONHASHSEED ?= 0
 
-.PHONY: help setup system-packages-run system-packages-test system-packages seed migrate train run shell actions web eval test lint pytest jstest validate clean
+.PHONY: help setup system-packages-run system-packages-test system-packages seed migrate run-cluster train run shell actions web eval test lint pytest jstest validate clean
 
 help:
 	@echo "make run    set up, seed, train if needed, serve: demo page + widget http://localhost:$(WEB_PORT),"
 	@echo "            Rasa :$(RASA_PORT) (REST + HTTP API), actions :$(ACTION_PORT)"
 	@echo "make test   set up and run every check (lint, pytest, rasa data validate, train, conversations, eval)"
+	@echo "make run-cluster   nginx + 2 Rasa, 2 action servers, 2 gateways on PostgreSQL and Redis (README: Scaling)"
 	@echo "make system-packages   install the system packages both need (Debian: Node.js, Chromium, PostgreSQL, ...)"
 	@echo "make train | make eval | make shell | make seed | make migrate | make lint | make clean"
 
@@ -76,6 +77,11 @@ web: setup seed
 
 shell: setup seed train
 	scripts/serve.sh --shell
+
+# The production layout on this machine (README "Scaling"): nginx, 2 Rasa replicas, 2 action
+# servers, 2 web gateways, PostgreSQL, Redis. Needs the Debian packages nginx and redis-server.
+run-cluster: setup train
+	scripts/run_cluster.sh
 
 # Evaluate over HTTP: starts the servers for the run unless one is already listening.
 EVAL_FILES ?= $(wildcard tests/eval/*.tsv)

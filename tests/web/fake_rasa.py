@@ -16,6 +16,7 @@ class FakeRasa:
     def __init__(self):
         self.events: dict[str, list[dict]] = {}
         self.down = False
+        self.routed: list[tuple[str, str | None]] = []  # (path, X-Conversation-Id) of each call
         self.model_loaded = True  # False: like Rasa before its model is loaded (GET /status is 409)
         self.app = web.Application()
         self.app.router.add_post("/webhooks/rest/webhook", self.webhook)
@@ -25,6 +26,7 @@ class FakeRasa:
         self.app.router.add_post("/conversations/{sid}/tracker/events", self.append)
 
     def _check(self, request):
+        self.routed.append((request.path, request.headers.get("X-Conversation-Id")))
         if self.down:
             raise web.HTTPServiceUnavailable()
 

@@ -41,6 +41,8 @@ async def test_messages_trackers_and_events_go_through_the_rest_channel_and_the_
         assert tracker["sender_id"] == "res/1"
         assert [e["event"] for e in tracker["events"]] == ["user", "bot", "pause", "user"]
         assert tracker["events"][0]["metadata"] == {"lang": "sv"}
+        # every call names the conversation for nginx's hash, as the API's paths write it
+        assert {header for path, header in rasa.routed if path != "/status"} == {"res%2F1"}
         assert await client.ready()
     finally:
         await client.close()
