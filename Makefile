@@ -22,14 +22,15 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 export PYTHONHASHSEED ?= 0
 
-.PHONY: help setup system-packages-run system-packages-test system-packages seed train run shell actions web eval test lint pytest jstest validate clean
+.PHONY: help setup system-packages-run system-packages-test system-packages seed migrate run-cluster train run shell actions web eval test lint pytest jstest validate clean
 
 help:
 	@echo "make run    set up, seed, train if needed, serve: demo page + widget http://localhost:$(WEB_PORT),"
 	@echo "            Rasa :$(RASA_PORT) (REST + HTTP API), actions :$(ACTION_PORT)"
 	@echo "make test   set up and run every check (lint, pytest, rasa data validate, train, conversations, eval)"
+	@echo "make run-cluster   nginx + 2 Rasa, 2 action servers, 2 gateways on PostgreSQL and Redis (README: Scaling)"
 	@echo "make system-packages   install the system packages both need (Debian: Node.js, Chromium, PostgreSQL, ...)"
-	@echo "make train | make eval | make shell | make seed | make lint | make clean"
+	@echo "make train | make eval | make shell | make seed | make migrate | make lint | make clean"
 
 setup: system-packages-run .venv/.synced web/node_modules/.installed
 
@@ -57,6 +58,10 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 seed: setup
 	$(RUN) citizenbot seed
 
+# The servers migrate the database at start; this does it alone (README: "Schema migrations").
+migrate: setup
+	$(RUN) citizenbot db upgrade
+
 # `rasa train` keeps the latest model when its fingerprint matches the current data and config.
 train: setup
 	$(RASA) train --num-threads 2 --out models
@@ -72,6 +77,11 @@ web: setup seed
 
 shell: setup seed train
 	scripts/serve.sh --shell
+
+# The production layout on this machine (README "Scaling"): nginx, 2 Rasa replicas, 2 action
+# servers, 2 web gateways, PostgreSQL, Redis. Needs the Debian packages nginx and redis-server.
+run-cluster: setup train
+	scripts/run_cluster.sh
 
 # Evaluate over HTTP: starts the servers for the run unless one is already listening.
 EVAL_FILES ?= $(wildcard tests/eval/*.tsv)

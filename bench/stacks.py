@@ -77,12 +77,12 @@ def start_ours(servers: Servers, project_root: Path, work: Path, ports: Ports, m
     logs = work / "logs"
     actions, rasa, web = servers.start_together([
         Server("ours: action server", [str(BIN / "citizenbot"), "actions", "--port", str(ports.actions)],
-               f"http://127.0.0.1:{ports.actions}/health", logs / "actions.log", project_root, env, 180),
+               f"http://127.0.0.1:{ports.actions}/readyz", logs / "actions.log", project_root, env, 180),
         Server("ours: Rasa server",
                [str(BIN / "rasa"), "run", "--model", str(model), "--enable-api", "--auth-token", TOKEN, "--port",
                 str(ports.rasa), "--interface", "127.0.0.1", "--credentials", "credentials.yml", "--endpoints",
                 "endpoints.yml"],
-               f"http://127.0.0.1:{ports.rasa}/webhooks/rest/", logs / "rasa.log", project_root, env, 400),
+               f"http://127.0.0.1:{ports.rasa}/status?token={TOKEN}", logs / "rasa.log", project_root, env, 400),
         Server("ours: web gateway", [str(BIN / "citizenbot"), "web", "--port", str(ports.web)],
                f"http://127.0.0.1:{ports.web}/healthz", logs / "web.log", project_root, env, 120),
     ])
@@ -116,7 +116,7 @@ def start_stock(servers: Servers, project_root: Path, work: Path, ports: Ports) 
                [str(BIN / "rasa"), "run", "--model", "models", "--enable-api", "--auth-token", TOKEN, "--port",
                 str(ports.stock_rasa), "--interface", "127.0.0.1", "--credentials", "credentials.yml", "--endpoints",
                 "endpoints.yml"],
-               f"http://127.0.0.1:{ports.stock_rasa}/webhooks/rest/", logs / "stock-rasa.log", stock, env, 400),
+               f"http://127.0.0.1:{ports.stock_rasa}/status?token={TOKEN}", logs / "stock-rasa.log", stock, env, 400),
         Server("stock: web gateway", [str(BIN / "citizenbot"), "web", "--port", str(ports.stock_web)],
                f"http://127.0.0.1:{ports.stock_web}/healthz", logs / "stock-web.log", project_root, env, 120),
     ])

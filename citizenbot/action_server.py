@@ -11,8 +11,10 @@ import asyncio
 import logging
 
 from rasa_sdk.endpoint import create_app
+from sanic import response
+from sanic.response import HTTPResponse
 
-from citizenbot import language
+from citizenbot import health, language
 from citizenbot.seed import seed
 from citizenbot.services import services
 
@@ -24,6 +26,7 @@ ACTION_PACKAGE = "actions"
 
 def build_app(action_package: str = ACTION_PACKAGE):
     app = create_app(action_package)
+    app.add_route(ready, "/readyz", methods=["GET"])  # rasa-sdk's /health is the liveness check
     app.register_listener(start_background_work, "before_server_start")
     app.register_listener(stop_background_work, "after_server_stop")
     return app
@@ -50,6 +53,14 @@ async def start_background_work(app, _loop=None) -> None:
             labels[topic] = await asyncio.to_thread(svc.kb.label, f"topic.{topic}", "fi", topic)
         app.ctx.outbox = asyncio.create_task(run_outbox(svc.reports, svc.open311, labels, settings.outbox_interval))
         logger.info("Open311 outbox delivering to %s every %ss", svc.open311.base_url, settings.outbox_interval)
+
+
+async def ready(_request) -> HTTPResponse:
+    """Readiness: the start-up work is done (the server listens only after it) and the database
+    answers; 503 otherwise."""
+    svc = await asyncio.to_thread(services)
+    status, body = await health.readiness({"database": health.database_ok(svc.database)})
+    return response.json(body, status=status)
 
 
 async def stop_background_work(app, _loop=None) -> None:

@@ -1,6 +1,6 @@
-"""The ``citizenbot`` command: seeding, the servers, staff accounts, privacy, evaluation; the
-trainers' commands (``citizenbot.trainer.cli``) and the benchmarks (``bench.cli``) are registered
-from their packages. Each command imports its module when it runs, so ``--help`` stays fast."""
+"""The ``citizenbot`` command: seeding, schema migrations, the servers, staff accounts, privacy,
+evaluation; the trainers' commands (``citizenbot.trainer.cli``) and the benchmarks (``bench.cli``)
+are registered from their packages. Each command imports its module when it runs, so ``--help`` stays fast."""
 
 from __future__ import annotations
 
@@ -100,6 +100,33 @@ def _privacy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db(args: argparse.Namespace) -> int:
+    from citizenbot.store import schema
+    from citizenbot.store.db import Database
+
+    database = Database(args.database_url or get_settings().database_url)
+    try:
+        if args.db_command == "upgrade":
+            before = schema.upgrade(database.engine, args.revision)
+        elif args.db_command == "downgrade":
+            before = schema.status(database.engine)[0]
+            schema.downgrade(database.engine, args.revision)
+        elif args.db_command == "stamp":
+            before = schema.status(database.engine)[0]
+            schema.stamp(database.engine, args.revision)
+        else:
+            current, head = schema.status(database.engine)
+            print(f"database at {current or 'no revision'}; code at {head}")
+            return 0 if current == head else 1
+        print(f"database was at {before or 'no revision'}, now at {schema.status(database.engine)[0]}")
+    except schema.SchemaError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        database.dispose()
+    return 0
+
+
 def _eval(args: argparse.Namespace) -> int:
     from citizenbot.evaluate import main as evaluate_main
 
@@ -161,6 +188,18 @@ def main(argv: list[str] | None = None) -> int:
     analytics_sub.add_parser("rollup", help="count what is new since the last roll-up (the action server does it "
                                             "every minute)")
     p.set_defaults(func=_analytics)
+
+    p = sub.add_parser("db", help="schema migrations of the project's tables (Alembic; the servers upgrade at start)")
+    p.add_argument("--database-url", help="default: DATABASE_URL")
+    db_sub = p.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="migrate to the newest revision (or --revision)")
+    up.add_argument("--revision", default="head")
+    down = db_sub.add_parser("downgrade", help="migrate back to a revision (e.g. -1: the one before)")
+    down.add_argument("revision")
+    mark = db_sub.add_parser("stamp", help="record a revision without changing tables (after a manual migration)")
+    mark.add_argument("revision")
+    db_sub.add_parser("current", help="the database's revision and the code's (exit 1 when they differ)")
+    p.set_defaults(func=_db)
 
     p = sub.add_parser("eval", help="ask a TSV of questions from the running bot over HTTP")
     p.add_argument("files", nargs="*", help="TSV files (lang, topics, text); default tests/eval/heldout.tsv")

@@ -18,12 +18,17 @@ wait_http() {
 # "Reliability and security"): the web gateway is the one public door.
 RASA_HOST="${RASA_HOST:-127.0.0.1}"
 ACTIONS_HOST="${ACTIONS_HOST:-127.0.0.1}"
+# Readiness (README: "Health and readiness"): what a process answers once it can serve a resident.
+# Rasa: GET /status with the API token answers 200 only with a model loaded (409 without one, 401
+# with a wrong token); its REST channel (/webhooks/rest/) answers also when no model could be loaded.
+rasa_ready_url() { echo "http://localhost:$1/status?token=$RASA_TOKEN"; }
 
 # start_actions PORT LOG: start the action server in the background; sets ACTIONS_PID.
+# /readyz: the start-up work (seeding, migrations, warm-up) is done and the database answers.
 start_actions() {
   $RUN citizenbot actions --host "$ACTIONS_HOST" --port "$1" >"$2" 2>&1 &
   ACTIONS_PID=$!
-  wait_http "http://localhost:$1/health" 120 "the action server" || { tail -30 "$2" >&2; return 1; }
+  wait_http "http://localhost:$1/readyz" 120 "the action server" || { tail -30 "$2" >&2; return 1; }
 }
 
 # start_rasa PORT LOG: start the Rasa server (REST channel + HTTP API) in the background; sets RASA_PID.
@@ -31,7 +36,7 @@ start_rasa() {
   $RUN rasa run --model models --enable-api --auth-token "$RASA_TOKEN" --interface "$RASA_HOST" --port "$1" \
     --credentials credentials.yml --endpoints endpoints.yml >"$2" 2>&1 &
   RASA_PID=$!
-  wait_http "http://localhost:$1/webhooks/rest/" 300 "the Rasa server" || { tail -30 "$2" >&2; return 1; }
+  wait_http "$(rasa_ready_url "$1")" 300 "the Rasa server" || { tail -30 "$2" >&2; return 1; }
 }
 
 stop_pid() {
@@ -42,6 +47,8 @@ stop_pid() {
 }
 
 # start_web PORT LOG: start the web server (demo pages, widget, gateway) in the background; sets WEB_PID.
+# Liveness (/healthz), not /readyz: `make run` starts the web server before Rasa, and /readyz
+# waits for Rasa's model.
 start_web() {
   $RUN citizenbot web --port "$1" >"$2" 2>&1 &
   WEB_PID=$!

@@ -28,3 +28,11 @@ def test_start_seeds_and_runs_the_retention_task_and_stop_ends_it(services):
 def test_the_app_serves_the_project_actions():
     app = action_server.build_app()
     assert action_server.ACTION_PACKAGE == "actions" and app.name
+    assert {"health", "readyz"} <= {route.path for route in app.router.routes}  # liveness (rasa-sdk), readiness
+
+
+def test_the_action_server_is_ready_when_its_database_answers(services):
+    import json
+
+    answer = asyncio.run(action_server.ready(None))
+    assert answer.status == 200 and json.loads(answer.body) == {"status": "ready", "database": "ok"}

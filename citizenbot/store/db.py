@@ -7,22 +7,20 @@ database (see ``citizenbot.rasa_ext.tracker_store``).
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from citizenbot.store import analytics_models, staff_models  # noqa: F401  (registers their tables)
-from citizenbot.store.models import Base
-
-logger = logging.getLogger(__name__)
+from citizenbot.store import (  # noqa: F401  (Base.metadata holds every table once a Database exists)
+    analytics_models,
+    staff_models,
+)
 
 # WAL lets the Rasa server, the action server and the CLI read while one of them writes.
 KB_PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000")
@@ -55,41 +53,6 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
-def add_missing_columns(engine: Engine) -> list[str]:
-    """Add the nullable columns a model has and an existing table lacks; returns "table.column"s.
-
-    The project has no migration tool yet; ``create_all`` makes missing tables but never changes
-    existing ones, so a database made by an older release would lack the columns added since.
-    Only nullable columns are added (an old row has no value for them). Several processes start
-    at once, so a column another process has just added is not an error.
-    """
-    added: list[str] = []
-    inspector = inspect(engine)
-    for table in Base.metadata.sorted_tables:
-        if not inspector.has_table(table.name):
-            continue
-        present = {c["name"] for c in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name in present:
-                continue
-            if not column.nullable:
-                logger.error("table %s lacks the NOT NULL column %s: migrate it by hand", table.name, column.name)
-                continue
-            kind = column.type.compile(dialect=engine.dialect)
-            preparer = engine.dialect.identifier_preparer
-            statement = f"ALTER TABLE {preparer.quote(table.name)} ADD COLUMN {preparer.quote(column.name)} {kind}"
-            try:
-                with engine.begin() as connection:
-                    connection.exec_driver_sql(statement)
-            except (OperationalError, ProgrammingError):
-                if column.name not in {c["name"] for c in inspect(engine).get_columns(table.name)}:
-                    raise
-            else:
-                logger.warning("added the column %s.%s to an existing database", table.name, column.name)
-                added.append(f"{table.name}.{column.name}")
-    return added
-
-
 class Database:
     def __init__(self, url: str):
         self.url = url
@@ -97,8 +60,11 @@ class Database:
         self._sessions = sessionmaker(bind=self.engine, future=True, expire_on_commit=False)
 
     def create_schema(self) -> None:
-        Base.metadata.create_all(self.engine)
-        add_missing_columns(self.engine)
+        """The project's tables at the newest revision (``citizenbot.store.schema``: created, or
+        migrated from an earlier release, under a lock several starting processes share)."""
+        from citizenbot.store import schema  # Alembic is loaded only by processes that use the database
+
+        schema.upgrade(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -151,8 +151,7 @@ class Report(Base):
     attempts = Column(Integer, nullable=False, default=0)  # finished attempts, counted in SQL
     next_attempt_at = Column(DateTime(timezone=True))
     last_error = Column(Text)  # the city's reason, readable
-    # Columns added after the first release are nullable: Database.create_schema adds them to
-    # existing databases (citizenbot.store.db.add_missing_columns).
+    # Added by the migration 0002 (citizenbot/store/migrations/): a change here needs a revision.
     reference = Column(String(40))  # carried in the request so the city's copy can be found again
     claim_token = Column(String(32))  # the sender holding the report while sync_state is "sending"
     claimed_at = Column(DateTime(timezone=True))

@@ -14,9 +14,11 @@ from pathlib import Path
 import socketio
 from aiohttp import web
 
+from citizenbot import health as health_checks
 from citizenbot.kb import KnowledgeBase
 from citizenbot.services import build_services
 from citizenbot.settings import PROJECT_ROOT, served_languages
+from citizenbot.store.db import Database
 from citizenbot.web.analytics_api import AnalyticsApi
 from citizenbot.web.client_address import parse_proxies
 from citizenbot.web.gateway import Gateway, GatewayConfig
@@ -46,6 +48,7 @@ REFRESH_KEY = web.AppKey("queue_refresh", asyncio.Task)
 QUEUE_REFRESH_SECONDS = 15
 RASA_KEY = web.AppKey("rasa", RasaClient)
 KB_KEY = web.AppKey("kb", KnowledgeBase)
+DATABASE_KEY = web.AppKey("database", Database)
 HDS_CSS_KEY = web.AppKey("hds_css", str)
 
 SECURITY_HEADERS = {
@@ -150,8 +153,17 @@ async def favicon(request: web.Request) -> web.Response:
 
 
 async def health(request: web.Request) -> web.Response:
-    rasa_ok = await request.app[RASA_KEY].healthy()
-    return web.json_response({"status": "ok", "rasa": "up" if rasa_ok else "down"})
+    """Liveness: the process answers (whatever Rasa and the database do)."""
+    return web.json_response({"status": "ok"})
+
+
+async def ready(request: web.Request) -> web.Response:
+    """Readiness: the database answers and Rasa has a model loaded (503 otherwise)."""
+    status, body = await health_checks.readiness({
+        "database": health_checks.database_ok(request.app[DATABASE_KEY]),
+        "rasa": request.app[RASA_KEY].ready(),
+    })
+    return web.json_response(body, status=status)
 
 
 def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secret: str | None = None,
@@ -168,6 +180,7 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     sio.attach(app, socketio_path="socket.io")
     handoffs = HandoffService(sio, rasa, svc.handoffs, svc.kb, svc.handoff)
     app[RASA_KEY] = rasa
+    app[DATABASE_KEY] = svc.database
     app[KB_KEY] = svc.kb
     app[HANDOFF_KEY] = handoffs
     app[GATEWAY_KEY] = Gateway(sio, GatewayConfig(secret or settings.web_secret, rasa, svc.feedback, handoffs,
@@ -181,6 +194,7 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     AnalyticsApi(staff_api, svc.database, svc.kb).routes(app)
 
     app.router.add_get("/healthz", health)
+    app.router.add_get("/readyz", ready)
     app.router.add_get("/favicon.ico", favicon)
     app.router.add_get("/widget/config.json", widget_config)
     app.router.add_get("/widget/vendor/{name}", vendor)

@@ -8,6 +8,16 @@ from urllib.parse import quote
 
 import aiohttp
 
+# Several Rasa replicas behind nginx (scripts/run_cluster.sh): nginx hashes this header so every
+# call about one conversation reaches the same replica (Rasa 3.6's Redis lock store alone does not
+# keep two replicas from interleaving one conversation: rasa issue #9213). The value is the id as
+# it appears in the API's paths, which nginx hashes when the header is absent.
+CONVERSATION_HEADER = "X-Conversation-Id"
+
+
+def route(sender: str) -> dict[str, str]:
+    return {CONVERSATION_HEADER: quote(sender, safe="")}
+
 
 class RasaUnavailable(Exception):
     """The Rasa server did not answer usefully (down, starting, too slow, or not Rasa at all)."""
@@ -57,24 +67,28 @@ class RasaClient:
         body: dict[str, Any] = {"sender": sender, "message": text}
         if metadata:
             body["metadata"] = metadata
-        headers = {"Authorization": f"Bearer {self.rest_key}"} if self.rest_key else None
+        headers = {**route(sender), **({"Authorization": f"Bearer {self.rest_key}"} if self.rest_key else {})}
         result = await self._request("POST", "/webhooks/rest/webhook", json=body, headers=headers)
         return result if isinstance(result, list) else []
 
     async def tracker(self, sender: str) -> dict:
         return await self._request(
-            "GET", f"/conversations/{quote(sender, safe='')}/tracker", params={"token": self.token}
+            "GET", f"/conversations/{quote(sender, safe='')}/tracker", params={"token": self.token},
+            headers=route(sender),
         )
 
     async def append_events(self, sender: str, events: list[dict]) -> dict:
         return await self._request(
             "POST", f"/conversations/{quote(sender, safe='')}/tracker/events",
-            params={"token": self.token}, json=events,
+            params={"token": self.token}, json=events, headers=route(sender),
         )
 
-    async def healthy(self) -> bool:
+    async def ready(self, timeout: float = 5.0) -> bool:
+        """Whether Rasa has a model loaded and accepts our token: GET /status (409 while no model
+        is loaded, 401 with a wrong token). Its REST channel answers before that is known."""
         try:
-            await self._request("GET", "/webhooks/rest/")
-            return True
+            status = await self._request("GET", "/status", params={"token": self.token},
+                                         timeout=aiohttp.ClientTimeout(total=timeout))
         except RasaUnavailable:
             return False
+        return isinstance(status, dict) and bool(status.get("model_file"))

@@ -318,7 +318,7 @@ def test_collection_on_postgresql(project):
 
     def clean() -> None:
         with database.engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS events"))
+            connection.execute(text("DROP TABLE IF EXISTS events, alembic_version"))
         Base.metadata.drop_all(database.engine)
 
     clean()

@@ -18,19 +18,31 @@ class FakeRasa:
         self.down = False
         self.actions_down = False  # like Rasa when its action server is down: the message kept, no reply
         self.during_message = None  # called while a message is being handled (to inject a race)
+        self.routed: list[tuple[str, str | None]] = []  # (path, X-Conversation-Id) of each call
+        self.model_loaded = True  # False: like Rasa before its model is loaded (GET /status is 409)
         self.app = web.Application()
         self.app.router.add_post("/webhooks/rest/webhook", self.webhook)
         self.app.router.add_get("/webhooks/rest/", self.health)
+        self.app.router.add_get("/status", self.status)
         self.app.router.add_get("/conversations/{sid}/tracker", self.tracker)
         self.app.router.add_post("/conversations/{sid}/tracker/events", self.append)
 
     def _check(self, request):
+        self.routed.append((request.path, request.headers.get("X-Conversation-Id")))
         if self.down:
             raise web.HTTPServiceUnavailable()
 
     async def health(self, request):
         self._check(request)
         return web.json_response({"status": "ok"})
+
+    async def status(self, request):
+        self._check(request)
+        if request.query.get("token") != TOKEN:
+            raise web.HTTPUnauthorized()
+        if not self.model_loaded:  # Rasa's answer while no agent is loaded
+            return web.json_response({"status": "failure", "reason": "Conflict", "code": 409}, status=409)
+        return web.json_response({"model_file": "models/test.tar.gz", "model_id": "abc", "num_active_training_jobs": 0})
 
     async def webhook(self, request):
         self._check(request)

@@ -41,7 +41,9 @@ async def test_messages_trackers_and_events_go_through_the_rest_channel_and_the_
         assert tracker["sender_id"] == "res/1"
         assert [e["event"] for e in tracker["events"]] == ["user", "bot", "pause", "user"]
         assert tracker["events"][0]["metadata"] == {"lang": "sv"}
-        assert await client.healthy()
+        # every call names the conversation for nginx's hash, as the API's paths write it
+        assert {header for path, header in rasa.routed if path != "/status"} == {"res%2F1"}
+        assert await client.ready()
     finally:
         await client.close()
         await server.close()
@@ -55,10 +57,11 @@ async def test_a_wrong_token_and_a_down_server_are_unavailable():
     try:
         with pytest.raises(RasaUnavailable, match="401"):
             await client.tracker("x")
+        assert not await client.ready()  # the web process could not use Rasa's API
         rasa.down = True
         with pytest.raises(RasaUnavailable, match="503"):
             await client.send("x", "moi")
-        assert not await client.healthy()
+        assert not await client.ready()
     finally:
         await client.close()
         await server.close()
@@ -100,7 +103,7 @@ async def test_an_html_page_is_unavailable(status):
             await client.send("x", "moi")
         with pytest.raises(RasaUnavailable):
             await client.tracker("x")
-        assert not await client.healthy()
+        assert not await client.ready()
     finally:
         await client.close()
         await server.close()
@@ -115,7 +118,7 @@ async def test_a_refused_connection_is_unavailable():
     try:
         with pytest.raises(RasaUnavailable):
             await client.send("x", "moi")
-        assert not await client.healthy()
+        assert not await client.ready()
     finally:
         await client.close()
 
@@ -142,12 +145,44 @@ async def test_a_given_session_is_used_and_left_open_and_an_own_one_is_reopened(
     server = await serve(rasa.app)
     async with aiohttp.ClientSession() as session:
         client = RasaClient(url_of(server), TOKEN, session=session)
-        assert await client.healthy()
+        assert await client.ready()
         await client.close()
         assert not session.closed  # the caller's session stays the caller's
     own = RasaClient(url_of(server), TOKEN)
-    assert await own.healthy()
+    assert await own.ready()
     await own.close()
-    assert await own.healthy()  # a closed own session is opened again on the next call
+    assert await own.ready()  # a closed own session is opened again on the next call
     await own.close()
     await server.close()
+
+
+@pytest.mark.asyncio
+async def test_rasa_is_ready_only_with_a_model_loaded():
+    rasa = FakeRasa()
+    rasa.model_loaded = False
+    server = await serve(rasa.app)
+    client = RasaClient(url_of(server), TOKEN)
+    try:
+        assert not await client.ready()  # the REST channel already answers, the model is not there
+        rasa.model_loaded = True
+        assert await client.ready()
+    finally:
+        await client.close()
+        await server.close()
+
+
+@pytest.mark.asyncio
+async def test_a_hanging_rasa_is_not_ready_after_the_readiness_timeout():
+    async def hang(request: web.Request) -> web.Response:
+        await asyncio.sleep(5)
+        return web.json_response({"model_file": "m"})
+
+    app = web.Application()
+    app.router.add_get("/status", hang)
+    server = await serve(app)
+    client = RasaClient(url_of(server), TOKEN)  # the client's own timeout is 30 s; readiness has its own
+    try:
+        assert not await client.ready(timeout=0.3)
+    finally:
+        await client.close()
+        await server.close()
