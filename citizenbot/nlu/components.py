@@ -320,9 +320,10 @@ class EmergencyOverride(GraphComponent):
                 intent = message.get(INTENT) or {}
                 if unserved and intent.get("name") != self._intent:
                     self._override(message, UNSERVED_INTENT)
-                elif (not unserved and intent.get("name") == self._intent
-                      and float(intent.get("confidence") or 0.0) < self._classifier_threshold):
-                    # not understood, and the fallback says "if a life is in danger, call 112" first
+                elif intent.get("name") == self._intent and float(intent.get("confidence") or 0.0) < self._classifier_threshold:
+                    # not understood, and the fallback says "if a life is in danger, call 112" first (in a
+                    # language we do not serve: its fixed reply, which gives 112 too; the classifier knows
+                    # only the served languages, and "blaa blaa blaa" is not a Somali emergency)
                     confidence = round(float(intent.get("confidence") or 0.0), 4)
                     message.set(POSSIBLE_EMERGENCY_KEY, confidence, add_to_output=True)
                     message.set(INTENT, {"name": FALLBACK_INTENT, "confidence": confidence}, add_to_output=True)

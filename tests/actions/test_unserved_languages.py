@@ -32,21 +32,21 @@ def nlu():
     return LemmaTokenizer(LemmaTokenizer.get_default_config()), EmergencyOverride({})
 
 
-def parse(nlu, text: str, classifier_guess: str) -> dict:
+def parse(nlu, text: str, classifier_guess: str, confidence: float = 0.31) -> dict:
     """What the NLU hands to the dialogue for this text, the classifier having guessed ``classifier_guess``
     (it knows only the served languages, so its guess for these messages is noise)."""
     tokenizer, override = nlu
     message = Message({TEXT: text})
     tokenizer.process([message])
-    message.set(INTENT, {"name": classifier_guess, "confidence": 0.31})
-    message.set(INTENT_RANKING_KEY, [{"name": classifier_guess, "confidence": 0.31}])
+    message.set(INTENT, {"name": classifier_guess, "confidence": confidence})
+    message.set(INTENT_RANKING_KEY, [{"name": classifier_guess, "confidence": confidence}])
     override.process([message])
     return {"text": text, "intent": message.get(INTENT), "intent_ranking": message.get(INTENT_RANKING_KEY),
             "language": message.get(LANGUAGE_KEY), "entities": [], "metadata": {"lang": "fi"}}
 
 
-def answer(nlu, text: str, guess: str = "out_of_scope", action=None, slots=None):
-    parsed = parse(nlu, text, guess)
+def answer(nlu, text: str, guess: str = "out_of_scope", action=None, slots=None, confidence: float = 0.31):
+    parsed = parse(nlu, text, guess, confidence)
     tracker = make_tracker(text, parsed["intent"]["name"], metadata={"lang": "fi"}, slots=slots)
     tracker.latest_message.update(parsed)
     return run_action(action or ActionAnswer(), tracker)
@@ -119,10 +119,21 @@ def test_not_understood_in_an_unserved_language_is_the_same_fixed_reply(nlu, ser
 
 
 @pytest.mark.parametrize("text, lang", [("Мне очень плохо, помогите", "ru"), ("Annem yere düştü, lütfen yardım edin", "tr")])
-def test_the_classifiers_emergency_is_kept_for_an_unserved_language(nlu, services, text, lang):
-    messages, _ = answer(nlu, text, "health.emergency")
+def test_the_classifiers_sure_emergency_is_kept_for_an_unserved_language(nlu, services, text, lang):
+    messages, _ = answer(nlu, text, "health.emergency", confidence=0.8)
     assert tag(messages[0]) == {"topic": "health.emergency", "lang": lang}
     assert messages[0]["text"] == services.kb.answer("health.emergency", lang)
+
+
+@pytest.mark.parametrize("text, lang", [("blaa blaa blaa", "so"), ("Annem yere düştü, lütfen yardım edin", "tr")])
+def test_an_unsure_classifier_emergency_in_an_unserved_language_gets_the_fixed_reply_with_112(nlu, services,
+                                                                                            text, lang):
+    parsed = parse(nlu, text, "health.emergency", 0.45)
+    if (parsed["language"] or {}).get("unserved") != lang:
+        pytest.skip(f"{text!r} is not taken for {lang} here")  # the point is the reply, not the detection
+    messages, events = answer(nlu, text, "health.emergency", ActionFallback(), confidence=0.45)
+    assert [tag(m) for m in messages] == [{"topic": "meta.language.unserved", "lang": lang}]
+    assert "112" in messages[0]["text"]
 
 
 def test_served_languages_are_answered_as_before(nlu, services):
