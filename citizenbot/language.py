@@ -193,8 +193,8 @@ def unserved_language(text: str, rule_lang: str | None = None) -> str | None:
             return "fa"  # پ چ ژ گ: Persian, unless the words are clearly Arabic (Iraqi Arabic writes چ, گ)
         return _code(values[0].language) if values else candidates[0]
     latin = tuple(code for code in unserved if not any(code in langs for _n, _l, langs in _SCRIPTS))
-    if not latin:
-        return None
+    if not latin or (len(found) < UNSERVED_MIN_WORDS and rule_lang not in latin):
+        return None  # neither test below can pass: no second detection on the hot path
     values = _detector(served + latin).compute_language_confidence_values(joined)
     if not values:
         return None
