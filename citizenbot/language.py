@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from citizenbot.settings import served_languages
-from citizenbot.text import fold, word_spans
+from citizenbot.text import fold, fold_script, word_spans
 
 # A message "clearly" is in a language with 3+ content words at 0.75 confidence, or at 0.4 when
 # its function words are that language's ("my baby has a fever of 38.5": lingua's confidence among
@@ -74,6 +74,12 @@ SHORT_WORDS: dict[str, frozenset[str]] = {
         "hi hello hey thanks thank you yes yeah yep no nope bye goodbye please help cancel english "
         "good morning evening skip sure".split()
     ),
+    "ru": frozenset("привет здравствуйте спасибо да нет пока помогите отмена русский по-русски".split()),
+    "uk": frozenset("привіт вітаю дякую ні бувайте допоможіть скасувати українською".split()),
+    "et": frozenset("tere tervist aitäh tänan jah palun appi katkesta eesti keeles".split()),
+    "ar": frozenset("مرحبا السلام عليكم شكرا نعم لا السلامة ساعدني فضلك العربية".split()),
+    "so": frozenset("salaan nabad haa maya mahadsanid mahadsantahay caawi fadlan soomaali".split()),
+    "fa": frozenset("سلام درود ممنون مرسی متشکرم بله آره نه خداحافظ کمک لطفا فارسی".split()),
 }
 
 # Frequent words that belong to one served language only (folded; shared ones such as "on", "en",
@@ -81,9 +87,9 @@ SHORT_WORDS: dict[str, frozenset[str]] = {
 # language ("what is a siirtokehotus? there's a paper on my windshield").
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "fi": frozenset(
-        "ja ei ole oli mika mita missa milloin miten miksi kuka onko voiko voinko saako pitaako etta kun jos "
+        "mika mita missa milloin miten miksi kuka onko voiko voinko saako pitaako etta kun jos "
         "mutta tai myos vai mun mulla minun minulla minua sinun meidan meilla tama taa tassa siella nyt viela "
-        "jo kanssa ilman pitaa voi saa kiitos olen olet ovat oon oo ollut onks mulle meille".split()
+        "jo kanssa ilman pitaa kiitos olet ovat oon oo ollut onks meille".split()
     ),
     "sv": frozenset(
         "och ar det att som for med har kan inte vad nar hur vem varfor jag du vi min mitt mina var ett "
@@ -95,6 +101,39 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
         "of to in for with my our your you we they it do does did can could should would will have has "
         "been be a an not no please about from there's it's i'm don't can't isn't".split()
     ),
+    # Words two served languages share are in SHARED_FUNCTION_WORDS, not here.
+    "et": frozenset(
+        "kas mis kus millal kuidas miks kes seda pole aga kui mu minu meie teie tema nad ning veel "
+        "juba nüüd siin seal kuhu kust palun aitäh".split()
+    ),
+    "ru": frozenset(
+        "и что как где когда почему меня мой мне это есть нет можно нужно уже ещё или "
+        "но если чтобы вы мы он она они был была было будет очень пожалуйста его её их".split()
+    ),
+    "uk": frozenset(
+        "і й що як де коли чому мене мій мені це є немає можна треба вже ще або але "
+        "якщо щоб ви ми він вона вони був була було буде дуже будь ласка його її їх".split()
+    ),
+    "ar": frozenset(
+        "في إلى عن هل ماذا متى كيف لماذا هذا هذه هناك أنا نحن أنت لي عندي لا لم لن "
+        "مع كان يوجد الذي التي لكن إذا".split()
+    ),
+    "fa": frozenset(
+        "در از با که است هست نیست را اگر شما برای چه چطور کجا چرا "
+        "آیا می خیلی دارم داریم باید".split()
+    ),
+    "so": frozenset(
+        "waa iyo ka ku maxaa maxay sidee xagee goorma waxaan waxay aan anigu adiga innaga hadii "
+        "laakiin yahay tahay jira jiraa fadlan mahadsanid".split()
+    ),
+}
+
+# Frequent words two languages share (folded: Arabic "أين" where and Persian "این" this are one):
+# they support the detector's choice between the two, never outvote it.
+SHARED_FUNCTION_WORDS: dict[tuple[str, str], frozenset[str]] = {
+    ("fi", "et"): frozenset("ja ei ole oli olen saa mulle voi".split()),
+    ("ru", "uk"): frozenset("в у не на моя".split()),
+    ("ar", "fa"): frozenset("من ما و أين این آن أن یا يا اما به هم أو او على کی".split()),
 }
 
 # A street or park name: the name word, then at most a case ending ("Sammonkadulla", "Hämeenkatua",
@@ -114,6 +153,12 @@ _REQUEST_PATTERNS: dict[str, re.Pattern[str]] = {
     "en": re.compile(
         r"\b(englanniksi|englantia|englannin kiel\w*|engelska|pa engelska|english|in english)\b"
     ),
+    "ru": re.compile(r"\b(venajaksi|venajan kiel\w*|ryska|pa ryska|russian|in russian|по-русски|на русском)\b"),
+    "uk": re.compile(r"\b(ukrainaksi|ukrainan kiel\w*|ukrainska|pa ukrainska|ukrainian|in ukrainian|українською)\b"),
+    "et": re.compile(r"\b(viroksi|viron kiel\w*|estniska|pa estniska|estonian|in estonian|eesti keeles)\b"),
+    "ar": re.compile(r"\b(arabiaksi|arabian kiel\w*|arabiska|pa arabiska|arabic|in arabic|بالعربيه|باللغه العربيه)\b"),
+    "so": re.compile(r"\b(somaliksi|somalin kiel\w*|somaliska|pa somaliska|somali|in somali|af soomaali)\b"),
+    "fa": re.compile(r"\b(persiaksi|farsiksi|persian kiel\w*|persiska|pa persiska|persian|farsi|in persian|به فارسي)\b"),
 }
 
 
@@ -235,9 +280,26 @@ def content_words(text: str) -> list[str]:
     return kept
 
 
+def _key(word: str) -> str:
+    """A word as the word lists above are compared: folded, Arabic-script letters unified."""
+    return fold(fold_script(word))
+
+
+@lru_cache(maxsize=2)
+def _keyed(table: str) -> dict[str, frozenset[str]]:
+    words_of = SHORT_WORDS if table == "short" else FUNCTION_WORDS
+    return {lang: frozenset(_key(w) for w in ws) for lang, ws in words_of.items()}
+
+
+@lru_cache(maxsize=1)
+def _keyed_shared() -> dict[tuple[str, str], frozenset[str]]:
+    return {pair: frozenset(_key(w) for w in ws) for pair, ws in SHARED_FUNCTION_WORDS.items()}
+
+
 def _lexicon_vote(folded_words: list[str]) -> str | None:
     none: frozenset[str] = frozenset()
-    votes = {lang: sum(w in SHORT_WORDS.get(lang, none) for w in folded_words) for lang in served_languages()}
+    short = _keyed("short")
+    votes = {lang: sum(w in short.get(lang, none) for w in folded_words) for lang in served_languages()}
     best = max(votes.values())
     winners = [lang for lang, v in votes.items() if v == best]
     return winners[0] if best > 0 and len(winners) == 1 else None
@@ -248,7 +310,7 @@ def detect(text: str) -> Detection:
     kept = content_words(text)
     if not kept:
         return Detection(None, 0.0, 0)
-    folded = [fold(w) for w in kept]
+    folded = [_key(w) for w in kept]
     if len(kept) < CLEAR_MIN_WORDS:
         lexicon = _lexicon_vote(folded)
         if lexicon:
@@ -265,13 +327,17 @@ def detect(text: str) -> Detection:
     if voted and voted != lang and votes.get(lang, 0) == 0:
         # a city word in another language's sentence: "what is neuvola", "vad är asemakaava"
         return Detection(voted, 0.85, len(kept), True)
+    for pair, shared in _keyed_shared().items():
+        if lang in pair and pair[0] in votes and pair[1] in votes:
+            votes[lang] += sum(w in shared for w in folded)
     others = max((n for code, n in votes.items() if code != lang), default=0)
     return Detection(lang, float(top.value), len(kept), votes.get(lang, 0) > others)
 
 
 def _function_words(folded_words: list[str]) -> dict[str, int]:
     none: frozenset[str] = frozenset()
-    return {lang: sum(w in FUNCTION_WORDS.get(lang, none) for w in folded_words) for lang in served_languages()}
+    function = _keyed("function")
+    return {lang: sum(w in function.get(lang, none) for w in folded_words) for lang in served_languages()}
 
 
 def _function_word_vote(votes: dict[str, int]) -> str | None:
@@ -286,7 +352,7 @@ def _function_word_vote(votes: dict[str, int]) -> str | None:
 
 def requested_language(text: str) -> str | None:
     """The language a resident explicitly asks for ("på svenska", "in English please"), if exactly one."""
-    folded = fold(text)
+    folded = _key(text)
     found = [lang for lang, pattern in _REQUEST_PATTERNS.items() if pattern.search(folded)]
     return found[0] if len(found) == 1 else None
 

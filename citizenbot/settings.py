@@ -11,7 +11,12 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The languages served when SERVED_LANGUAGES is not set (the order is the order of every listing).
-DEFAULT_LANGUAGES = ("fi", "sv", "en")
+DEFAULT_LANGUAGES = ("fi", "sv", "en", "ru", "uk", "et", "ar", "so", "fa")
+# The languages the content is written in (kb/answers/*.yml, the city's data); the others are
+# translated from them (kb/answers/<lang>/, with their translation status) and city data a
+# translation lacks falls back to English, then Finnish (citizenbot.content).
+SOURCE_LANGUAGES = ("fi", "sv", "en")
+FALLBACK_ORDER = ("en", "fi")
 # The development secrets `make run` uses; outside development the servers refuse to start with them.
 DEV_RASA_TOKEN = "dev-token-change-me"
 DEV_WEB_SECRET = "dev-secret-change-me"
@@ -114,7 +119,7 @@ def max_message_chars() -> int:
 
 def served_languages() -> tuple[str, ...]:
     """The languages the assistant serves: ``SERVED_LANGUAGES`` (comma-separated ISO 639-1 codes),
-    default fi, sv, en. The one list the Python code uses: language detection is restricted to it,
+    default fi, sv, en, ru, uk, et, ar, so, fa (a city can serve fewer). The one list the Python code uses: language detection is restricted to it,
     every text and training example must exist in each, and the gateway, the staff console and
     the trainer tools accept exactly these. (The widget's own texts and language switch are in
     web/src/core.js.)"""

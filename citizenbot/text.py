@@ -35,11 +35,16 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
 
 
+# The served languages simplemma has dictionaries for (it has none for Arabic and Somali, whose
+# words stay as written, folded); Finnish also has Voikko (citizenbot.nlu.morphology).
+LEMMATIZED_LANGUAGES = ("fi", "sv", "en", "ru", "uk", "et", "fa")
+
+
 @lru_cache(maxsize=200_000)
 def lemma(word: str, lang: str) -> str:
     """Dictionary form of a word in the given language ("kadulla" -> "katu"), lower-cased."""
     lowered = word.lower()
-    if lang not in served_languages() or not lowered.isalpha():
+    if lang not in served_languages() or lang not in LEMMATIZED_LANGUAGES or not lowered.isalpha():
         return lowered
     return simplemma.lemmatize(lowered, lang=lang).lower()
 
@@ -60,6 +65,13 @@ def fold_script(text: str) -> str:
     """Unify the letters of the table above (also applied to the safety rules' patterns, so an
     editor may write either form)."""
     return _ARABIC_MARKS_RE.sub("", unicodedata.normalize("NFC", text).translate(_SCRIPT_FOLD))
+
+
+def feature_form(word: str) -> str:
+    """A word (or its lemma) as the classifier's features see it: folded, both spellings of the
+    Arabic and Persian letters one, without vowel marks, tatweel or the zero-width non-joiner
+    Persian writes inside a word ("خیابان‌ها" and "خیابانها" are one word to a resident)."""
+    return fold(fold_script(word)).replace("\u200c", "")
 
 
 def normalise_for_rules(text: str) -> str:

@@ -5,9 +5,9 @@ import pytest
 from citizenbot.settings import DEFAULT_LANGUAGES, get_settings, served_languages
 
 
-def test_the_served_languages_default_to_finnish_swedish_english(monkeypatch):
+def test_the_served_languages_default_to_nine(monkeypatch):
     monkeypatch.delenv("SERVED_LANGUAGES", raising=False)
-    assert served_languages() == DEFAULT_LANGUAGES == ("fi", "sv", "en")
+    assert served_languages() == DEFAULT_LANGUAGES == ("fi", "sv", "en", "ru", "uk", "et", "ar", "so", "fa")
     assert get_settings().languages == DEFAULT_LANGUAGES
 
 

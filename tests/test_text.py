@@ -18,3 +18,24 @@ def test_lemma_uses_the_language_given():
 
 def test_normalise_for_rules_joins_folded_words():
     assert normalise_for_rules("Hän ei saa henkeä!") == "han ei saa henkea"
+
+
+def test_the_new_languages_are_lemmatised_where_simplemma_can(monkeypatch):
+    from citizenbot.text import lemma
+
+    monkeypatch.delenv("SERVED_LANGUAGES", raising=False)
+    lemma.cache_clear()
+    assert lemma("улицах", "ru") == "улица"
+    assert lemma("вулицях", "uk") == "вулиця"
+    assert lemma("tänavatel", "et") == "tänav"
+    assert lemma("الشوارع", "ar") == "الشوارع"  # no dictionary: as written
+    assert lemma("waddooyinka", "so") == "waddooyinka"
+
+
+def test_arabic_script_spellings_share_one_feature():
+    from citizenbot.text import feature_form
+
+    assert feature_form("خیابان‌ها") == feature_form("خيابانها")  # Persian yeh, ZWNJ
+    assert feature_form("كتاب") == feature_form("کتاب")  # Arabic and Persian kaf
+    assert feature_form("مُسْتَشْفـى") == feature_form("مستشفي")  # vowel marks, tatweel, alef maksura
+    assert feature_form("Hämeenkatu") == "hameenkatu"

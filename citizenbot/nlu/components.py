@@ -44,7 +44,7 @@ from citizenbot import language, safety
 from citizenbot.gazetteer import load_name_index
 from citizenbot.names import guess_street
 from citizenbot.nlu import morphology, placeholders
-from citizenbot.text import fold, lemma
+from citizenbot.text import feature_form, fold, fold_script, lemma
 
 LANGUAGE_KEY = "language"
 PLACE_LEMMA = "__place__"
@@ -122,7 +122,7 @@ class LemmaTokenizer(WhitespaceTokenizer):
             analysed = morphology.analysis(token.text)
             if analysed:
                 return analysed
-        return fold(lemma(token.text, lang))
+        return feature_form(lemma(token.text, lang))
 
 
 def _public_numbers() -> frozenset[str]:
@@ -208,15 +208,18 @@ DOMAIN_FALLBACK_KEY = "domain_fallback"
 _QUESTION_START_RE = re.compile(
     r"^\W*(milloin|miten|mika|mita|missa|mihin|mista|kuka|kenen|kenelle|miksi|koska|paljonko|onko|voiko|saako|"
     r"nar|hur|vad|var|vem|varfor|vilken|kan|far|ar|finns|"
-    r"when|how|what|where|who|why|which|can|is|are|do|does)\b"
+    r"when|how|what|where|who|why|which|can|is|are|do|does|"
+    r"когда|как|что|где|кто|почему|можно|коли|як|що|де|хто|чому|чи|можна|"
+    r"millal|kuidas|mis|kus|kes|miks|kas|goorma|sidee|maxay|maxaa|xagee|halkee|"
+    r"متي|كيف|ماذا|اين|لماذا|هل|كي|چطور|چه|كجا|چرا|ايا)\b"
 )
 SHORT_QUESTION_WORDS = 8
 
 
 def is_short_question(text: str) -> bool:
-    folded = fold(text)
+    folded = fold(fold_script(text))
     n_words = len(folded.split())
-    return n_words <= SHORT_QUESTION_WORDS and (folded.rstrip().endswith("?") or bool(_QUESTION_START_RE.match(folded)))
+    return n_words <= SHORT_QUESTION_WORDS and (folded.rstrip().endswith(("?", "؟")) or bool(_QUESTION_START_RE.match(folded)))
 
 
 def domain_of(intent: str) -> str:

@@ -1,5 +1,5 @@
-"""Messages in languages the assistant does not serve (Russian, Ukrainian, Estonian, Arabic, Somali,
-Persian, Chinese, Turkish...), through the path the bot uses: the NLU's LemmaTokenizer and
+"""Messages in languages the assistant does not serve (here a city serving only Finnish, Swedish and
+English: Russian, Ukrainian, Estonian, Arabic, Somali, Persian, Chinese, Turkish...), through the path the bot uses: the NLU's LemmaTokenizer and
 EmergencyOverride (safety rules, the unserved language stored with the message), then the action
 that answers. An emergency gets the 112 answer in the resident's language; anything else a short
 fixed reply in it saying which languages the assistant speaks; never an answer in another language.
@@ -25,6 +25,12 @@ ROWS = list(csv.DictReader(open(Path(__file__).parents[1] / "data" / "emergency_
                                 encoding="utf-8"), delimiter="\t"))
 EMERGENCIES = [r for r in ROWS if r["expected"] == "emergency"]
 NEAR_MISSES = [r for r in ROWS if r["expected"] == "not_emergency"]
+
+
+@pytest.fixture(autouse=True)
+def finnish_swedish_english_only(monkeypatch):
+    """A city that serves fewer languages than the default nine (SERVED_LANGUAGES)."""
+    monkeypatch.setenv("SERVED_LANGUAGES", "fi,sv,en")
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +161,13 @@ def test_every_detected_unserved_language_has_its_texts(services):
         assert services.kb.answer("meta.language.unserved", lang) != services.kb.answer("meta.language.unserved", "fi")
         for served in ("fi", "sv", "en"):
             assert services.kb.label(f"language.name.{served}", lang) != services.kb.label(f"language.name.{served}", "fi")
+
+
+def test_with_the_default_languages_an_emergency_in_a_new_language_is_answered_as_served(nlu, services, monkeypatch):
+    monkeypatch.delenv("SERVED_LANGUAGES")
+    for text, lang in (("У мужа сильная боль в груди и он задыхается", "ru"), ("مادرم بیهوش شده و نفس نمی‌کشد", "fa")):
+        parsed = parse(nlu, text, "out_of_scope")
+        assert parsed["intent"]["name"] == "health.emergency" and "unserved" not in parsed["language"]
+        messages, _ = answer(nlu, text, "out_of_scope")
+        assert tag(messages[0]) == {"topic": "health.emergency", "lang": lang}
+        assert messages[0]["text"].split("\n")[0] == services.kb.answer("health.emergency", lang).split("\n")[0]
