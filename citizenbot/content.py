@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from citizenbot.settings import served_languages
+from citizenbot.settings import FALLBACK_ORDER, SOURCE_LANGUAGES, served_languages
 
 PLACEHOLDER_RE = re.compile(r"(?<!\{)\{([a-z][a-z0-9_]*)\}(?!\})")
 
@@ -25,9 +25,19 @@ class ContentError(ValueError):
     """The content files are not usable; the message says which file and what to fix."""
 
 
+def pick_text(texts: Mapping[str, str], lang: str) -> str:
+    """The text in ``lang``, else English, else Finnish (the fallback order for what a city's
+    data or a translation lacks), else a language-neutral value ("*"), else any."""
+    for code in (lang, *FALLBACK_ORDER, "*"):
+        if texts.get(code):
+            return texts[code]
+    return next(iter(texts.values()), "")
+
+
 @dataclass
 class Content:
     answers: dict[str, dict[str, str]] = field(default_factory=dict)
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)  # lang -> key -> translations.Translation
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     facts: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> {lang or "*": value}
     fact_sources: dict[str, str] = field(default_factory=dict)
@@ -58,8 +68,11 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         ]
 
 
-def _multilingual(value: Any, where: str, required: bool = True) -> dict[str, str]:
-    """A {fi, sv, en} mapping; a plain string counts for every language."""
+def _multilingual(value: Any, where: str, required: bool = True, fill: bool = True) -> dict[str, str]:
+    """A {fi, sv, en} mapping; a plain string counts for every language. The served source
+    languages must be there; a served language the city's data does not have (a street's plan in
+    Somali) gets the English, else the Finnish text (``fill``; answers are not filled: their
+    translations come from kb/answers/<lang>/)."""
     if value is None:
         if required:
             raise ContentError(f"{where}: missing")
@@ -68,10 +81,14 @@ def _multilingual(value: Any, where: str, required: bool = True) -> dict[str, st
         return {lang: str(value) for lang in served_languages()}
     if not isinstance(value, Mapping):
         raise ContentError(f"{where}: expected text or a mapping of languages, got {type(value).__name__}")
-    missing = [lang for lang in served_languages() if not str(value.get(lang) or "").strip()]
+    missing = [lang for lang in served_languages() if lang in SOURCE_LANGUAGES and not str(value.get(lang) or "").strip()]
     if missing:
         raise ContentError(f"{where}: missing language(s) {', '.join(missing)}")
-    return {str(k): str(v).strip() for k, v in value.items()}
+    texts = {str(k): str(v).strip() for k, v in value.items() if str(v or "").strip()}
+    if fill:
+        for lang in served_languages():
+            texts.setdefault(lang, pick_text(texts, lang))
+    return texts
 
 
 def _date(value: Any, where: str) -> date:
@@ -111,11 +128,13 @@ def load_content(kb_dir: Path, city: str) -> Content:
         for key, value in (data.get("answers") or {}).items():
             if key in content.answers:
                 raise ContentError(f"{path}: answer {key} is defined twice")
-            content.answers[key] = _multilingual(value, f"{path}: answer {key}")
+            content.answers[key] = _multilingual(value, f"{path}: answer {key}", fill=False)
         for key, value in (data.get("labels") or {}).items():
             if key in content.labels:
                 raise ContentError(f"{path}: label {key} is defined twice")
             content.labels[key] = _multilingual(value, f"{path}: label {key}")
+
+    _attach_translations(kb_dir, content)
 
     national = _read_yaml(kb_dir / "national.yml") or {}
     for key, spec in (national.get("facts") or {}).items():
@@ -139,6 +158,25 @@ def load_content(kb_dir: Path, city: str) -> Content:
     _load_places(kb_dir, content)
     check_placeholders(content)
     return content
+
+
+def _attach_translations(kb_dir: Path, content: Content) -> None:
+    """Each translation becomes its answer's text in that language. One owner per text: a
+    language translated under kb/answers/<lang>/ must not also be written in the source file."""
+    from citizenbot.translations import load_translations
+
+    content.translations = load_translations(kb_dir)
+    for lang, entries in content.translations.items():
+        for key, translation in entries.items():
+            texts = content.answers.get(key)
+            if texts is None:
+                continue  # a translation of a removed answer: `citizenbot data check` lists it
+            if lang in texts:
+                raise ContentError(
+                    f"answer {key} ({lang}) is written twice: in kb/answers/*.yml and in {translation.path}; "
+                    "keep the translation and remove the text from the source file"
+                )
+            texts[lang] = translation.text
 
 
 def _handoff_facts(city_path: Path, content: Content) -> None:
@@ -293,7 +331,7 @@ def render(template: str, lang: str, facts: Mapping[str, Mapping[str, str]], par
             return "" if params[name] is None else str(params[name])
         fact = facts.get(name)
         if fact is not None:
-            return fact.get(lang) or fact.get("*") or next(iter(fact.values()))
+            return pick_text(fact, lang)
         return match.group(0)
 
     return PLACEHOLDER_RE.sub(value, template).replace("{{", "{").replace("}}", "}")

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from citizenbot.content import render
+from citizenbot.content import pick_text, render
 from citizenbot.names import NameEntry, NameIndex, NameMatch
 from citizenbot.seed import DIGEST_KEY
 from citizenbot.store.db import Database
@@ -88,7 +88,7 @@ class KnowledgeBase:
         texts = snapshot.answers.get(key)
         if not texts:
             raise MissingText(key)
-        template = texts.get(lang) or texts.get("fi") or next(iter(texts.values()))
+        template = pick_text(texts, lang)  # a text not translated yet: English, else Finnish
         return render(template, lang, snapshot.facts, params).strip()
 
     def label(self, key: str, lang: str, default: str | None = None) -> str:
@@ -97,7 +97,7 @@ class KnowledgeBase:
             if default is not None:
                 return default
             raise MissingText(key)
-        return texts.get(lang) or texts.get("fi") or next(iter(texts.values()))
+        return pick_text(texts, lang)
 
     def render(self, template: str, lang: str) -> str:
         """Fill fact placeholders in a text that is not an answer (e.g. a canned response)."""
@@ -107,7 +107,7 @@ class KnowledgeBase:
         values = self._current().facts.get(key)
         if not values:
             return None
-        return values.get(lang) or values.get("*")
+        return pick_text(values, lang)
 
     # --- places ------------------------------------------------------------------------------
 
@@ -164,10 +164,10 @@ def _as_dict(row: Any) -> dict[str, Any] | None:
 
 
 def pick(value: dict[str, str] | None, lang: str) -> str:
-    """The text of a multilingual JSON field in a language (Finnish, then anything, as fallback)."""
+    """The text of a multilingual JSON field in a language (English, then Finnish, as fallback)."""
     if not value:
         return ""
-    return value.get(lang) or value.get("fi") or next(iter(value.values()))
+    return pick_text(value, lang)
 
 
 __all__ = ["KnowledgeBase", "MissingText", "pick"]

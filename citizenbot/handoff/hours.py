@@ -9,13 +9,19 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from citizenbot.settings import served_languages
+from citizenbot.settings import SOURCE_LANGUAGES, served_languages
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = {
     "fi": ("ma", "ti", "ke", "to", "pe", "la", "su"),
     "sv": ("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "ru": ("пн", "вт", "ср", "чт", "пт", "сб", "вс"),
+    "uk": ("пн", "вт", "ср", "чт", "пт", "сб", "нд"),
+    "et": ("E", "T", "K", "N", "R", "L", "P"),
+    "ar": ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"),
+    "so": ("Isniin", "Talaado", "Arbaco", "Khamiis", "Jimco", "Sabti", "Axad"),
+    "fa": ("دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه"),
 }
 _RANGE_RE = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
 
@@ -67,6 +73,12 @@ def _range(text: str) -> tuple[time, time]:
     return start, end
 
 
+def _staff_languages() -> tuple[str, ...]:
+    """Staff chat in the source languages (Finnish, Swedish, English) unless the city file says
+    otherwise; a resident writing in another language is told so in it and offered these."""
+    return tuple(lang for lang in served_languages() if lang in SOURCE_LANGUAGES)
+
+
 def parse_config(data: Mapping[str, Any] | None) -> HandoffConfig:
     data = data or {}
     queues = {}
@@ -77,7 +89,7 @@ def parse_config(data: Mapping[str, Any] | None) -> HandoffConfig:
                 for day in _days(days):
                     hours.setdefault(day, []).append(_range(rng))
         queues[name] = Queue(
-            name=name, languages=tuple(spec.get("languages") or served_languages()),
+            name=name, languages=tuple(spec.get("languages") or _staff_languages()),
             hours={d: tuple(sorted(r)) for d, r in hours.items()}, hours_fact=spec.get("hours_fact"),
         )
     return HandoffConfig(

@@ -86,3 +86,14 @@ def test_a_queue_that_does_not_serve_the_language_says_which_do_and_queues_on_a_
     forged.latest_message["entities"] = [{"entity": "lang", "value": "en"}]
     messages, _ = run_action(ActionHandoff(), forged)
     assert tag(messages[0])["topic"] == "handoff.nurse.language"
+
+
+def test_a_russian_speaking_resident_is_told_in_russian_which_languages_the_nurses_chat_in(services, at):
+    at(OPEN)
+    messages, _ = run_action(ActionHandoff(), make_tracker("можно поговорить с медсестрой", "handoff.nurse",
+                                                           sender_id="c9", slots={"lang": "ru"}))
+    (message,) = messages
+    assert tag(message) == {"topic": "handoff.nurse.language", "lang": "ru"}
+    assert "на финском, на шведском или на английском" in message["text"]  # the city's staff languages
+    assert [b["title"] for b in message["buttons"]] == ["Jatka suomeksi", "Fortsätt på svenska", "Continue in English"]
+    assert services.handoffs.current("c9") is None

@@ -1,0 +1,84 @@
+"""Translated answer texts and their translation status: ``kb/answers/<lang>/<file>.yml``.
+
+The source texts are written in Finnish, Swedish and English (``kb/answers/*.yml``); every other
+served language is translated from one of them, entry by entry, recording which source text (its
+``source_sha``) it was translated from, whether a native speaker has reviewed it, and when
+(docs/translations.md). ``citizenbot.content`` attaches the translations to the answers; the
+trainer tools check them (``citizenbot data check``) and exchange them with translators as
+gettext PO files (``citizenbot.translations_po``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from citizenbot.content import ContentError, _date, _read_yaml
+from citizenbot.settings import SOURCE_LANGUAGES
+
+TRANSLATION_STATUSES = ("draft", "reviewed")
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One translated answer text of ``kb/answers/<lang>/<file>.yml`` and its translation status."""
+
+    key: str
+    lang: str
+    text: str
+    source: str  # the source language it was translated from (en, fi or sv)
+    source_sha: str  # source_sha(source text) when it was translated
+    status: str  # draft (no native review yet) or reviewed
+    translated: str  # the date, YYYY-MM-DD
+    path: Path
+
+
+def source_sha(text: str) -> str:
+    """The fingerprint of a source text a translation records (first 12 hex digits of SHA-1)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def translation_dirs(kb_dir: Path) -> list[Path]:
+    """The translation directories ``kb/answers/<lang>/`` (any language, served or not: a city
+    that serves fewer languages still answers an emergency in them)."""
+    return sorted(p for p in (Path(kb_dir) / "answers").iterdir() if p.is_dir() and re.fullmatch(r"[a-z]{2}", p.name))
+
+
+def load_translations(kb_dir: Path) -> dict[str, dict[str, Translation]]:
+    """Every translated answer text with its status, per language and answer key."""
+    found: dict[str, dict[str, Translation]] = {}
+    for directory in translation_dirs(kb_dir):
+        lang = directory.name
+        if lang in SOURCE_LANGUAGES:
+            raise ContentError(f"{directory}: {lang} is a source language; its texts are in kb/answers/*.yml")
+        for path in sorted(directory.glob("*.yml")):
+            for key, entry in ((_read_yaml(path) or {}).get("answers") or {}).items():
+                where = f"{path}: answer {key}"
+                if key in found.get(lang, {}):
+                    raise ContentError(f"{where}: defined twice")
+                found.setdefault(lang, {})[str(key)] = _translation(str(key), lang, entry, where, path)
+    return found
+
+
+def _translation(key: str, lang: str, entry: Any, where: str, path: Path) -> Translation:
+    if not isinstance(entry, Mapping):
+        raise ContentError(f"{where}: expected text, source, source_sha, status and translated")
+    text = str(entry.get("text") or "").strip()
+    if not text:
+        raise ContentError(f"{where}: text is empty")
+    source, status = str(entry.get("source") or ""), str(entry.get("status") or "")
+    if source not in SOURCE_LANGUAGES:
+        raise ContentError(f"{where}: source must be one of {', '.join(SOURCE_LANGUAGES)}, not {source!r}")
+    if status not in TRANSLATION_STATUSES:
+        raise ContentError(f"{where}: status must be draft or reviewed, not {status!r}")
+    sha = str(entry.get("source_sha") or "")
+    if not re.fullmatch(r"[0-9a-f]{12}", sha):
+        raise ContentError(f"{where}: source_sha must be 12 hex digits (citizenbot.content.source_sha)")
+    translated = entry.get("translated")
+    return Translation(key, lang, text, source, sha, status, str(_date(translated, f"{where}: translated")), path)
+
+
