@@ -82,3 +82,31 @@ def _translation(key: str, lang: str, entry: Any, where: str, path: Path) -> Tra
     return Translation(key, lang, text, source, sha, status, str(_date(translated, f"{where}: translated")), path)
 
 
+
+
+def source_answers(kb_dir: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    """The answers of the source files in file order: key -> (file name, {lang: text})."""
+    found: dict[str, tuple[str, dict[str, str]]] = {}
+    for path in sorted((Path(kb_dir) / "answers").glob("*.yml")):
+        for key, value in ((_read_yaml(path) or {}).get("answers") or {}).items():
+            if isinstance(value, Mapping):
+                found[str(key)] = (path.name, {str(k): str(v).strip() for k, v in value.items() if v})
+    return found
+
+
+LANGUAGE_NAMES_EN = {"ru": "Russian", "uk": "Ukrainian", "et": "Estonian", "ar": "Arabic", "so": "Somali", "fa": "Persian"}
+
+
+def write_translation_file(path: Path, lang: str, entries: list[Translation]) -> None:
+    """Write one ``kb/answers/<lang>/<file>.yml`` in the format of docs/translations.md (texts as
+    literal blocks, so a translator's paragraphs read as they will be shown)."""
+    name = LANGUAGE_NAMES_EN.get(lang, lang)
+    lines = [f"# {name} answer texts, translated from the source texts in kb/answers/{path.name}.", "answers:"]
+    for item in entries:
+        lines.append(f"  {item.key}:")
+        lines.append("    text: |-")
+        lines.extend(f"      {line}".rstrip() for line in item.text.split("\n"))
+        lines += [f"    source: {item.source}", f"    source_sha: '{item.source_sha}'", f"    status: {item.status}",
+                  f"    translated: {item.translated}"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

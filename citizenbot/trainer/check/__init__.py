@@ -17,12 +17,16 @@ Errors (exit 1):
 * ``link``            a malformed link in an answer; with ``--links`` also links that do not answer
 * ``number``          an answer that writes 112 / 116117 / the poison centre's number itself
 * ``yaml``            a file that is not valid YAML
+* ``missing-translation``  a served language (other than fi, sv, en) without translations of some answers
+* ``outdated``        a translation made from an older source text (its ``source_sha`` no longer matches)
 
 Warnings (reported, exit 0): the same example twice under one intent, a plain ``http://`` link,
-an evaluation question naming an unknown topic.
+an evaluation question naming an unknown topic, a health text no native speaker has reviewed
+(``draft``), a translation of an answer that no longer exists.
 
 The checks of the training data are in ``data.py``, those of the content (answers, placeholders,
-the knowledge base, links) in ``content.py`` and ``links.py``; ``report.py`` holds the issues.
+the knowledge base, links) in ``content.py`` and ``links.py``, those of the translations in
+``translations.py``; ``report.py`` holds the issues.
 """
 
 from __future__ import annotations

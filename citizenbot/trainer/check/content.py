@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from citizenbot.settings import served_languages
+from citizenbot.settings import SOURCE_LANGUAGES, served_languages
 
 from . import links
 from .report import ERROR, WARNING, Findings
+from .translations import TranslationChecks
 
 HARD_CODED_NUMBER_RE = re.compile(r"\b112\b|116\s?117|0800\s?147")
 
@@ -26,6 +27,7 @@ class ContentChecks:
             self.check_answers(topics, answers, labels)
         self.check_content()
         self.check_links(answers)
+        TranslationChecks(self.found).run(answers)
 
     def _answers(self) -> tuple[dict[str, tuple[Path, dict]], dict[str, tuple[Path, dict]]]:
         answers: dict[str, tuple[Path, dict]] = {}
@@ -51,7 +53,9 @@ class ContentChecks:
                                f"kb/answers/", self.project.answers_dir)
         for kind, entries in (("answer", answers), ("label", labels)):
             for key, (path, texts) in entries.items():
-                missing = [lang for lang in served_languages() if not str(texts.get(lang) or "").strip()]
+                # the source languages here; translations are checked by translations.py
+                missing = [lang for lang in served_languages()
+                           if lang in SOURCE_LANGUAGES and not str(texts.get(lang) or "").strip()]
                 if missing:
                     self.found.add(ERROR, "no-answer", f"{kind} {key} has no {', '.join(missing)} text", path,
                                    _line_of(path, key))
@@ -63,7 +67,7 @@ class ContentChecks:
 
         for key, (path, texts) in answers.items():
             allowed = set(facts) | allowed_params(key)
-            for lang in served_languages():
+            for lang in texts:
                 text = str(texts.get(lang) or "")
                 unknown = sorted(set(PLACEHOLDER_RE.findall(text)) - allowed)
                 if unknown:
