@@ -145,7 +145,8 @@ def test_a_served_language_is_never_taken_for_an_unserved_one():
     root = Path(__file__).resolve().parents[1]
     texts = [e.text for lang in ("fi", "sv", "en") for p in (root / "data" / "nlu" / lang).glob("*.yml")
              for e in read_examples(p, lang)]
-    texts += [q.text for p in (root / "tests" / "eval").glob("*.tsv") for q in read_eval_file(p)]
+    texts += [q.text for p in (root / "tests" / "eval").glob("*.tsv") for q in read_eval_file(p)
+              if q.lang in ("fi", "sv", "en")]  # the held-out questions of the new languages are not served yet
     assert len(texts) > 10000
     assert [t for t in texts if unserved_language(t)] == []
 
