@@ -132,7 +132,7 @@ def load_content(kb_dir: Path, city: str) -> Content:
         for key, value in (data.get("labels") or {}).items():
             if key in content.labels:
                 raise ContentError(f"{path}: label {key} is defined twice")
-            content.labels[key] = _multilingual(value, f"{path}: label {key}")
+            content.labels[key] = _multilingual(value, f"{path}: label {key}", fill=False)
 
     _attach_translations(kb_dir, content)
 
@@ -163,7 +163,7 @@ def load_content(kb_dir: Path, city: str) -> Content:
 def _attach_translations(kb_dir: Path, content: Content) -> None:
     """Each translation becomes its answer's text in that language. One owner per text: a
     language translated under kb/answers/<lang>/ must not also be written in the source file."""
-    from citizenbot.translations import load_translations
+    from citizenbot.translations import load_label_translations, load_translations
 
     content.translations = load_translations(kb_dir)
     for lang, entries in content.translations.items():
@@ -177,6 +177,18 @@ def _attach_translations(kb_dir: Path, content: Content) -> None:
                     "keep the translation and remove the text from the source file"
                 )
             texts[lang] = translation.text
+    for lang, labels in load_label_translations(kb_dir).items():
+        for key, text in labels.items():
+            texts = content.labels.get(key)
+            if texts is None:
+                continue  # a label that no longer exists: `citizenbot data check` lists it
+            if lang in texts:
+                raise ContentError(f"label {key} ({lang}) is written twice: in kb/answers/*.yml and in "
+                                   f"kb/answers/{lang}/; keep one")
+            texts[lang] = text
+    for texts in content.labels.values():  # a label not translated yet: English, else Finnish
+        for lang in served_languages():
+            texts.setdefault(lang, pick_text(texts, lang))
 
 
 def _handoff_facts(city_path: Path, content: Content) -> None:

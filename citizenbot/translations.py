@@ -64,6 +64,22 @@ def load_translations(kb_dir: Path) -> dict[str, dict[str, Translation]]:
     return found
 
 
+def load_label_translations(kb_dir: Path) -> dict[str, dict[str, str]]:
+    """Translated labels (button and topic names) per language and key: the ``labels:`` mapping of
+    ``kb/answers/<lang>/*.yml`` (key: text; short texts, so no per-entry status: the file says it)."""
+    found: dict[str, dict[str, str]] = {}
+    for directory in translation_dirs(kb_dir):
+        lang = directory.name
+        for path in sorted(directory.glob("*.yml")):
+            for key, text in ((_read_yaml(path) or {}).get("labels") or {}).items():
+                if not isinstance(text, str) or not text.strip():
+                    raise ContentError(f"{path}: label {key}: expected a text")
+                if key in found.get(lang, {}):
+                    raise ContentError(f"{path}: label {key} defined twice")
+                found.setdefault(lang, {})[str(key)] = text.strip()
+    return found
+
+
 def _translation(key: str, lang: str, entry: Any, where: str, path: Path) -> Translation:
     if not isinstance(entry, Mapping):
         raise ContentError(f"{where}: expected text, source, source_sha, status and translated")
