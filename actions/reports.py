@@ -23,6 +23,7 @@ from actions.common import (
 from citizenbot.replies import Reply, faq
 from citizenbot.reports import flow, outbox
 from citizenbot.reports.flow import parse_report_number
+from citizenbot.reports.store import parse_public_ref
 
 logger = logging.getLogger(__name__)
 REPORT_SLOTS = ("report_category", "report_location", "report_description", "report_contact", "report_confirm")
@@ -127,7 +128,7 @@ class ActionAskReportConfirm(Action):
 
 
 class ActionSubmitReport(Action):
-    """Stores the confirmed report, gives its number, and starts delivery to the city."""
+    """Stores the confirmed report, gives its public reference, and starts delivery to the city."""
 
     def name(self) -> str:
         return "action_submit_report"
@@ -151,7 +152,8 @@ class ActionSubmitReport(Action):
             description=optional("report_description"), contact=optional("report_contact"), lang=lang,
             conversation_id=tracker.sender_id, deliver=config.enabled,
         )
-        text = await blocking(svc.kb.answer, "maintenance.report.submitted", lang, report_id=number)
+        filed = await blocking(svc.reports.get, number)
+        text = await blocking(svc.kb.answer, "maintenance.report.submitted", lang, report_id=filed.public_ref)
         send(dispatcher, Reply(text, flow.step_topic(category, "submitted")), lang)
         if config.enabled:
             label = await blocking(svc.kb.label, f"topic.{category}", "fi", category)
@@ -174,7 +176,9 @@ class ActionReportCancelled(Action):
 
 
 class ActionReportStatus(Action):
-    """"What happened to report 1234?": the stored status, refreshed from the city when possible."""
+    """"What happened to report 7K3M-Q9PX?": the stored status, refreshed from the city when
+    possible. The place and notes only to the reporter's own conversation; a number (given to
+    residents before references) is answered only there."""
 
     def name(self) -> str:
         return "action_report_status"
@@ -182,15 +186,23 @@ class ActionReportStatus(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         svc = services()
         lang = resolve_language(tracker)
-        number = parse_report_number(latest_text(tracker))
-        if number is None:
+        text = latest_text(tracker)
+        public_ref = parse_public_ref(text)
+        number = None if public_ref else parse_report_number(text)
+        if public_ref is None and number is None:
             text = await blocking(svc.kb.answer, "maintenance.report_status.ask_id", lang)
             send(dispatcher, Reply(text, "maintenance.report_status.ask_id"), lang)
             return language_events(tracker, lang)
-        try:
-            await asyncio.wait_for(outbox.refresh_status(svc.reports, svc.open311, number), svc.open311.timeout + 1)
-        except asyncio.TimeoutError:
-            logger.info("status refresh of report %s timed out; answering from the store", number)
-        report = await blocking(svc.reports.get, number)
-        send(dispatcher, await blocking(flow.status_reply, svc.kb, report, number, lang), lang)
+        report = await blocking(svc.reports.get_by_ref, public_ref) if public_ref else await blocking(svc.reports.get, number)
+        own = report is not None and report.conversation_id == tracker.sender_id
+        if report is not None and public_ref is None and not own:
+            report = None  # a guessed number: not even whether it exists
+        if report is not None:
+            try:
+                await asyncio.wait_for(outbox.refresh_status(svc.reports, svc.open311, report.number), svc.open311.timeout + 1)
+            except asyncio.TimeoutError:
+                logger.info("status refresh of report %s timed out; answering from the store", report.number)
+            report = await blocking(svc.reports.get, report.number)
+        asked = public_ref or str(number)
+        send(dispatcher, await blocking(flow.status_reply, svc.kb, report, asked, lang, own), lang)
         return language_events(tracker, lang)
