@@ -48,6 +48,8 @@ class ActionStartReport(Action):
             category = "maintenance.feedback_channels"
         send(dispatcher, await blocking(faq, kb, category, lang), lang)
         filled = await blocking(flow.prefill, kb, latest_text(tracker), lang)
+        await blocking(services().reports.hold_draft, tracker.sender_id, new=True,
+                       location=filled["report_location"], description=filled["report_description"], contact=None)
         return language_events(tracker, lang) + _reset() + [
             SlotSet("report_category", category),
             SlotSet("report_location", filled["report_location"]),
@@ -56,15 +58,36 @@ class ActionStartReport(Action):
         ]
 
 
+async def _hold(tracker: Tracker, field: str, value: str | None) -> None:
+    """An accepted answer kept in the resident's own words with the report's draft (the stored
+    conversation keeps it redacted). A skipped detail is kept as none."""
+    if value is not None:
+        await blocking(services().reports.hold_draft, tracker.sender_id, **{field: None if value == flow.SKIPPED else value})
+
+
+async def _answers(tracker: Tracker) -> dict[str, str | None]:
+    """The report's place, description and contact as the resident wrote them: from the draft, or
+    from the slots for a form started before drafts existed. None: not given."""
+    draft = await blocking(services().reports.draft, tracker.sender_id)
+    if draft is not None:
+        return draft
+    values = {f: tracker.get_slot(f"report_{f}") for f in ("location", "description", "contact")}
+    return {k: None if v in (None, flow.SKIPPED) else v for k, v in values.items()}
+
+
 class ValidateReportForm(FormValidationAction):
     def name(self) -> str:
         return "validate_report_form"
 
     async def validate_report_location(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return {"report_location": flow.check_location(value if isinstance(value, str) else None)}
+        location = flow.check_location(value if isinstance(value, str) else None)
+        await _hold(tracker, "location", location)
+        return {"report_location": location}
 
     async def validate_report_description(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return {"report_description": flow.check_description(value if isinstance(value, str) else None, latest_intent(tracker))}
+        description = flow.check_description(value if isinstance(value, str) else None, latest_intent(tracker))
+        await _hold(tracker, "description", description)
+        return {"report_description": description}
 
     async def validate_report_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         text = value if isinstance(value, str) else None
@@ -74,6 +97,7 @@ class ValidateReportForm(FormValidationAction):
             category = tracker.get_slot("report_category") or "maintenance"
             text = await blocking(services().kb.answer, "maintenance.report.invalid_contact", lang)
             send(dispatcher, Reply(text, flow.step_topic(category, "invalid_contact")), lang)
+        await _hold(tracker, "contact", contact)
         return {"report_contact": contact}
 
     async def validate_report_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -118,10 +142,10 @@ class ActionAskReportConfirm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         kb = services().kb
         lang = resolve_language(tracker)
+        answers = await _answers(tracker)
         reply = await blocking(
             flow.confirm, kb, tracker.get_slot("report_category") or "maintenance.feedback_channels",
-            tracker.get_slot("report_location") or "", tracker.get_slot("report_description"),
-            tracker.get_slot("report_contact"), lang,
+            answers["location"] or "", answers["description"], answers["contact"], lang,
         )
         send(dispatcher, reply, lang)
         return language_events(tracker, lang)
@@ -138,20 +162,18 @@ class ActionSubmitReport(Action):
         lang = resolve_language(tracker)
         category = tracker.get_slot("report_category") or "maintenance.feedback_channels"
         if tracker.get_slot("report_confirm") != "yes":
+            await blocking(svc.reports.drop_draft, tracker.sender_id)
             text = await blocking(svc.kb.answer, "maintenance.report.cancelled", lang)
             send(dispatcher, Reply(text, flow.step_topic(category, "cancelled")), lang)
             return language_events(tracker, lang) + _reset()
-
-        def optional(slot: str) -> str | None:
-            value = tracker.get_slot(slot)
-            return None if value in (None, flow.SKIPPED) else value
-
+        answers = await _answers(tracker)
         config = svc.open311
         number = await blocking(
-            svc.reports.create, category=category, location=tracker.get_slot("report_location") or "",
-            description=optional("report_description"), contact=optional("report_contact"), lang=lang,
+            svc.reports.create, category=category, location=answers["location"] or "",
+            description=answers["description"], contact=answers["contact"], lang=lang,
             conversation_id=tracker.sender_id, deliver=config.enabled,
         )
+        await blocking(svc.reports.drop_draft, tracker.sender_id)
         filed = await blocking(svc.reports.get, number)
         text = await blocking(svc.kb.answer, "maintenance.report.submitted", lang, report_id=filed.public_ref)
         send(dispatcher, Reply(text, flow.step_topic(category, "submitted")), lang)
@@ -170,6 +192,7 @@ class ActionReportCancelled(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         lang = resolve_language(tracker)
         category = tracker.get_slot("report_category") or "maintenance.feedback_channels"
+        await blocking(services().reports.drop_draft, tracker.sender_id)
         text = await blocking(services().kb.answer, "maintenance.report.cancelled", lang)
         send(dispatcher, Reply(text, flow.step_topic(category, "cancelled")), lang)
         return language_events(tracker, lang) + _reset()

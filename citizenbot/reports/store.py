@@ -14,11 +14,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from citizenbot.store.db import Database
-from citizenbot.store.models import Report, as_utc, utcnow
+from citizenbot.store.models import Report, ReportDraft, as_utc, utcnow
 
 # Report numbers shown to residents start from 1001 whatever the database's id sequence does.
 REPORT_NUMBER_OFFSET = 1000
@@ -39,6 +39,7 @@ STALE_CLAIM_SECONDS = 600.0
 RETRY_LIMIT = 20
 # An uncertain report is looked up at the city again after this long, then less and less often.
 RECHECK_SECONDS = 900.0
+DRAFT_FIELDS = frozenset({"location", "description", "contact"})
 # Reports staff see: waiting for a retry, refused or out of retries, or perhaps at the city.
 ATTENTION_STATES = ("pending", "failed", "uncertain")
 
@@ -170,6 +171,38 @@ class ReportStore:
         with self.database.session() as session:
             row = session.get(Report, id_of(number))
             return _as_dict(row) if row is not None else None
+
+    # --- drafts --------------------------------------------------------------------------------
+    #
+    # The form's answers in the resident's own words, one draft per conversation: the stored
+    # conversation keeps them redacted, so the report is filed from here (``take_draft``).
+
+    def hold_draft(self, conversation_id: str, *, new: bool = False, **fields: str | None) -> None:
+        """Keep answers (``location``, ``description``, ``contact``); ``new`` starts a fresh draft."""
+        unknown = set(fields) - DRAFT_FIELDS
+        if unknown:
+            raise ValueError(f"not a draft field: {sorted(unknown)}")
+        limits = {"location": MAX_LOCATION, "description": MAX_DESCRIPTION, "contact": MAX_CONTACT}
+        values = {k: (clean_text(v, limits[k]) or None) if v is not None else None for k, v in fields.items()}
+        with self.database.session() as session:
+            row = session.get(ReportDraft, conversation_id)
+            if row is None:
+                session.add(ReportDraft(conversation_id=conversation_id, updated_at=utcnow(), **values))
+                return
+            if new:
+                row.location = row.description = row.contact = None
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = utcnow()
+
+    def draft(self, conversation_id: str) -> dict | None:
+        with self.database.session() as session:
+            row = session.get(ReportDraft, conversation_id)
+            return {k: getattr(row, k) for k in DRAFT_FIELDS} if row else None
+
+    def drop_draft(self, conversation_id: str) -> None:
+        with self.database.session() as session:
+            session.execute(delete(ReportDraft).where(ReportDraft.conversation_id == conversation_id))
 
     # --- outbox --------------------------------------------------------------------------------
     #

@@ -166,6 +166,19 @@ class Report(Base):
     )
 
 
+class ReportDraft(Base):
+    """A report being filled in: the resident's own words (place, description, contact) while the
+    stored conversation keeps them only redacted (``citizenbot.conversation.redaction``). Taken by
+    the report when it is filed, dropped when it is cancelled, purged after a day."""
+
+    __tablename__ = "report_draft"
+    conversation_id = Column(String(200), primary_key=True)
+    location = Column(Text)
+    description = Column(Text)
+    contact = Column(Text)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
 class Feedback(Base):
     """"Was this helpful?" on one answer: the answer's topic and language, per conversation."""
 

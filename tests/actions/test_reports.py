@@ -191,3 +191,77 @@ def test_yes_to_the_contact_question_asks_for_the_address(services):
                                                               "requested_slot": "report_description"})
     messages, _ = run_action(ActionAskReportContact(), tracker)
     assert tag(messages[0])["topic"] == "maintenance.graffiti.report.ask_contact"
+
+
+def test_the_form_files_the_residents_own_words_while_the_stored_conversation_keeps_them_redacted(services):
+    """Turn by turn as Rasa runs it: the tracker is read from the tracker store, the actions run on
+    it in memory, and it is saved (redacted) before the next message."""
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import BotUttered, Event, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+    from sqlalchemy import text as sql
+
+    from citizenbot.rasa_ext.tracker_store import DatabaseUrlTrackerStore
+
+    from ..conftest import ROOT
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    store = DatabaseUrlTrackerStore(domain=domain, host=str(services.database.engine.url))
+    form = ValidateReportForm()
+    shown: list[dict] = []
+
+    def turn(said: str, intent: str, *steps) -> DialogueStateTracker:
+        core = asyncio.run(store.retrieve("r1")) or DialogueStateTracker("r1", domain.slots)
+        core.update(UserUttered(said, {"name": intent, "confidence": 0.9}))
+        for step in steps:
+            dispatcher = CollectingDispatcher()
+            sdk = Tracker.from_dict(core.current_state(EventVerbosity.ALL))
+            events = asyncio.run(step(sdk, dispatcher))
+            for event in events:
+                core.update(Event.from_parameters(event))
+            for message in dispatcher.messages:
+                core.update(BotUttered(message.get("text"), {"custom": message.get("custom")}))
+            shown.extend(dispatcher.messages)
+        asyncio.run(store.save(core))
+        return core
+
+    def validate(slot: str):
+        async def step(sdk, dispatcher):
+            value = await getattr(form, f"validate_{slot}")(sdk.latest_message["text"], dispatcher, sdk, {})
+            return [{"event": "slot", "name": k, "value": v} for k, v in value.items()]
+        return step
+
+    def action(cls):
+        return lambda sdk, dispatcher: cls().run(dispatcher, sdk, {})
+
+    turn("katuvalo on rikki", "maintenance.street_light", action(ActionStartReport))
+    turn("Teiskontie 12", "nlu_fallback", validate("report_location"))
+    turn("ohita", "deny", validate("report_description"))
+    turn("anna.virtanen@example.fi", "nlu_fallback", validate("report_contact"), action(ActionAskReportConfirm))
+    assert "anna.virtanen@example.fi" in shown[-1]["text"]  # the resident sees what will be sent
+    reloaded = asyncio.run(store.retrieve("r1"))
+    assert reloaded.get_slot("report_contact") == "<EMAIL>" and reloaded.get_slot("report_location") == "<ADDRESS>"
+    turn("kyllä", "affirm", validate("report_confirm"), action(ActionSubmitReport))
+
+    public_ref = parse_public_ref(shown[-1]["text"])
+    report = services.reports.get_by_ref(public_ref)
+    row = services.reports.get_row(report.number)
+    assert (row["location"], row["contact"], row["description"]) == ("Teiskontie 12", "anna.virtanen@example.fi", None)
+    assert services.reports.draft("r1") is None  # taken by the report
+    with services.database.engine.connect() as connection:
+        stored = " ".join(connection.execute(sql("SELECT data FROM events WHERE sender_id = 'r1'")).scalars())
+    assert "<EMAIL>" in stored and "<ADDRESS>" in stored
+    assert "anna.virtanen" not in stored and "Teiskontie 12" not in stored
+    store.engine.dispose()
+
+
+def test_a_cancelled_report_leaves_no_draft(services):
+    run_action(ActionStartReport(), make_tracker("katuvalo on rikki Teiskontie 12", "maintenance.street_light",
+                                                 sender_id="r2"))
+    assert services.reports.draft("r2")["location"] == "Teiskontie 12"
+    run_action(ActionSubmitReport(), make_tracker("ei", "deny", slots=filled("no"), sender_id="r2"))
+    assert services.reports.draft("r2") is None

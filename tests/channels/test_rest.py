@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 import sqlite3
 import threading
@@ -36,8 +37,11 @@ class Bot:
     def __init__(self, store):
         self.store = store
         self.received: list[str] = []
+        self.fail = False
 
     async def __call__(self, message) -> None:
+        if self.fail:  # an error that quotes the message, as some of Rasa's and the drivers' do
+            raise ValueError(f"could not handle {message.text!r}")
         tracker = await self.store.get_or_create_tracker(message.sender_id)
         tracker.update(UserUttered(message.text))
         await self.store.save(tracker)
@@ -79,7 +83,7 @@ def bot(server, tmp_path, monkeypatch):
     bot, url = server
     monkeypatch.setattr(tracker_store, "TRACKER_PRAGMAS", ("journal_mode=WAL", "busy_timeout=200"))
     store = DatabaseUrlTrackerStore(host=f"sqlite:///{tmp_path / 'c.db'}")
-    bot.store, bot.received = Agent._create_tracker_store(store, Domain.empty()), []
+    bot.store, bot.received, bot.fail = Agent._create_tracker_store(store, Domain.empty()), [], False
     yield bot, url, tmp_path / "c.db"
     store.engine.dispose()
 
@@ -121,6 +125,25 @@ def test_a_locked_store_answers_503_try_again_and_nothing_is_acknowledged(bot):
     assert status == 503 and answer["error"] == "unavailable"
     assert answer["messages"][0]["text"] == door.notice(door.TRY_AGAIN, "en")
     assert bot.received == ["hei"]
+
+
+def test_no_message_text_reaches_the_log_when_a_message_fails(bot, caplog):
+    bot, url, path = bot
+    caplog.set_level(logging.INFO)
+    secret = "minun salaisuuteni anna@example.com"
+    holder = sqlite3.connect(path, isolation_level=None)
+    post(url, json.dumps({"sender": "s6", "message": "hei"}).encode())
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        assert post(url, json.dumps({"sender": "s6", "message": secret}).encode())[0] == 503
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    bot.fail = True
+    assert post(url, json.dumps({"sender": "s6", "message": secret}).encode())[0] == 503
+    failures = [r.getMessage() for r in caplog.records if "not handled" in r.getMessage()]
+    assert len(failures) == 2 and "s6" in failures[0]  # the log names the conversation
+    assert "salaisuuteni" not in caplog.text and "anna@" not in caplog.text
 
 
 JSON_VALUES = st.recursive(
