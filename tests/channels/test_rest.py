@@ -193,4 +193,40 @@ def test_with_a_channel_key_only_callers_presenting_it_are_heard(bot, monkeypatc
         asyncio.run(send(""))
     assert bot.received == ["hei gatewaysta"]
     monkeypatch.delenv("REST_CHANNEL_KEY")
-    assert post(url, body)[0] == 200  # without a key (Rasa on loopback) the channel is open here
+    assert post(url, body)[0] == 200  # in development without a key the channel is open (local tools)
+    monkeypatch.setenv("CITIZENBOT_ENV", "production")
+    assert post(url, body)[0] == 401  # never outside development
+
+
+def test_an_integration_reaches_only_the_conversations_it_opened(bot, monkeypatch):
+    from citizenbot.channels.integrations import new_key
+
+    bot, url, _path = bot
+    city_key, city_entry = new_key("city-web")
+    kiosk_key, kiosk_entry = new_key("kiosk")
+    monkeypatch.setenv("CITIZENBOT_ENV", "production")
+    monkeypatch.setenv("REST_CHANNEL_KEY", "g" * 32)
+    monkeypatch.setenv("REST_INTEGRATIONS", f"{city_entry}, {kiosk_entry}")
+
+    def say(key: str, sender: str, text: str):
+        return requests.post(url, json={"sender": sender, "message": text},
+                             headers={"Authorization": f"Bearer {key}"}, timeout=30)
+
+    answer = say(city_key, "resident-1", "hei kaupungin sivuilta")
+    assert answer.status_code == 200 and answer.json()[0]["recipient_id"] == "resident-1"
+    assert say(kiosk_key, "resident-1", "hei kioskista").status_code == 200
+    assert say("g" * 32, "resident-1", "hei gatewaysta").status_code == 200
+    assert say(city_entry.split("=")[1], "resident-1", "the hash is not the key").status_code == 401
+
+    def said(conversation: str) -> list[str]:
+        tracker = asyncio.run(bot.store.retrieve(conversation))
+        return [e.text for e in tracker.events if isinstance(e, UserUttered)] if tracker else []
+
+    # one sender id, three conversations: each integration's own, the widget's untouched by them
+    assert said("ext:city-web:resident-1") == ["hei kaupungin sivuilta"]
+    assert said("ext:kiosk:resident-1") == ["hei kioskista"]
+    assert said("resident-1") == ["hei gatewaysta"]
+    assert said("ext:city-web:ext:kiosk:resident-1") == []
+    say(city_key, "ext:kiosk:resident-1", "toisen keskusteluun?")  # an attempt to step out of its space
+    assert said("ext:kiosk:resident-1") == ["hei kioskista"]
+    assert say(city_key, "x" * 129, "liian pitkä tunnus").status_code == 400
