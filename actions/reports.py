@@ -23,6 +23,7 @@ from actions.common import (
 from citizenbot.replies import Reply, faq
 from citizenbot.reports import flow, outbox
 from citizenbot.reports.flow import parse_report_number
+from citizenbot.reports.store import parse_public_ref
 
 logger = logging.getLogger(__name__)
 REPORT_SLOTS = ("report_category", "report_location", "report_description", "report_contact", "report_confirm")
@@ -47,6 +48,8 @@ class ActionStartReport(Action):
             category = "maintenance.feedback_channels"
         send(dispatcher, await blocking(faq, kb, category, lang), lang)
         filled = await blocking(flow.prefill, kb, latest_text(tracker), lang)
+        await blocking(services().reports.hold_draft, tracker.sender_id, new=True,
+                       location=filled["report_location"], description=filled["report_description"], contact=None)
         return language_events(tracker, lang) + _reset() + [
             SlotSet("report_category", category),
             SlotSet("report_location", filled["report_location"]),
@@ -55,15 +58,36 @@ class ActionStartReport(Action):
         ]
 
 
+async def _hold(tracker: Tracker, field: str, value: str | None) -> None:
+    """An accepted answer kept in the resident's own words with the report's draft (the stored
+    conversation keeps it redacted). A skipped detail is kept as none."""
+    if value is not None:
+        await blocking(services().reports.hold_draft, tracker.sender_id, **{field: None if value == flow.SKIPPED else value})
+
+
+async def _answers(tracker: Tracker) -> dict[str, str | None]:
+    """The report's place, description and contact as the resident wrote them: from the draft, or
+    from the slots for a form started before drafts existed. None: not given."""
+    draft = await blocking(services().reports.draft, tracker.sender_id)
+    if draft is not None:
+        return draft
+    values = {f: tracker.get_slot(f"report_{f}") for f in ("location", "description", "contact")}
+    return {k: None if v in (None, flow.SKIPPED) else v for k, v in values.items()}
+
+
 class ValidateReportForm(FormValidationAction):
     def name(self) -> str:
         return "validate_report_form"
 
     async def validate_report_location(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return {"report_location": flow.check_location(value if isinstance(value, str) else None)}
+        location = flow.check_location(value if isinstance(value, str) else None)
+        await _hold(tracker, "location", location)
+        return {"report_location": location}
 
     async def validate_report_description(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return {"report_description": flow.check_description(value if isinstance(value, str) else None, latest_intent(tracker))}
+        description = flow.check_description(value if isinstance(value, str) else None, latest_intent(tracker))
+        await _hold(tracker, "description", description)
+        return {"report_description": description}
 
     async def validate_report_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         text = value if isinstance(value, str) else None
@@ -73,6 +97,7 @@ class ValidateReportForm(FormValidationAction):
             category = tracker.get_slot("report_category") or "maintenance"
             text = await blocking(services().kb.answer, "maintenance.report.invalid_contact", lang)
             send(dispatcher, Reply(text, flow.step_topic(category, "invalid_contact")), lang)
+        await _hold(tracker, "contact", contact)
         return {"report_contact": contact}
 
     async def validate_report_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -117,17 +142,17 @@ class ActionAskReportConfirm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         kb = services().kb
         lang = resolve_language(tracker)
+        answers = await _answers(tracker)
         reply = await blocking(
             flow.confirm, kb, tracker.get_slot("report_category") or "maintenance.feedback_channels",
-            tracker.get_slot("report_location") or "", tracker.get_slot("report_description"),
-            tracker.get_slot("report_contact"), lang,
+            answers["location"] or "", answers["description"], answers["contact"], lang,
         )
         send(dispatcher, reply, lang)
         return language_events(tracker, lang)
 
 
 class ActionSubmitReport(Action):
-    """Stores the confirmed report, gives its number, and starts delivery to the city."""
+    """Stores the confirmed report, gives its public reference, and starts delivery to the city."""
 
     def name(self) -> str:
         return "action_submit_report"
@@ -137,21 +162,20 @@ class ActionSubmitReport(Action):
         lang = resolve_language(tracker)
         category = tracker.get_slot("report_category") or "maintenance.feedback_channels"
         if tracker.get_slot("report_confirm") != "yes":
+            await blocking(svc.reports.drop_draft, tracker.sender_id)
             text = await blocking(svc.kb.answer, "maintenance.report.cancelled", lang)
             send(dispatcher, Reply(text, flow.step_topic(category, "cancelled")), lang)
             return language_events(tracker, lang) + _reset()
-
-        def optional(slot: str) -> str | None:
-            value = tracker.get_slot(slot)
-            return None if value in (None, flow.SKIPPED) else value
-
+        answers = await _answers(tracker)
         config = svc.open311
         number = await blocking(
-            svc.reports.create, category=category, location=tracker.get_slot("report_location") or "",
-            description=optional("report_description"), contact=optional("report_contact"), lang=lang,
+            svc.reports.create, category=category, location=answers["location"] or "",
+            description=answers["description"], contact=answers["contact"], lang=lang,
             conversation_id=tracker.sender_id, deliver=config.enabled,
         )
-        text = await blocking(svc.kb.answer, "maintenance.report.submitted", lang, report_id=number)
+        await blocking(svc.reports.drop_draft, tracker.sender_id)
+        filed = await blocking(svc.reports.get, number)
+        text = await blocking(svc.kb.answer, "maintenance.report.submitted", lang, report_id=filed.public_ref)
         send(dispatcher, Reply(text, flow.step_topic(category, "submitted")), lang)
         if config.enabled:
             label = await blocking(svc.kb.label, f"topic.{category}", "fi", category)
@@ -168,13 +192,16 @@ class ActionReportCancelled(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         lang = resolve_language(tracker)
         category = tracker.get_slot("report_category") or "maintenance.feedback_channels"
+        await blocking(services().reports.drop_draft, tracker.sender_id)
         text = await blocking(services().kb.answer, "maintenance.report.cancelled", lang)
         send(dispatcher, Reply(text, flow.step_topic(category, "cancelled")), lang)
         return language_events(tracker, lang) + _reset()
 
 
 class ActionReportStatus(Action):
-    """"What happened to report 1234?": the stored status, refreshed from the city when possible."""
+    """"What happened to report 7K3M-Q9PX?": the stored status, refreshed from the city when
+    possible. The place and notes only to the reporter's own conversation; a number (given to
+    residents before references) is answered only there."""
 
     def name(self) -> str:
         return "action_report_status"
@@ -182,15 +209,23 @@ class ActionReportStatus(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         svc = services()
         lang = resolve_language(tracker)
-        number = parse_report_number(latest_text(tracker))
-        if number is None:
+        text = latest_text(tracker)
+        public_ref = parse_public_ref(text)
+        number = None if public_ref else parse_report_number(text)
+        if public_ref is None and number is None:
             text = await blocking(svc.kb.answer, "maintenance.report_status.ask_id", lang)
             send(dispatcher, Reply(text, "maintenance.report_status.ask_id"), lang)
             return language_events(tracker, lang)
-        try:
-            await asyncio.wait_for(outbox.refresh_status(svc.reports, svc.open311, number), svc.open311.timeout + 1)
-        except asyncio.TimeoutError:
-            logger.info("status refresh of report %s timed out; answering from the store", number)
-        report = await blocking(svc.reports.get, number)
-        send(dispatcher, await blocking(flow.status_reply, svc.kb, report, number, lang), lang)
+        report = await blocking(svc.reports.get_by_ref, public_ref) if public_ref else await blocking(svc.reports.get, number)
+        own = report is not None and report.conversation_id == tracker.sender_id
+        if report is not None and public_ref is None and not own:
+            report = None  # a guessed number: not even whether it exists
+        if report is not None:
+            try:
+                await asyncio.wait_for(outbox.refresh_status(svc.reports, svc.open311, report.number), svc.open311.timeout + 1)
+            except asyncio.TimeoutError:
+                logger.info("status refresh of report %s timed out; answering from the store", report.number)
+            report = await blocking(svc.reports.get, report.number)
+        asked = public_ref or str(number)
+        send(dispatcher, await blocking(flow.status_reply, svc.kb, report, asked, lang, own), lang)
         return language_events(tracker, lang)

@@ -109,7 +109,8 @@ def stock_scripts(rng: random.Random) -> tuple[str, list[str]]:
 
 
 async def conversation(url: str, lang: str, texts: list[str], result: RunResult, start: float, deadline: float,
-                       rng: random.Random, reply_timeout: float) -> None:
+                       rng: random.Random, reply_timeout: float, record: list | None = None) -> None:
+    """One resident's conversation; ``record`` (the soak) gets (session id, text, answered) per message."""
     import socketio
 
     sio = socketio.AsyncClient(reconnection=False)
@@ -152,13 +153,19 @@ async def conversation(url: str, lang: str, texts: list[str], result: RunResult,
                                                 "message": text, "metadata": {"lang": lang}})
                 kind, received, data = await asyncio.wait_for(inbox.get(), reply_timeout)
             except asyncio.TimeoutError:
+                if record is not None:
+                    record.append((session.get("session_id"), text, False))
                 result.turns.append(Turn(sent - start, None, "timeout"))
                 result.errors["reply timeout"] += 1
                 return  # a late reply would be taken for the next turn's
             except Exception as exc:  # noqa: BLE001
+                if record is not None:
+                    record.append((session.get("session_id"), text, False))
                 result.turns.append(Turn(sent - start, None, type(exc).__name__))
                 result.errors[f"send: {type(exc).__name__}"] += 1
                 return
+            if record is not None:
+                record.append((session.get("session_id"), text, kind != "error"))
             if kind == "error":
                 code = (data or {}).get("code", "?")
                 result.turns.append(Turn(sent - start, None, code))

@@ -361,6 +361,10 @@ def render(results: dict) -> str:
         lines += clinc_section(results["clinc"])
     if (results.get("load") or {}).get("eval"):
         lines += eval_section(results["load"]["eval"])
+    if results.get("soak"):
+        from bench.soak import report_section as soak_section
+
+        lines += soak_section(results["soak"])
     return "\n".join(lines).rstrip() + "\n"
 
 

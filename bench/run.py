@@ -1,6 +1,6 @@
 """`citizenbot bench`: run the benchmark parts, write results.json, report.md and plots.
 
-Full mode is `make bench` (about 45 minutes on the 2-core machine); quick mode (`--quick`, `make
+Full mode is `make bench` (about 45 minutes on the 2-core machine, and the 30-minute soak); quick mode (`--quick`, `make
 bench-quick`) runs every code path on tiny inputs in a few minutes to check that the benchmark
 works. Its numbers mean nothing: it skips the stock baseline and trains only tiny models.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 from bench import proc
 from bench.stats import rate, ratio, summary
 
-PARTS = ("kb", "names", "analytics", "train", "load", "clinc")  # "eval" runs inside "load" (it needs the running assistant)
+PARTS = ("kb", "names", "analytics", "train", "load", "clinc", "soak")  # "eval" runs inside "load" (it needs the running assistant)
 LEVELS_FULL = (1, 10, 50, 200)
 LEVELS_QUICK = (1, 4)
 
@@ -181,7 +181,7 @@ def run_train(project_root: Path, out: Path, quick: bool) -> dict:
 
 
 def main(args) -> int:
-    from bench import analytics, city, clinc, names, report
+    from bench import analytics, city, clinc, names, report, soak
     from citizenbot.settings import PROJECT_ROOT
 
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -229,6 +229,8 @@ def main(args) -> int:
         "train": lambda: run_train(project_root, out, quick),
         "load": lambda: run_load(project_root, out, quick, port_base, eval_files),
         "clinc": lambda: clinc.run(project_root, out / "work" / "clinc", quick, log=_log),
+        "soak": lambda: soak.run(project_root, out, quick, port_base, getattr(args, "soak_conversations", None),
+                                 getattr(args, "soak_minutes", None), log=_log),
     }
     for part in parts:
         _log(f"== {part}")

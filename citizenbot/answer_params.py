@@ -41,6 +41,7 @@ ANSWER_PARAMS: dict[str, frozenset[str]] = {
         "maintenance.report.submitted": "report_id",
         "maintenance.report_status.found": "report_id category location status updated notes",
         "maintenance.report_status.not_found": "report_id",
+        "maintenance.report_status.state": "report_id status updated",
         "maintenance.report_status.retrying": "report_id category location",
         "maintenance.report_status.held": "report_id category location",
     }.items()

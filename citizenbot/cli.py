@@ -143,6 +143,15 @@ def _analytics(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rest_key(args: argparse.Namespace) -> int:
+    from citizenbot.channels.integrations import new_key
+
+    key, entry = new_key(args.name)
+    print(f"key for {args.name} (give it to the integration; it is not stored): {key}")
+    print(f"add to REST_INTEGRATIONS (comma-separated): {entry}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="citizenbot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -200,6 +209,11 @@ def main(argv: list[str] | None = None) -> int:
     mark.add_argument("revision")
     db_sub.add_parser("current", help="the database's revision and the code's (exit 1 when they differ)")
     p.set_defaults(func=_db)
+
+    p = sub.add_parser("rest-key", help="a key for another integration of the REST channel, and its "
+                                        "REST_INTEGRATIONS entry (the hash)")
+    p.add_argument("name", help="the integration's name: lower-case letters, digits, '-'")
+    p.set_defaults(func=_rest_key)
 
     p = sub.add_parser("eval", help="ask a TSV of questions from the running bot over HTTP")
     p.add_argument("files", nargs="*", help="TSV files (lang, topics, text); default tests/eval/heldout.tsv")

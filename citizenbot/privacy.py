@@ -2,7 +2,7 @@
 
 Conversations (the tracker store, through ``citizenbot.conversation.store``), handoff notes and feedback older
 than the retention period are deleted (after ``citizenbot.analytics`` has counted them); reports stay as the city's records but lose the contact
-details the resident gave. One conversation can also be deleted on request. Run daily by the
+details the resident gave; a report left unfinished (its draft) goes after a day. One conversation can also be deleted on request. Run daily by the
 action server and on demand with ``citizenbot privacy purge`` / ``privacy delete``.
 """
 
@@ -17,10 +17,12 @@ from sqlalchemy import delete, select, update
 from citizenbot.analytics.rollup import rollup
 from citizenbot.conversation import store as conversations
 from citizenbot.store.db import Database
-from citizenbot.store.models import Feedback, InboxMessage, Report, utcnow
+from citizenbot.store.models import Feedback, InboxMessage, Report, ReportDraft, utcnow
 from citizenbot.store.staff_models import Handoff, HandoffNote
 
 logger = logging.getLogger(__name__)
+# A report not filed within a day will not be: its draft (the resident's own words) is deleted.
+DRAFT_DAYS = 1
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ def purge(database: Database, retention_days: int, now: datetime | None = None) 
         contacts = session.execute(
             update(Report).where(Report.created_at < cutoff, Report.contact.is_not(None)).values(contact=None)
         ).rowcount
+        session.execute(delete(ReportDraft).where(ReportDraft.updated_at < now - timedelta(days=DRAFT_DAYS)))
     result = Purged(deleted_events, notes, feedback, contacts)
     logger.info("retention %s days: %s", retention_days, result)
     return result
@@ -67,6 +70,7 @@ def delete_conversation(database: Database, conversation_id: str) -> Purged:
         contacts = session.execute(
             update(Report).where(Report.conversation_id == conversation_id).values(contact=None)
         ).rowcount
+        session.execute(delete(ReportDraft).where(ReportDraft.conversation_id == conversation_id))
         inbox = session.execute(
             delete(InboxMessage).where(InboxMessage.conversation == conversations.conversation_key(conversation_id))
         ).rowcount

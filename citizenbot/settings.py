@@ -53,7 +53,8 @@ class Settings:
     environment: str  # CITIZENBOT_ENV: "development" (default) or anything else, e.g. "production"
     rasa_host: str  # RASA_HOST: the interface the Rasa server listens on (loopback by default)
     actions_host: str  # ACTIONS_HOST: the interface the action server listens on (loopback by default)
-    rest_channel_key: str  # REST_CHANNEL_KEY: when set, the REST channel needs "Authorization: Bearer <key>"
+    rest_channel_key: str  # REST_CHANNEL_KEY: the web gateway's key to the REST channel
+    rest_integrations: str  # REST_INTEGRATIONS: other integrations' keys, name=sha256 (channels/integrations.py)
     trusted_proxies: str  # TRUSTED_PROXIES: reverse proxies whose X-Forwarded-For is believed (none by default)
     open311_jurisdiction_id: str = ""
 
@@ -88,22 +89,27 @@ def get_settings() -> Settings:
         actions_host=_env("ACTIONS_HOST", "127.0.0.1"),
         trusted_proxies=_env("TRUSTED_PROXIES", ""),
         rest_channel_key=_env("REST_CHANNEL_KEY", ""),
+        rest_integrations=_env("REST_INTEGRATIONS", ""),
     )
 
 
 def check_server_secrets(settings: Settings | None = None) -> None:
     """Outside development (``CITIZENBOT_ENV`` other than "development") a server must not start
     with the published development secrets: anyone could then read residents' conversations
-    through Rasa's HTTP API (RASA_TOKEN) or forge widget sessions (WEB_SECRET); nor with Rasa
-    listening beyond this machine (RASA_HOST) without a REST_CHANNEL_KEY."""
+    through Rasa's HTTP API (RASA_TOKEN) or forge widget sessions (WEB_SECRET); nor without the
+    gateway's REST_CHANNEL_KEY (the REST channel then refuses callers without a key), nor with
+    malformed REST_INTEGRATIONS."""
     settings = settings or get_settings()
     if settings.environment == DEVELOPMENT:
         return
     weak = [name for name, value, default in (("RASA_TOKEN", settings.rasa_token, DEV_RASA_TOKEN),
                                               ("WEB_SECRET", settings.web_secret, DEV_WEB_SECRET))
             if value == default or len(value) < 16]
-    if settings.rasa_host not in ("127.0.0.1", "localhost", "::1") and len(settings.rest_channel_key) < 16:
-        weak.append("REST_CHANNEL_KEY")  # Rasa listens beyond this machine: its REST channel must ask for a key
+    if len(settings.rest_channel_key) < 16:
+        weak.append("REST_CHANNEL_KEY")  # the gateway's key: outside development every caller needs one
+    from citizenbot.channels.integrations import parse
+
+    parse(settings.rest_integrations)
     if weak:
         raise ConfigurationError(
             f"CITIZENBOT_ENV={settings.environment}: set {' and '.join(weak)} to a long random value "

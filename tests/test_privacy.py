@@ -12,7 +12,7 @@ from citizenbot.handoff.staff import StaffDirectory
 from citizenbot.handoff.store import HandoffStore
 from citizenbot.rasa_ext.tracker_store import DatabaseUrlTrackerStore
 from citizenbot.reports import ReportStore
-from citizenbot.store.models import Report, utcnow
+from citizenbot.store.models import Report, ReportDraft, utcnow
 
 
 def test_purge_and_delete(fresh_database, monkeypatch):
@@ -41,3 +41,20 @@ def test_purge_and_delete(fresh_database, monkeypatch):
     gone = privacy.delete_conversation(fresh_database, "new")
     assert (gone.events, gone.notes, gone.feedback) == (1, 1, 1)
     assert asyncio.run(trackers.retrieve("new")) is None
+
+
+def test_an_unfinished_reports_draft_goes_after_a_day_and_with_its_conversation(fresh_database):
+    reports = ReportStore(fresh_database)
+    reports.hold_draft("stale", new=True, location="Teiskontie 12", contact="anna@example.com")
+    reports.hold_draft("fresh", new=True, location="Hämeenkatu 5")
+    reports.hold_draft("asked", new=True, contact="040 123 4567")
+    now = utcnow()
+    privacy.purge(fresh_database, 30, now=now + timedelta(hours=25) - timedelta(hours=2))  # 23 h: kept
+    assert reports.draft("stale") is not None
+    reports.hold_draft("fresh", description="kuoppa")  # touched later than the others
+    with fresh_database.session() as session:
+        session.query(ReportDraft).filter(ReportDraft.conversation_id == "fresh").update({"updated_at": now + timedelta(hours=20)})
+    privacy.purge(fresh_database, 30, now=now + timedelta(hours=25))
+    assert reports.draft("stale") is None and reports.draft("fresh")["description"] == "kuoppa"
+    privacy.delete_conversation(fresh_database, "asked")
+    assert reports.draft("asked") is None

@@ -25,6 +25,7 @@ def test_outside_development_the_development_secrets_are_refused(monkeypatch, en
     monkeypatch.setenv("CITIZENBOT_ENV", env)
     monkeypatch.delenv("RASA_TOKEN", raising=False)
     monkeypatch.setenv("WEB_SECRET", "x" * 40)
+    monkeypatch.setenv("REST_CHANNEL_KEY", "z" * 32)
     with pytest.raises(ConfigurationError, match="set RASA_TOKEN to a long random value"):
         check_server_secrets()
     monkeypatch.setenv("RASA_TOKEN", "short")
@@ -35,12 +36,14 @@ def test_outside_development_the_development_secrets_are_refused(monkeypatch, en
     with pytest.raises(ConfigurationError, match="set WEB_SECRET to"):
         check_server_secrets()
     monkeypatch.setenv("WEB_SECRET", "x" * 40)
-    check_server_secrets()
-    monkeypatch.setenv("RASA_HOST", "0.0.0.0")  # a cluster: the REST channel must ask for a key
-    with pytest.raises(ConfigurationError, match="set REST_CHANNEL_KEY to"):
+    monkeypatch.delenv("REST_CHANNEL_KEY", raising=False)
+    with pytest.raises(ConfigurationError, match="set REST_CHANNEL_KEY to"):  # the gateway's key to Rasa
         check_server_secrets()
     monkeypatch.setenv("REST_CHANNEL_KEY", "z" * 32)
     check_server_secrets()
+    monkeypatch.setenv("REST_INTEGRATIONS", "city-web=not-a-hash")
+    with pytest.raises(ConfigurationError, match="REST_INTEGRATIONS"):
+        check_server_secrets()
 
 
 def test_in_development_the_defaults_start_and_servers_listen_on_loopback(monkeypatch):
@@ -70,6 +73,7 @@ def test_a_server_refuses_to_start_in_production_with_a_clear_error(monkeypatch,
     monkeypatch.setenv("CITIZENBOT_ENV", "production")
     monkeypatch.delenv("RASA_TOKEN", raising=False)
     monkeypatch.delenv("WEB_SECRET", raising=False)
+    monkeypatch.setenv("REST_CHANNEL_KEY", "z" * 32)
     assert main([command, "--port", "1"]) == 2
     assert "set RASA_TOKEN and WEB_SECRET to a long random value" in capsys.readouterr().err
 

@@ -10,12 +10,15 @@ notice in the resident's language). When the message cannot be handled (the trac
 unavailable: ``citizenbot.rasa_ext.tracker_store`` makes that an error instead of Rasa's silent
 in-memory fallback) the answer is 503 with the fixed "please try again" text, so no client takes a
 message as received that was not stored. Logs name the conversation, never the message text.
+
+Who may call, and which conversations it reaches, is ``citizenbot.channels.integrations``: the web
+gateway with ``REST_CHANNEL_KEY``, other integrations with their own keys (their conversations
+namespaced), nobody without a key outside development.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -27,6 +30,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from citizenbot import door
+from citizenbot.channels.integrations import MAX_SENDER, identify
 from citizenbot.conversation.envelope import Envelope
 from citizenbot.rasa_ext.tracker_store import StoreUnavailable
 from citizenbot.settings import get_settings
@@ -44,13 +48,6 @@ def whole_message(recipient_id: str, message: dict[str, Any]) -> dict[str, Any]:
     if "quick_replies" in out:
         out.setdefault("buttons", out.pop("quick_replies"))
     return out
-
-
-def authorised(header: str | None) -> bool:
-    """With ``REST_CHANNEL_KEY`` set (Rasa listening beyond this machine), a caller must present it;
-    without it the channel is reachable from this machine only (``RASA_HOST``) and open there."""
-    key = get_settings().rest_channel_key
-    return not key or hmac.compare_digest((header or "").encode(), f"Bearer {key}".encode())
 
 
 class WholeMessageCollector(CollectingOutputChannel):
@@ -91,8 +88,9 @@ class CitizenRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if not authorised(request.headers.get("Authorization")):
-                return response.json({"error": "this channel needs Authorization: Bearer <REST_CHANNEL_KEY>"},
+            caller = identify(request.headers.get("Authorization"), get_settings())
+            if caller is None:
+                return response.json({"error": "this channel needs Authorization: Bearer <your integration's key>"},
                                      status=401)
             if not isinstance(request.json, dict):
                 return response.json({"error": "expected a JSON object with sender and message"}, status=400)
@@ -100,6 +98,9 @@ class CitizenRestInput(RestInput):
             text = self._extract_message(request)
             if not isinstance(sender_id, str) or not sender_id or not isinstance(text, str):
                 return response.json({"error": "sender and message must be non-empty strings"}, status=400)
+            if caller.integration is not None and len(sender_id) > MAX_SENDER:
+                return response.json({"error": f"sender is at most {MAX_SENDER} characters"}, status=400)
+            asked_sender, sender_id = sender_id, caller.conversation_id(sender_id)
             metadata = self.get_metadata(request)
             if metadata is not None and not isinstance(metadata, dict):
                 return response.json({"error": "metadata must be a JSON object"}, status=400)
@@ -118,14 +119,15 @@ class CitizenRestInput(RestInput):
                 reason = str(exc) if isinstance(exc, StoreUnavailable) else type(exc).__name__
                 logger.error("message of %s not handled: %s", sender_id, reason)
                 return response.json(
-                    {"error": "unavailable", "messages": [door.notice_message(door.TRY_AGAIN, page_lang, sender_id)]},
+                    {"error": "unavailable", "messages": [door.notice_message(door.TRY_AGAIN, page_lang, asked_sender)]},
                     status=503,
                 )
-            messages = collector.messages
+            # an integration is answered in its own sender ids, not the namespaced conversation ids
+            messages = [{**m, "recipient_id": asked_sender} for m in collector.messages]
             if admitted.cut:
                 lang = next((Envelope.of_reply(m).lang for m in messages if Envelope.of_reply(m).lang), page_lang)
                 # after the answer: an emergency answer stays first, and the notice reads as "I read only ..."
-                messages = [*messages, door.notice_message(door.MESSAGE_CUT, lang, sender_id)]
+                messages = [*messages, door.notice_message(door.MESSAGE_CUT, lang, asked_sender)]
             return response.json(messages)
 
         return webhook

@@ -6,21 +6,33 @@ conversation is answered, nothing is stored, and the history read next is empty.
 store installs ``install_no_fallback``: the wrapper's error callback raises ``StoreUnavailable``
 instead, so the message fails, the REST channel answers 503 with "please try again in a moment"
 and nothing is acknowledged that was not stored.
+
+Every event is written redacted (``citizenbot.conversation.redaction``): the database keeps
+``<EMAIL>``, ``<PHONE>``... where the resident typed them; the tracker in memory, which the actions
+of the message being handled see, keeps the text as typed.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
+import logging
 from pathlib import Path
 from typing import Any, Optional
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
+from citizenbot.conversation.redaction import redact_event
 from citizenbot.settings import get_settings
 from citizenbot.store.db import sqlite_engine
+
+logger = logging.getLogger(__name__)
 
 
 class StoreUnavailable(RuntimeError):
@@ -83,6 +95,22 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             self.engine = sqlite_engine(str(self.engine.url), TRACKER_PRAGMAS, future=False, pool_size=2,
                                         max_overflow=8)
             self.sessionmaker = sessionmaker(bind=self.engine)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's ``SQLTrackerStore.save`` (3.6) with each new event redacted before it is written
+        (an event broker, none is configured, would still get them as typed)."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+            for event in itertools.islice(tracker.events, stored, len(tracker.events)):
+                data = redact_event(event.as_dict())
+                session.add(self.SQLEvent(
+                    sender_id=tracker.sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
+                    intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"), data=json.dumps(data),
+                ))
+            session.commit()
+        logger.debug("conversation %s stored", tracker.sender_id)
 
 
 TRACKER_PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000")

@@ -1,6 +1,7 @@
 """The fault-report conversation as pure functions: pre-filling, checking answers, messages.
 
-Also reads what residents type outside the form: a report number in a status question.
+Also reads what residents type outside the form: a report number in a status question (the public
+reference is read by ``citizenbot.reports.store.parse_public_ref``).
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ _SKIP_PHRASES = {fold(p) for p in ("ohita", "en halua", "ei kiitos", "no thanks"
 
 
 def parse_report_number(text: str) -> int | None:
-    """A report number in a message ("status of my report 1234", "ilmoitus #1042")."""
+    """A report number in a message ("status of my report 1234", "ilmoitus #1042"): residents were
+    given numbers before references (``store.parse_public_ref``); answered only to the reporter."""
     match = _NUMBER_RE.search(text or "")
     if not match:
         return None
@@ -186,20 +188,30 @@ def confirm(kb: KnowledgeBase, category: str, location: str, description: str | 
     ])
 
 
-def status_reply(kb: KnowledgeBase, report: ReportView | None, number: int, lang: str) -> Reply:
+def status_reply(kb: KnowledgeBase, report: ReportView | None, asked: str, lang: str, own: bool) -> Reply:
+    """The status answer. The place and the city's notes only in the reporter's own conversation
+    (``own``); to anyone else who has the reference, the state alone."""
     topic = "maintenance.report_status"
     if report is None:
-        return Reply(kb.answer(f"{topic}.not_found", lang, report_id=number), f"{topic}.not_found")
+        return Reply(kb.answer(f"{topic}.not_found", lang, report_id=asked), f"{topic}.not_found")
+    shown = report.public_ref or str(report.number)
+    if not own:
+        label = "report_status.held" if report.held else f"report_status.{report.status}"
+        text = kb.answer(
+            f"{topic}.state", lang, report_id=shown, status=kb.label(label, lang, report.status),
+            updated=format_date(report.updated_at, lang),
+        )
+        return Reply(text, f"{topic}.state")
     if report.held:
         # The truth: we have it, the city's system does not (or we cannot tell); never "received".
         which = "retrying" if report.delivery in ("pending", "sending") else "held"
         text = kb.answer(
-            f"{topic}.{which}", lang, report_id=report.number,
+            f"{topic}.{which}", lang, report_id=shown,
             category=kb.label(f"topic.{report.category}", lang, report.category), location=report.location,
         )
         return Reply(text, f"{topic}.{which}")
     text = kb.answer(
-        f"{topic}.found", lang, report_id=report.number,
+        f"{topic}.found", lang, report_id=shown,
         category=kb.label(f"topic.{report.category}", lang, report.category),
         location=report.location,
         status=kb.label(f"report_status.{report.status}", lang, report.status),

@@ -1,7 +1,9 @@
 """The ``report`` table: filing reports, reading them by number, the outbox's bookkeeping.
 
-This module owns the table. Blocking (SQL); async callers use a worker thread. Report numbers
-shown to residents are ids plus ``REPORT_NUMBER_OFFSET``. Checking what residents type is
+This module owns the table. Blocking (SQL); async callers use a worker thread. A report has two
+names: its number (the id plus ``REPORT_NUMBER_OFFSET``: sequential, for staff and the outbox) and
+its public reference (``7K3M-Q9PX``: random, the one residents are given), so that nobody can ask
+about a report by guessing the next number. Checking what residents type is
 ``citizenbot.reports.flow``; delivery to the city's Open311 endpoint is ``citizenbot.reports.outbox``.
 """
 
@@ -12,16 +14,21 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from citizenbot.store.db import Database
-from citizenbot.store.models import Report, as_utc, utcnow
+from citizenbot.store.models import Report, ReportDraft, as_utc, utcnow
 
 # Report numbers shown to residents start from 1001 whatever the database's id sequence does.
 REPORT_NUMBER_OFFSET = 1000
 MAX_LOCATION = 300
 MAX_DESCRIPTION = 4000
 MAX_CONTACT = 200
+# The public reference: 8 characters of an alphabet without look-alikes (no 0/O, 1/I/L, U), about
+# 39 bits, in two groups. At least one digit, so that an ordinary word is never taken for one.
+REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+_REF_RE = re.compile(r"(?<![0-9A-Za-z])([0-9A-Za-z]{4})[-\s]?([0-9A-Za-z]{4})(?![0-9A-Za-z])")
 # Carried in the request sent to the city, so that its copy can be found after an unclear answer.
 REFERENCE_PREFIX = "CB-"
 # A claim older than this belongs to a sender that stopped (a crash, a restart): far longer than
@@ -32,6 +39,7 @@ STALE_CLAIM_SECONDS = 600.0
 RETRY_LIMIT = 20
 # An uncertain report is looked up at the city again after this long, then less and less often.
 RECHECK_SECONDS = 900.0
+DRAFT_FIELDS = frozenset({"location", "description", "contact"})
 # Reports staff see: waiting for a retry, refused or out of retries, or perhaps at the city.
 ATTENTION_STATES = ("pending", "failed", "uncertain")
 
@@ -44,6 +52,22 @@ def id_of(number: int) -> int:
     return number - REPORT_NUMBER_OFFSET
 
 
+def new_public_ref() -> str:
+    while True:
+        chars = "".join(secrets.choice(REF_ALPHABET) for _ in range(8))
+        if any(c.isdigit() for c in chars):
+            return f"{chars[:4]}-{chars[4:]}"
+
+
+def parse_public_ref(text: str | None) -> str | None:
+    """A public reference in what a resident typed ("7k3m q9px", "ilmoitus 7K3M-Q9PX"), normalised."""
+    for match in _REF_RE.finditer(text or ""):
+        chars = (match.group(1) + match.group(2)).upper()
+        if all(c in REF_ALPHABET for c in chars) and any(c.isdigit() for c in chars) and any(c.isalpha() for c in chars):
+            return f"{chars[:4]}-{chars[4:]}"
+    return None
+
+
 def clean_text(text: str | None, limit: int) -> str:
     value = re.sub(r"\s+", " ", (text or "")).strip()
     return value[:limit]
@@ -51,7 +75,8 @@ def clean_text(text: str | None, limit: int) -> str:
 
 @dataclass(frozen=True)
 class ReportView:
-    """What may be shown about a report to whoever knows its number (no contact details)."""
+    """A report as the status answer sees it (no contact details). Its place and the city's notes
+    are for the reporter's own conversation only (``conversation_id``): ``flow.status_reply``."""
 
     number: int
     category: str
@@ -63,6 +88,8 @@ class ReportView:
     lang: str
     delivery: str = "local"  # the outbox's sync state: local, pending, sending, sent, failed, uncertain
     attempts: int = 0
+    public_ref: str | None = None
+    conversation_id: str | None = None
 
     @property
     def held(self) -> bool:
@@ -88,7 +115,8 @@ def _view(row: Report) -> ReportView:
     return ReportView(
         number=number_of(row.id), category=row.category, location=row.location, status=row.status,
         status_notes=row.status_notes, created_at=row.created_at, updated_at=row.updated_at, lang=row.lang,
-        delivery=row.sync_state, attempts=row.attempts or 0,
+        delivery=row.sync_state, attempts=row.attempts or 0, public_ref=row.public_ref,
+        conversation_id=row.conversation_id,
     )
 
 
@@ -107,28 +135,74 @@ class ReportStore:
         if not location:
             raise ValueError("a report needs a location")
         now = utcnow()
-        row = Report(
-            category=category, location=location,
-            description=clean_text(description, MAX_DESCRIPTION) or None,
-            contact=clean_text(contact, MAX_CONTACT) or None, lang=lang, conversation_id=conversation_id,
-            status="received", created_at=now, updated_at=now,
-            sync_state="pending" if deliver else "local", next_attempt_at=now if deliver else None,
-        )
-        with self.database.session() as session:
-            session.add(row)
-            session.flush()
-            row.reference = f"{REFERENCE_PREFIX}{number_of(row.id)}-{secrets.token_hex(3)}"
-            return number_of(row.id)
+        # Two reports drawing the same reference is unlikely but possible over the years (birthday
+        # bound): the unique index refuses the second, which draws again.
+        for attempt in range(5):
+            row = Report(
+                category=category, location=location,
+                description=clean_text(description, MAX_DESCRIPTION) or None,
+                contact=clean_text(contact, MAX_CONTACT) or None, lang=lang, conversation_id=conversation_id,
+                status="received", created_at=now, updated_at=now,
+                sync_state="pending" if deliver else "local", next_attempt_at=now if deliver else None,
+                public_ref=new_public_ref(),
+            )
+            try:
+                with self.database.session() as session:
+                    session.add(row)
+                    session.flush()
+                    row.reference = f"{REFERENCE_PREFIX}{number_of(row.id)}-{secrets.token_hex(3)}"
+                    return number_of(row.id)
+            except IntegrityError:
+                if attempt == 4:
+                    raise
+        raise AssertionError("unreachable")
 
     def get(self, number: int) -> ReportView | None:
         with self.database.session() as session:
             row = session.get(Report, id_of(number))
             return _view(row) if row else None
 
+    def get_by_ref(self, public_ref: str) -> ReportView | None:
+        with self.database.session() as session:
+            row = session.execute(select(Report).where(Report.public_ref == public_ref)).scalar_one_or_none()
+            return _view(row) if row else None
+
     def get_row(self, number: int) -> dict | None:
         with self.database.session() as session:
             row = session.get(Report, id_of(number))
             return _as_dict(row) if row is not None else None
+
+    # --- drafts --------------------------------------------------------------------------------
+    #
+    # The form's answers in the resident's own words, one draft per conversation: the stored
+    # conversation keeps them redacted, so the report is filed from here (``take_draft``).
+
+    def hold_draft(self, conversation_id: str, *, new: bool = False, **fields: str | None) -> None:
+        """Keep answers (``location``, ``description``, ``contact``); ``new`` starts a fresh draft."""
+        unknown = set(fields) - DRAFT_FIELDS
+        if unknown:
+            raise ValueError(f"not a draft field: {sorted(unknown)}")
+        limits = {"location": MAX_LOCATION, "description": MAX_DESCRIPTION, "contact": MAX_CONTACT}
+        values = {k: (clean_text(v, limits[k]) or None) if v is not None else None for k, v in fields.items()}
+        with self.database.session() as session:
+            row = session.get(ReportDraft, conversation_id)
+            if row is None:
+                session.add(ReportDraft(conversation_id=conversation_id, updated_at=utcnow(), **values))
+                return
+            if new:
+                row.location = row.description = row.contact = None
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = utcnow()
+
+    def draft(self, conversation_id: str) -> dict | None:
+        with self.database.session() as session:
+            row = session.get(ReportDraft, conversation_id)
+            return {k: getattr(row, k) for k in DRAFT_FIELDS} if row else None
+
+    def drop_draft(self, conversation_id: str) -> None:
+        with self.database.session() as session:
+            session.execute(delete(ReportDraft).where(ReportDraft.conversation_id == conversation_id))
 
     # --- outbox --------------------------------------------------------------------------------
     #

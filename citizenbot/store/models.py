@@ -158,7 +158,25 @@ class Report(Base):
     error_status = Column(Integer)  # the city's HTTP status of the last failure, None: no answer
     handled_by = Column(String(100))  # the staff member who marked a report handled (sync_state "handled")
     handled_at = Column(DateTime(timezone=True))
-    __table_args__ = (Index("ix_report_sync", "sync_state", "next_attempt_at"),)
+    # Added by the migration 0004: the random reference residents are given (reports.store).
+    public_ref = Column(String(20))
+    __table_args__ = (
+        Index("ix_report_sync", "sync_state", "next_attempt_at"),
+        Index("ix_report_public_ref", "public_ref", unique=True),
+    )
+
+
+class ReportDraft(Base):
+    """A report being filled in: the resident's own words (place, description, contact) while the
+    stored conversation keeps them only redacted (``citizenbot.conversation.redaction``). Taken by
+    the report when it is filed, dropped when it is cancelled, purged after a day."""
+
+    __tablename__ = "report_draft"
+    conversation_id = Column(String(200), primary_key=True)
+    location = Column(Text)
+    description = Column(Text)
+    contact = Column(Text)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
 class Feedback(Base):

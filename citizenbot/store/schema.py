@@ -38,11 +38,14 @@ BASELINE = "0001"
 # Columns that tell an unversioned database's revision, newest first: a database with all of a
 # revision's columns was made at that revision (or later, by a release without Alembic).
 REVISION_MARKERS = (
+    ("0005", "report_draft", {"conversation_id", "contact"}),
+    ("0004", "report", {"public_ref"}),
     ("0003", "analytics_meta", {"key", "value"}),
     ("0002", "report", {"reference", "claim_token", "claimed_at", "error_status", "handled_by", "handled_at"}),
 )
 # Tables added by a revision after the baseline (an unversioned database made before has none of them).
 ADDED_TABLES = {
+    "0005": {"report_draft"},
     "0003": {"analytics_messages", "analytics_messages_day", "analytics_feedback", "analytics_handoff",
              "analytics_wait", "analytics_reports", "analytics_meta"},
 }

@@ -123,7 +123,9 @@ def _name_index(kb_dir: str | None):
     from citizenbot.gazetteer import load_name_index
 
     try:
-        return load_name_index(kb_dir)
+        # called as the NLU component calls it, so that the Rasa process (which redacts every event
+        # it stores) shares that component's cached index instead of building a second one
+        return load_name_index(kb_dir) if kb_dir else load_name_index()
     except OSError:
         return None
 

@@ -28,7 +28,7 @@ from citizenbot.web.staff_api import StaffApi, error
 logger = logging.getLogger(__name__)
 REPORT_ROLES = ("agent", "admin")
 _FIELDS = ("category", "location", "description", "contact", "lang", "sync_state", "attempts", "last_error",
-           "error_status", "reference", "remote_id", "handled_by")
+           "error_status", "reference", "public_ref", "remote_id", "handled_by")
 _TIMES = ("created_at", "next_attempt_at", "claimed_at", "handled_at")
 
 

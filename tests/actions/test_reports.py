@@ -10,6 +10,7 @@ from actions.reports import (
     ValidateReportForm,
 )
 from citizenbot.reports import flow
+from citizenbot.reports.store import parse_public_ref
 
 from ..conftest import make_tracker, run_action, slot_events, tag
 
@@ -68,14 +69,15 @@ def filled(confirm: str) -> dict:
             "report_description": "Syvä kuoppa", "report_contact": flow.SKIPPED, "report_confirm": confirm}
 
 
-def test_submit_stores_the_report_and_gives_its_number(services):
+def test_submit_stores_the_report_and_gives_its_reference(services):
     messages, events = run_action(ActionSubmitReport(), make_tracker("kyllä", "affirm", slots=filled("yes")))
     assert tag(messages[0]) == {"topic": "maintenance.pothole.report.submitted", "lang": "fi"}
-    number = int("".join(ch for ch in messages[0]["text"] if ch.isdigit())[:4])
-    report = services.reports.get(number)
+    public_ref = parse_public_ref(messages[0]["text"])
+    report = services.reports.get_by_ref(public_ref)
     assert report.location == "Hämeenkatu 5" and report.category == "maintenance.pothole"
-    assert services.reports.get_row(number)["contact"] is None
-    assert services.reports.get_row(number)["conversation_id"] == "test-resident"
+    assert str(report.number) not in messages[0]["text"]  # the sequential number is for staff
+    assert services.reports.get_row(report.number)["contact"] is None
+    assert services.reports.get_row(report.number)["conversation_id"] == "test-resident"
     assert all(value is None for name, value in slot_events(events).items() if name.startswith("report_"))
 
 
@@ -85,19 +87,45 @@ def test_no_at_the_confirmation_files_nothing(services):
     assert services.reports.due() == [] and services.reports.get(1001) is None
 
 
-def test_status_of_a_report(services):
+def file_report(services, conversation_id: str = "test-resident", deliver: bool = False):
     number = services.reports.create(category="maintenance.street_light", location="Teiskontie 3", description=None,
-                                     contact="anna@example.com", lang="fi", conversation_id="x", deliver=False)
-    messages, _ = run_action(ActionReportStatus(), make_tracker(f"what is the status of report {number}?", "maintenance.report_status"))
-    assert tag(messages[0]) == {"topic": "maintenance.report_status.found", "lang": "en"}
-    assert "Teiskontie 3" in messages[0]["text"] and "anna@example.com" not in messages[0]["text"]
-    assert services.kb.label("report_status.received", "en") in messages[0]["text"]
+                                     contact="anna@example.com", lang="fi", conversation_id=conversation_id,
+                                     deliver=deliver)
+    return number, services.reports.get(number).public_ref
+
+
+def test_status_of_a_report_in_the_reporters_own_conversation(services):
+    number, public_ref = file_report(services)
+    for asked in (public_ref, public_ref.lower().replace("-", " "), str(number)):
+        messages, _ = run_action(ActionReportStatus(), make_tracker(f"what is the status of report {asked}?", "maintenance.report_status"))
+        assert tag(messages[0]) == {"topic": "maintenance.report_status.found", "lang": "en"}
+        assert "Teiskontie 3" in messages[0]["text"] and "anna@example.com" not in messages[0]["text"]
+        assert public_ref in messages[0]["text"]
+        assert services.kb.label("report_status.received", "en") in messages[0]["text"]
+
+
+def test_anyone_else_with_the_reference_hears_only_the_state(services):
+    number, public_ref = file_report(services, conversation_id="the-reporter")
+    messages, _ = run_action(ActionReportStatus(), make_tracker(f"ilmoituksen {public_ref} tila", "maintenance.report_status",
+                                                                sender_id="someone-else"))
+    assert tag(messages[0]) == {"topic": "maintenance.report_status.state", "lang": "fi"}
+    text = messages[0]["text"]
+    assert "Teiskontie" not in text and services.kb.label("topic.maintenance.street_light", "fi") not in text
+    assert services.kb.label("report_status.received", "fi") in text and public_ref in text
+    # a number is guessable: to anyone else it is as if no report had it
+    messages, _ = run_action(ActionReportStatus(), make_tracker(f"ilmoituksen {number} tila", "maintenance.report_status",
+                                                                sender_id="someone-else"))
+    assert messages[0]["custom"]["topic"] == "maintenance.report_status.not_found"
+    assert "Teiskontie" not in messages[0]["text"]
 
 
 def test_status_of_an_unknown_report_and_without_a_number(services):
     messages, _ = run_action(ActionReportStatus(), make_tracker("mikä on ilmoituksen 5555 tilanne", "maintenance.report_status"))
     assert messages[0]["custom"]["topic"] == "maintenance.report_status.not_found"
     assert "5555" in messages[0]["text"]
+    messages, _ = run_action(ActionReportStatus(), make_tracker("ilmoitus 7K3M-Q9PX?", "maintenance.report_status"))
+    assert messages[0]["custom"]["topic"] == "maintenance.report_status.not_found"
+    assert "7K3M-Q9PX" in messages[0]["text"]
     messages, _ = run_action(ActionReportStatus(), make_tracker("mitä mun ilmoitukselle kuuluu", "maintenance.report_status"))
     assert messages[0]["custom"]["topic"] == "maintenance.report_status.ask_id"
 
@@ -108,7 +136,7 @@ def test_a_report_not_yet_at_the_city_is_never_shown_as_received(services):
 
     def filed() -> int:
         return store.create(category="maintenance.street_light", location="Teiskontie 3", description=None,
-                            contact=None, lang="fi", conversation_id="x", deliver=True)
+                            contact=None, lang="fi", conversation_id="test-resident", deliver=True)
 
     failed, uncertain, retrying, fresh = filed(), filed(), filed(), filed()
     store.mark_failed(failed, "HTTP 400 Bad Request: Unknown service_code", retryable=False)
@@ -118,17 +146,24 @@ def test_a_report_not_yet_at_the_city_is_never_shown_as_received(services):
     for lang, question in (("fi", "mikä on ilmoituksen {} tilanne"), ("sv", "vad är status för anmälan {}"),
                            ("en", "what is the status of report {}")):
         for number, which in cases:
-            tracker = make_tracker(question.format(number), "maintenance.report_status", slots={"lang": lang})
+            public_ref = store.get(number).public_ref
+            tracker = make_tracker(question.format(public_ref), "maintenance.report_status", slots={"lang": lang})
             messages, _ = run_action(ActionReportStatus(), tracker)
             assert tag(messages[0]) == {"topic": f"maintenance.report_status.{which}", "lang": lang}
             text = messages[0]["text"]
-            assert str(number) in text and "Teiskontie 3" in text
+            assert public_ref in text and "Teiskontie 3" in text
             assert text == services.kb.answer(
-                f"maintenance.report_status.{which}", lang, report_id=number, location="Teiskontie 3",
+                f"maintenance.report_status.{which}", lang, report_id=public_ref, location="Teiskontie 3",
                 category=services.kb.label("topic.maintenance.street_light", lang))
             assert services.kb.label("report_status.received", lang) not in text
             assert "HTTP" not in text  # the city's technical reason is for staff
-    messages, _ = run_action(ActionReportStatus(), make_tracker(f"status of report {fresh}", "maintenance.report_status"))
+            # to someone else: held, never received, and not where
+            tracker = make_tracker(question.format(public_ref), "maintenance.report_status", slots={"lang": lang},
+                                   sender_id="someone-else")
+            messages, _ = run_action(ActionReportStatus(), tracker)
+            assert services.kb.label("report_status.held", lang) in messages[0]["text"]
+            assert "Teiskontie" not in messages[0]["text"]
+    messages, _ = run_action(ActionReportStatus(), make_tracker(f"status of report {store.get(fresh).public_ref}", "maintenance.report_status"))
     assert tag(messages[0])["topic"] == "maintenance.report_status.found"  # just filed: not yet tried
 
 
@@ -156,3 +191,77 @@ def test_yes_to_the_contact_question_asks_for_the_address(services):
                                                               "requested_slot": "report_description"})
     messages, _ = run_action(ActionAskReportContact(), tracker)
     assert tag(messages[0])["topic"] == "maintenance.graffiti.report.ask_contact"
+
+
+def test_the_form_files_the_residents_own_words_while_the_stored_conversation_keeps_them_redacted(services):
+    """Turn by turn as Rasa runs it: the tracker is read from the tracker store, the actions run on
+    it in memory, and it is saved (redacted) before the next message."""
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import BotUttered, Event, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+    from sqlalchemy import text as sql
+
+    from citizenbot.rasa_ext.tracker_store import DatabaseUrlTrackerStore
+
+    from ..conftest import ROOT
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    store = DatabaseUrlTrackerStore(domain=domain, host=str(services.database.engine.url))
+    form = ValidateReportForm()
+    shown: list[dict] = []
+
+    def turn(said: str, intent: str, *steps) -> DialogueStateTracker:
+        core = asyncio.run(store.retrieve("r1")) or DialogueStateTracker("r1", domain.slots)
+        core.update(UserUttered(said, {"name": intent, "confidence": 0.9}))
+        for step in steps:
+            dispatcher = CollectingDispatcher()
+            sdk = Tracker.from_dict(core.current_state(EventVerbosity.ALL))
+            events = asyncio.run(step(sdk, dispatcher))
+            for event in events:
+                core.update(Event.from_parameters(event))
+            for message in dispatcher.messages:
+                core.update(BotUttered(message.get("text"), {"custom": message.get("custom")}))
+            shown.extend(dispatcher.messages)
+        asyncio.run(store.save(core))
+        return core
+
+    def validate(slot: str):
+        async def step(sdk, dispatcher):
+            value = await getattr(form, f"validate_{slot}")(sdk.latest_message["text"], dispatcher, sdk, {})
+            return [{"event": "slot", "name": k, "value": v} for k, v in value.items()]
+        return step
+
+    def action(cls):
+        return lambda sdk, dispatcher: cls().run(dispatcher, sdk, {})
+
+    turn("katuvalo on rikki", "maintenance.street_light", action(ActionStartReport))
+    turn("Teiskontie 12", "nlu_fallback", validate("report_location"))
+    turn("ohita", "deny", validate("report_description"))
+    turn("anna.virtanen@example.fi", "nlu_fallback", validate("report_contact"), action(ActionAskReportConfirm))
+    assert "anna.virtanen@example.fi" in shown[-1]["text"]  # the resident sees what will be sent
+    reloaded = asyncio.run(store.retrieve("r1"))
+    assert reloaded.get_slot("report_contact") == "<EMAIL>" and reloaded.get_slot("report_location") == "<ADDRESS>"
+    turn("kyllä", "affirm", validate("report_confirm"), action(ActionSubmitReport))
+
+    public_ref = parse_public_ref(shown[-1]["text"])
+    report = services.reports.get_by_ref(public_ref)
+    row = services.reports.get_row(report.number)
+    assert (row["location"], row["contact"], row["description"]) == ("Teiskontie 12", "anna.virtanen@example.fi", None)
+    assert services.reports.draft("r1") is None  # taken by the report
+    with services.database.engine.connect() as connection:
+        stored = " ".join(connection.execute(sql("SELECT data FROM events WHERE sender_id = 'r1'")).scalars())
+    assert "<EMAIL>" in stored and "<ADDRESS>" in stored
+    assert "anna.virtanen" not in stored and "Teiskontie 12" not in stored
+    store.engine.dispose()
+
+
+def test_a_cancelled_report_leaves_no_draft(services):
+    run_action(ActionStartReport(), make_tracker("katuvalo on rikki Teiskontie 12", "maintenance.street_light",
+                                                 sender_id="r2"))
+    assert services.reports.draft("r2")["location"] == "Teiskontie 12"
+    run_action(ActionSubmitReport(), make_tracker("ei", "deny", slots=filled("no"), sender_id="r2"))
+    assert services.reports.draft("r2") is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 import sqlite3
 import threading
@@ -36,8 +37,11 @@ class Bot:
     def __init__(self, store):
         self.store = store
         self.received: list[str] = []
+        self.fail = False
 
     async def __call__(self, message) -> None:
+        if self.fail:  # an error that quotes the message, as some of Rasa's and the drivers' do
+            raise ValueError(f"could not handle {message.text!r}")
         tracker = await self.store.get_or_create_tracker(message.sender_id)
         tracker.update(UserUttered(message.text))
         await self.store.save(tracker)
@@ -79,7 +83,7 @@ def bot(server, tmp_path, monkeypatch):
     bot, url = server
     monkeypatch.setattr(tracker_store, "TRACKER_PRAGMAS", ("journal_mode=WAL", "busy_timeout=200"))
     store = DatabaseUrlTrackerStore(host=f"sqlite:///{tmp_path / 'c.db'}")
-    bot.store, bot.received = Agent._create_tracker_store(store, Domain.empty()), []
+    bot.store, bot.received, bot.fail = Agent._create_tracker_store(store, Domain.empty()), [], False
     yield bot, url, tmp_path / "c.db"
     store.engine.dispose()
 
@@ -121,6 +125,25 @@ def test_a_locked_store_answers_503_try_again_and_nothing_is_acknowledged(bot):
     assert status == 503 and answer["error"] == "unavailable"
     assert answer["messages"][0]["text"] == door.notice(door.TRY_AGAIN, "en")
     assert bot.received == ["hei"]
+
+
+def test_no_message_text_reaches_the_log_when_a_message_fails(bot, caplog):
+    bot, url, path = bot
+    caplog.set_level(logging.INFO)
+    secret = "minun salaisuuteni anna@example.com"
+    holder = sqlite3.connect(path, isolation_level=None)
+    post(url, json.dumps({"sender": "s6", "message": "hei"}).encode())
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        assert post(url, json.dumps({"sender": "s6", "message": secret}).encode())[0] == 503
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    bot.fail = True
+    assert post(url, json.dumps({"sender": "s6", "message": secret}).encode())[0] == 503
+    failures = [r.getMessage() for r in caplog.records if "not handled" in r.getMessage()]
+    assert len(failures) == 2 and "s6" in failures[0]  # the log names the conversation
+    assert "salaisuuteni" not in caplog.text and "anna@" not in caplog.text
 
 
 JSON_VALUES = st.recursive(
@@ -170,4 +193,40 @@ def test_with_a_channel_key_only_callers_presenting_it_are_heard(bot, monkeypatc
         asyncio.run(send(""))
     assert bot.received == ["hei gatewaysta"]
     monkeypatch.delenv("REST_CHANNEL_KEY")
-    assert post(url, body)[0] == 200  # without a key (Rasa on loopback) the channel is open here
+    assert post(url, body)[0] == 200  # in development without a key the channel is open (local tools)
+    monkeypatch.setenv("CITIZENBOT_ENV", "production")
+    assert post(url, body)[0] == 401  # never outside development
+
+
+def test_an_integration_reaches_only_the_conversations_it_opened(bot, monkeypatch):
+    from citizenbot.channels.integrations import new_key
+
+    bot, url, _path = bot
+    city_key, city_entry = new_key("city-web")
+    kiosk_key, kiosk_entry = new_key("kiosk")
+    monkeypatch.setenv("CITIZENBOT_ENV", "production")
+    monkeypatch.setenv("REST_CHANNEL_KEY", "g" * 32)
+    monkeypatch.setenv("REST_INTEGRATIONS", f"{city_entry}, {kiosk_entry}")
+
+    def say(key: str, sender: str, text: str):
+        return requests.post(url, json={"sender": sender, "message": text},
+                             headers={"Authorization": f"Bearer {key}"}, timeout=30)
+
+    answer = say(city_key, "resident-1", "hei kaupungin sivuilta")
+    assert answer.status_code == 200 and answer.json()[0]["recipient_id"] == "resident-1"
+    assert say(kiosk_key, "resident-1", "hei kioskista").status_code == 200
+    assert say("g" * 32, "resident-1", "hei gatewaysta").status_code == 200
+    assert say(city_entry.split("=")[1], "resident-1", "the hash is not the key").status_code == 401
+
+    def said(conversation: str) -> list[str]:
+        tracker = asyncio.run(bot.store.retrieve(conversation))
+        return [e.text for e in tracker.events if isinstance(e, UserUttered)] if tracker else []
+
+    # one sender id, three conversations: each integration's own, the widget's untouched by them
+    assert said("ext:city-web:resident-1") == ["hei kaupungin sivuilta"]
+    assert said("ext:kiosk:resident-1") == ["hei kioskista"]
+    assert said("resident-1") == ["hei gatewaysta"]
+    assert said("ext:city-web:ext:kiosk:resident-1") == []
+    say(city_key, "ext:kiosk:resident-1", "toisen keskusteluun?")  # an attempt to step out of its space
+    assert said("ext:kiosk:resident-1") == ["hei kioskista"]
+    assert say(city_key, "x" * 129, "liian pitkä tunnus").status_code == 400

@@ -35,7 +35,7 @@ def test_the_page_language_hint_and_stickiness(resident):
     assert bot.say("ok")[0]["custom"]["lang"] == "en"
 
 
-def test_a_fault_report_gets_a_number_whose_status_can_be_asked(resident):
+def test_a_fault_report_gets_a_reference_whose_status_only_its_reporter_sees_in_full(resident):
     bot = resident()
     first = bot.say("Teiskontiellä 12 on tosi syvä kuoppa keskellä ajokaistaa, rengas meinasi hajota")
     assert topics(first)[0] == "maintenance.pothole"
@@ -43,10 +43,13 @@ def test_a_fault_report_gets_a_number_whose_status_can_be_asked(resident):
     assert topics(bot.say("ei kiitos")) == ["maintenance.pothole.report.confirm"]
     done = bot.say("kyllä")
     assert topics(done) == ["maintenance.pothole.report.submitted"]
-    number = re.search(r"\b(\d{4,})\b", done[0]["text"]).group(1)
-    status = resident().say(f"mikä on ilmoituksen {number} tilanne?")
+    public_ref = re.search(r"\b([2-9A-Z]{4}-[2-9A-Z]{4})\b", done[0]["text"]).group(1)
+    status = bot.say(f"mikä on ilmoituksen {public_ref} tilanne?")
     assert topics(status) == ["maintenance.report_status.found"]
     assert "Teiskontie 12" in status[0]["text"]
+    stranger = resident().say(f"mikä on ilmoituksen {public_ref} tilanne?")
+    assert topics(stranger) == ["maintenance.report_status.state"]
+    assert "Teiskontie" not in stranger[0]["text"]
 
 
 def test_an_emergency_during_a_report_gets_the_emergency_answer(resident):

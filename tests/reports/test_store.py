@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from citizenbot.reports.store import ReportStore
+from citizenbot.reports import store as report_store
+from citizenbot.reports.store import REF_ALPHABET, ReportStore, parse_public_ref
 
 
 def test_reports_are_stored_numbered_and_shown_without_contact(fresh_database):
@@ -19,6 +20,46 @@ def test_reports_are_stored_numbered_and_shown_without_contact(fresh_database):
     assert not hasattr(view, "contact")
     assert store.get(9999) is None
     assert store.due() == [second]  # only reports to deliver are in the outbox
+
+
+def test_each_report_has_a_random_public_reference(fresh_database):
+    store = ReportStore(fresh_database)
+    numbers = [store.create(category="maintenance.pothole", location="Hämeenkatu 5", description=None,
+                            contact=None, lang="fi", conversation_id="c1", deliver=False) for _ in range(30)]
+    refs = [store.get(n).public_ref for n in numbers]
+    assert len(set(refs)) == 30
+    for ref in refs:
+        assert len(ref) == 9 and ref[4] == "-" and set(ref.replace("-", "")) <= set(REF_ALPHABET)
+        assert any(c.isdigit() for c in ref)
+        assert store.get_by_ref(ref).number == numbers[refs.index(ref)]
+    assert store.get_by_ref("2222-2222") is None
+
+
+def test_a_reference_drawn_twice_is_drawn_again(fresh_database, monkeypatch):
+    store = ReportStore(fresh_database)
+    draws = iter(["AB23-CD45", "AB23-CD45", "XY67-ZW89"])
+    monkeypatch.setattr(report_store, "new_public_ref", lambda: next(draws))
+    first = store.create(category="maintenance.pothole", location="Hämeenkatu 5", description=None,
+                         contact=None, lang="fi", conversation_id="c1", deliver=False)
+    second = store.create(category="maintenance.pothole", location="Hämeenkatu 7", description=None,
+                          contact=None, lang="fi", conversation_id="c2", deliver=False)
+    assert store.get(first).public_ref == "AB23-CD45" and store.get(second).public_ref == "XY67-ZW89"
+    assert store.get_by_ref("XY67-ZW89").location == "Hämeenkatu 7"
+
+
+@pytest.mark.parametrize("text, ref", [
+    ("ilmoitus 7K3M-Q9PX", "7K3M-Q9PX"),
+    ("status of 7k3m-q9px?", "7K3M-Q9PX"),
+    ("7k3m q9px", "7K3M-Q9PX"),
+    ("anmälan 7K3MQ9PX", "7K3M-Q9PX"),
+    ("ilmoitus 1042", None),
+    ("raskaana olen", None),  # a word of the alphabet's letters, no digit
+    ("HELP-DESK", None),
+    ("7K3M-Q9PXY", None),
+    ("0K3M-Q9PX", None),  # 0 is not in the alphabet
+])
+def test_public_references_in_messages(text, ref):
+    assert parse_public_ref(text) == ref
 
 
 def test_a_report_needs_a_location(fresh_database):

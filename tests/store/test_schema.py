@@ -18,7 +18,7 @@ from citizenbot.store.db import Database
 from citizenbot.store.models import Base
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL")
-NEW_REPORT_COLUMNS = {"reference", "claim_token", "claimed_at", "error_status", "handled_by", "handled_at"}
+NEW_REPORT_COLUMNS = {"reference", "claim_token", "claimed_at", "error_status", "handled_by", "handled_at", "public_ref"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -90,6 +90,8 @@ def test_a_database_of_the_previous_release_is_upgraded_at_start_and_keeps_its_r
     assert claim is not None and claim.row["reference"] == "CB-1001" and claim.row["attempts"] == 2
     assert store.mark_sent(1001, "2026-000001", None, claim=claim.token)
     assert store.get_row(1001)["attempts"] == 3
+    public_ref = store.get(1001).public_ref  # the migration 0004 gave the old report a reference
+    assert public_ref and store.get_by_ref(public_ref).number == 1001
 
     after = rows(database)
     assert schema.upgrade(database.engine) == schema.head_revision()  # a second upgrade changes nothing

@@ -89,6 +89,7 @@ async def test_a_refused_report_is_listed_with_the_citys_reason_and_retried_afte
     assert report["number"] == number and report["state"] == "failed" and report["error_status"] == 403
     assert report["reason"] == "HTTP 403 Forbidden: Invalid api_key received"
     assert report["description"] == "Syvä kuoppa pyörätiellä" and report["contact"] == "anna@example.com"
+    assert report["public_ref"] == store.get(number).public_ref  # staff can find what a resident asks about
     assert (await act(aino, env, number, "resend"))[0] == 409  # resend is for uncertain reports
     status, body = await act(aino, env, number, "retry")
     assert status == 200 and body["report"]["state"] == "pending" and body["report"]["attempts"] == 0

@@ -172,6 +172,7 @@ function reportItem(r) {
   li.append(
     el("div", { class: "item-head" },
       el("span", { class: "badge", text: String(r.number) }),
+      r.public_ref ? el("span", { text: `tunnus ${r.public_ref}` }) : null,
       el("strong", { text: REPORT_STATES[r.state] || r.state }),
       el("span", { text: `${r.category} · ${r.location}` }),
       el("span", { text: `yrityksiä ${r.attempts}` }),
