@@ -121,6 +121,8 @@ export function normaliseMessage(raw) {
     // a language we do not serve) another language code, kept for the lang attribute
     lang: /^[a-z]{2,3}$/.test(custom.lang ?? "") ? custom.lang : null,
     staff: message.staff && typeof message.staff === "object" ? message.staff : null,
+    // a resident's message: the id the widget gave it (outbox.js), when the stored one has it
+    clientId: typeof message.client_id === "string" ? message.client_id : null,
   };
 }
 

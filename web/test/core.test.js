@@ -102,7 +102,7 @@ test("messages are normalised whatever the server sends", () => {
   });
   assert.deepEqual(m, {
     from: "bot", text: "Hei", buttons: [{ title: "Kyllä", payload: "/affirm" }],
-    id: "abc", topic: "meta.greet", lang: "fi", staff: null,
+    id: "abc", topic: "meta.greet", lang: "fi", staff: null, clientId: null,
   });
   assert.equal(normaliseMessage(null).text, "");
   assert.equal(normaliseMessage({ from: "<script>", custom: { lang: "xx" } }).from, "bot");
@@ -204,4 +204,10 @@ test("right-to-left languages are known, the served ones run left to right", () 
   assert.equal(direction("ar"), "rtl");
   assert.equal(direction("fa-IR"), "rtl");
   assert.equal(direction(null), "ltr");
+});
+
+test("a stored resident message keeps the client id the widget gave it; nothing else has one", () => {
+  assert.equal(normaliseMessage({ from: "resident", text: "hei", client_id: "c-1" }).clientId, "c-1");
+  assert.equal(normaliseMessage({ from: "resident", text: "hei" }).clientId, null);
+  assert.equal(normaliseMessage({ from: "resident", text: "hei", client_id: 5 }).clientId, null);
 });

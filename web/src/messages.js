@@ -1,0 +1,42 @@
+// One message of the log as DOM: who said it, the text (links, numbers to call in health
+// answers), quick replies, "Was this helpful?", and the 112 answer as an alert.
+import { LANGS, isEmergency, phoneLinks, speaker, t, wantsFeedback } from "./core.js";
+import { useChoice } from "./choices.js";
+import { el } from "./dom.js";
+import { feedbackGroup } from "./feedback.js";
+import { richText } from "./richtext.js";
+
+/** opts: {lang (the widget's), announce, used (quick replies already answered), store,
+ * onChoice(button), sendVote(value, done)} */
+export function messageElement(message, { lang: widgetLang, announce, used, store, onChoice, sendVote }) {
+  const who = speaker(message, widgetLang);
+  const emergency = isEmergency(message);
+  const item = el("div", {
+    class: `msg ${message.from}${emergency ? " emergency" : ""}`,
+    lang: message.lang || null,
+    "data-topic": message.topic,
+    // the 112 answer is announced at once, before anything else (not again from the history)
+    role: emergency && announce ? "alert" : null,
+  });
+  const lang = LANGS.includes(message.lang) ? message.lang : widgetLang; // the widget's own texts
+  if (emergency) {
+    item.append(el("strong", { class: "emergency-label", text: t(lang, "emergencyLabel") }));
+    item.append(el("span", { class: "visually-hidden", text: ": " }));
+  } else {
+    item.append(el("span", { class: message.from === "staff" ? "who" : "who visually-hidden", text: `${who}: ` }));
+  }
+  item.append(richText(message.text, { lang, phones: emergency || phoneLinks(message) }));
+  if (message.buttons.length) {
+    const choices = el("div", { class: "choices" });
+    for (const button of message.buttons) {
+      const onclick = (event) => {
+        useChoice(event.currentTarget);
+        onChoice(button);
+      };
+      choices.append(el("button", { type: "button", class: "choice", text: button.title, disabled: used, onclick }));
+    }
+    item.append(choices);
+  }
+  if (wantsFeedback(message)) item.append(feedbackGroup(message, widgetLang, store, sendVote));
+  return item;
+}
