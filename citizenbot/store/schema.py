@@ -38,11 +38,13 @@ BASELINE = "0001"
 # Columns that tell an unversioned database's revision, newest first: a database with all of a
 # revision's columns was made at that revision (or later, by a release without Alembic).
 REVISION_MARKERS = (
+    ("0006", "chat_rating", {"id", "day", "queue", "lang", "score", "comment"}),
     ("0003", "analytics_meta", {"key", "value"}),
     ("0002", "report", {"reference", "claim_token", "claimed_at", "error_status", "handled_by", "handled_at"}),
 )
 # Tables added by a revision after the baseline (an unversioned database made before has none of them).
 ADDED_TABLES = {
+    "0006": {"chat_rating"},
     "0003": {"analytics_messages", "analytics_messages_day", "analytics_feedback", "analytics_handoff",
              "analytics_wait", "analytics_reports", "analytics_meta"},
 }

@@ -43,6 +43,7 @@ class GatewayConfig:
     feedback: FeedbackStore
     handoffs: Any = None  # citizenbot.web.handoff_service.HandoffService, when handoff is enabled
     database: Any = None  # citizenbot.store.db.Database: a resident deleting their own conversation
+    ratings: Any = None  # citizenbot.handoff.ratings.RatingStore: the end-of-chat rating
 
 
 class RateLimiter:
@@ -121,7 +122,8 @@ class Gateway:
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.received = ReceivedMessages()
         for event in ("connect", "disconnect", "session_request", "user_uttered", "set_language", "feedback",
-                      "handoff_cancel", "resident_typing", "conversation_export", "conversation_delete"):
+                      "handoff_cancel", "resident_typing", "conversation_export", "conversation_delete",
+                      "chat_rating"):
             sio.on(event, getattr(self, f"on_{event}"))
 
     # --- helpers ------------------------------------------------------------------------------
@@ -322,6 +324,21 @@ class Gateway:
         await self.sio.emit("conversation_deleted", {"session_id": session_id}, room=session_id)
         await self.sio.emit("history", {"messages": []}, room=session_id)
         return {"ok": True, "deleted": {"messages": gone.events, "feedback": gone.feedback, "inbox": gone.inbox}}
+
+    async def on_chat_rating(self, sid: str, data: Any = None) -> dict[str, Any]:
+        """The resident's 1-5 rating (and comment) of their ended chat with a person."""
+        from citizenbot.handoff.ratings import valid_score
+
+        session_id = self._session(data)
+        if session_id is None or self.config.ratings is None:
+            return {"ok": False, "error": "session"}
+        handoff_id, score, comment = data.get("handoff_id"), valid_score(data.get("score")), data.get("comment")
+        if not isinstance(handoff_id, int) or score is None or not (comment is None or isinstance(comment, str)):
+            return {"ok": False, "error": "invalid"}
+        if not self.limiter.allow(sid):
+            return {"ok": False, "error": "rate_limited"}
+        stored = await asyncio.to_thread(self.config.ratings.rate, session_id, handoff_id, score, comment)
+        return {"ok": True} if stored else {"ok": False, "error": "not_ratable"}
 
     async def on_feedback(self, sid: str, data: Any = None) -> dict[str, Any]:
         session_id = self._session(data)
