@@ -40,3 +40,15 @@ export function messageElement(message, { lang: widgetLang, announce, used, stor
   if (wantsFeedback(message)) item.append(feedbackGroup(message, widgetLang, store, sendVote));
   return item;
 }
+
+/** A resident's message on its way (outbox.js): "Not answered yet." or "The message did not get
+ * through." with "Send again" (onRetry) while late or failed; nothing once done. */
+export function showDelivery(node, state, lang, onRetry) {
+  if (!node) return;
+  node.querySelector(".retry")?.remove();
+  if (state === "done") node.removeAttribute("data-client-id");
+  if (state !== "late" && state !== "failed") return;
+  const again = el("button", { type: "button", class: "retry-button", text: t(lang, "sendAgain"), onclick: onRetry });
+  const notice = el("span", { text: t(lang, state === "failed" ? "notSent" : "notAnswered") });
+  node.append(el("p", { class: "retry", "data-state": state }, notice, " ", again));
+}

@@ -9,10 +9,11 @@ import { LANGS, WidgetStore, normaliseMessage, personPayload, pickLanguage, sets
 import { confirmDelete } from "./asks.js";
 import { greetingElement } from "./choices.js";
 import { el } from "./dom.js";
-import { messageElement } from "./messages.js";
+import { messageElement, showDelivery } from "./messages.js";
 import { PhoneModal } from "./modal.js";
 import { Outbox } from "./outbox.js";
 import { applyTexts, buildPanel, download } from "./panel.js";
+import { askRating, chatEnded } from "./rating.js";
 import { renderBanner } from "./status.js";
 
 const BASE = new URL(".", import.meta.url);
@@ -90,7 +91,7 @@ class CitizenWidget {
     this.renderBanner();
     this.showPrivacy(!this.store.privacyAccepted);
     if (this.greeting) this.showGreeting();
-    for (const node of this.ui.log.querySelectorAll(".retry")) this.drawRetry(node.closest(".msg"), node.dataset.state);
+    for (const node of this.ui.log.querySelectorAll(".retry")) this.messageState(node.closest(".msg").dataset.clientId, node.dataset.state);
   }
 
   // --- opening and closing -----------------------------------------------------------------
@@ -173,8 +174,10 @@ class CitizenWidget {
     this.socket.on("resident_message", ({ text }) => this.render(normaliseMessage({ from: "resident", text })));
     this.socket.on("typing", ({ on, who }) => this.setTyping(on, who));
     this.socket.on("handoff_status", (status) => {
+      const before = this.handoff;
       this.handoff = status || { state: "none" };
       this.renderBanner();
+      if (chatEnded(before, this.handoff)) this.askRating(this.handoff.id);
     });
     this.socket.on("conversation_deleted", ({ session_id: deleted }) => {
       if (this.session?.session_id === deleted) this.newConversation({ notice: "deleted" });
@@ -262,28 +265,8 @@ class CitizenWidget {
   /** A message on its way: "not answered yet – send again" when late or failed, nothing when done. */
   messageState(id, state) {
     const node = this.ui.log.querySelector(`.msg.resident[data-client-id="${CSS.escape(id)}"]`);
-    if (!node) return;
-    if (state === "late" || state === "failed") {
-      this.drawRetry(node, state);
-      if (node === this.ui.log.lastElementChild) this.scrollToEnd();
-    } else node.querySelector(".retry")?.remove();
-    if (state === "done") node.removeAttribute("data-client-id");
-  }
-
-  drawRetry(node, state) {
-    if (!node) return;
-    node.querySelector(".retry")?.remove();
-    const id = node.dataset.clientId;
-    const again = el("button", {
-      type: "button",
-      class: "retry-button",
-      text: t(this.lang, "sendAgain"),
-      onclick: () => {
-        if (!this.ready) return this.setStatus("disconnected");
-        this.outbox.retry(id);
-      },
-    });
-    node.append(el("p", { class: "retry", "data-state": state }, el("span", { text: t(this.lang, state === "failed" ? "notSent" : "notAnswered") }), " ", again));
+    showDelivery(node, state, this.lang, () => (this.ready ? this.outbox.retry(id) : this.setStatus("disconnected")));
+    if (node && node === this.ui.log.lastElementChild) this.scrollToEnd();
   }
 
   residentTyping() {
@@ -354,6 +337,18 @@ class CitizenWidget {
           if (err || !answer?.ok) return this.setStatus("deleteFailed");
           if (this.session?.session_id === deleting) this.newConversation({ notice: "deleted" });
         });
+      },
+    });
+  }
+
+  /** "How was the chat?" after a chat with a person (skippable; focus back to the input). */
+  askRating(handoffId) {
+    askRating(this.ui.dialogs, this.lang, {
+      send: ({ score, comment }, done) =>
+        this.socket.timeout(15000).emit("chat_rating", { ...this.session, handoff_id: handoffId, score, comment }, (err, answer) => done(err ? null : answer)),
+      done: (notice) => {
+        this.setStatus(notice);
+        this.ui.input.focus();
       },
     });
   }

@@ -211,3 +211,14 @@ test("a stored resident message keeps the client id the widget gave it; nothing 
   assert.equal(normaliseMessage({ from: "resident", text: "hei" }).clientId, null);
   assert.equal(normaliseMessage({ from: "resident", text: "hei", client_id: 5 }).clientId, null);
 });
+
+test("the rating is asked when a chat a person had ends, not when a queue is left", async () => {
+  const { chatEnded } = await import("../src/rating.js");
+  const active = { state: "active", id: 7, staff: { role: "nurse" } };
+  assert.equal(chatEnded(active, { state: "closed", id: 7 }), true);
+  assert.equal(chatEnded(active, { state: "returned", id: 7 }), true);
+  assert.equal(chatEnded({ state: "queued", id: 7 }, { state: "cancelled", id: 7 }), false);
+  assert.equal(chatEnded({ state: "queued", id: 7 }, { state: "none" }), false);
+  assert.equal(chatEnded(active, { state: "queued", id: 7 }), false); // transferred: still waiting
+  assert.equal(chatEnded(active, { state: "closed" }), false);
+});
