@@ -123,7 +123,7 @@ class Gateway:
         self.received = ReceivedMessages()
         for event in ("connect", "disconnect", "session_request", "user_uttered", "set_language", "feedback",
                       "handoff_cancel", "resident_typing", "conversation_export", "conversation_delete",
-                      "chat_rating"):
+                      "chat_rating", "leave_message"):
             sio.on(event, getattr(self, f"on_{event}"))
 
     # --- helpers ------------------------------------------------------------------------------
@@ -339,6 +339,21 @@ class Gateway:
             return {"ok": False, "error": "rate_limited"}
         stored = await asyncio.to_thread(self.config.ratings.rate, session_id, handoff_id, score, comment)
         return {"ok": True} if stored else {"ok": False, "error": "not_ratable"}
+
+    async def on_leave_message(self, sid: str, data: Any = None) -> dict[str, Any]:
+        """Outside service hours: a message (and an optional contact) for the queue's next opening."""
+        session_id = self._session(data)
+        if session_id is None or self.config.handoffs is None:
+            return {"ok": False, "error": "session"}
+        text, contact = data.get("text"), data.get("contact")
+        if not isinstance(text, str) or not text.strip() or not (contact is None or isinstance(contact, str)):
+            return {"ok": False, "error": "invalid"}
+        if not self.limiter.allow(sid) or not self.conversation_limiter.allow(session_id):
+            return {"ok": False, "error": "rate_limited"}
+        lang = data.get("lang") if data.get("lang") in served_languages() else "fi"
+        contact = door.admit(contact.strip(), 200).text if contact and contact.strip() else None
+        return await self.config.handoffs.leave_message(session_id, str(data.get("queue")), lang,
+                                                        door.admit(text.strip(), 2000).text, contact)
 
     async def on_feedback(self, sid: str, data: Any = None) -> dict[str, Any]:
         session_id = self._session(data)
