@@ -69,6 +69,7 @@ class ControlledRasa:
         self.target = target.rstrip("/")
         self.mode = "pass"  # "hold" | "drop"
         self.messages: list[str] = []  # the texts that reached the real Rasa
+        self.answer = None  # answer(body) -> replies or None: answered here instead of by the real Rasa
         self.server = ServerThread(self._app)
 
     def _app(self) -> web.Application:
@@ -85,6 +86,9 @@ class ControlledRasa:
                 raise asyncio.CancelledError
             if self.mode == "hold":
                 await self._released.wait()
+            own = self.answer(await request.json()) if self.answer else None
+            if own is not None:
+                return web.json_response(own)
             self.messages.append((await request.json()).get("message"))
         headers = {k: v for k, v in request.headers.items() if k.lower() in ("content-type", "authorization", "x-conversation-id")}
         async with aiohttp.ClientSession() as http, http.request(

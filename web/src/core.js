@@ -144,6 +144,28 @@ export function personPayload(lastTopic) {
   return topic.startsWith("health.") || topic.startsWith("handoff.nurse") ? "/handoff.nurse" : "/handoff.agent";
 }
 
+/** The queue whose "nobody is on duty now" answer this is (handoff.<queue>.closed), else null. */
+export function closedQueue(message) {
+  const match = /^handoff\.(\w+)\.closed$/.exec(message?.topic || "");
+  return message?.from === "bot" && match ? match[1] : null;
+}
+
+/** When a queue opens, in the resident's language and the city's time zone ("ma 7.12. klo 8.00",
+ * "mån 7/12 8:00", "Mon 7 Dec, 8:00": English with the month's name, as 12/7 reads two ways);
+ * "" when unknown. */
+export function formatOpening(iso, timeZone, lang) {
+  const date = iso ? new Date(iso) : null;
+  if (!date || Number.isNaN(date.getTime())) return "";
+  const english = lang === "en";
+  const locale = english ? "en-GB" : lang;
+  const options = { weekday: "short", day: "numeric", month: english ? "short" : "numeric", hour: "numeric", minute: "2-digit" };
+  try {
+    return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(date);
+  } catch {
+    return new Intl.DateTimeFormat(locale, options).format(date); // an unknown zone: the resident's own
+  }
+}
+
 /** Whether a message tells the conversation's domain: not "did not understand", small talk or
  * out of scope, which leave the domain as it was. */
 export function setsDomain(message) {

@@ -1,14 +1,14 @@
 // One message of the log as DOM: who said it, the text (links, numbers to call in health
 // answers), quick replies, "Was this helpful?", and the 112 answer as an alert.
-import { LANGS, isEmergency, phoneLinks, speaker, t, wantsFeedback } from "./core.js";
+import { LANGS, closedQueue, isEmergency, phoneLinks, speaker, t, wantsFeedback } from "./core.js";
 import { useChoice } from "./choices.js";
 import { el } from "./dom.js";
 import { feedbackGroup } from "./feedback.js";
 import { richText } from "./richtext.js";
 
 /** opts: {lang (the widget's), announce, used (quick replies already answered), store,
- * onChoice(button), sendVote(value, done)} */
-export function messageElement(message, { lang: widgetLang, announce, used, store, onChoice, sendVote }) {
+ * onChoice(button), sendVote(value, done), onLeaveMessage(queue)} */
+export function messageElement(message, { lang: widgetLang, announce, used, store, onChoice, sendVote, onLeaveMessage }) {
   const who = speaker(message, widgetLang);
   const emergency = isEmergency(message);
   const item = el("div", {
@@ -36,6 +36,13 @@ export function messageElement(message, { lang: widgetLang, announce, used, stor
       choices.append(el("button", { type: "button", class: "choice", text: button.title, disabled: used, onclick }));
     }
     item.append(choices);
+  }
+  const closed = closedQueue(message);
+  if (closed && onLeaveMessage) {
+    // nobody is on duty: the resident can leave a message for the next opening
+    const leave = el("button", { type: "button", class: "choice leave-message", text: t(widgetLang, "leaveMessage"),
+      onclick: () => onLeaveMessage(closed) });
+    item.append(el("div", { class: "choices" }, leave));
   }
   if (wantsFeedback(message)) item.append(feedbackGroup(message, widgetLang, store, sendVote));
   return item;

@@ -1,6 +1,6 @@
 // Who answers, shown in the header and the banner: the assistant, a place in a queue (with
 // "Leave the queue"), or the person who has the conversation.
-import { t } from "./core.js";
+import { formatOpening, t } from "./core.js";
 
 function roleName(lang, role) {
   return t(lang, role === "nurse" ? "roleNurse" : "roleAgent");
@@ -15,6 +15,11 @@ export function renderBanner(ui, handoff, lang) {
   if (h.state === "queued") {
     ui.bannerText.textContent = t(lang, "queueBanner", { position: h.position, wait: h.wait_minutes });
     ui.leaveButton.hidden = false;
+    ui.banner.hidden = false;
+  } else if (h.state === "message_left") {
+    const when = formatOpening(h.opens_at, h.timezone, lang);
+    ui.bannerText.textContent = t(lang, when ? "messageBanner" : "messageBannerNoTime", { when });
+    ui.leaveButton.hidden = true;
     ui.banner.hidden = false;
   } else if (person) {
     ui.bannerText.textContent = t(lang, "withStaff", person);

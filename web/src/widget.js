@@ -5,15 +5,15 @@
 // This module is the conversation: connection, sending, the log. Structure and texts: panel.js;
 // one message: messages.js; messages on their way: outbox.js; questions in the panel: asks.js.
 import { io } from "./vendor/socket.io.esm.min.js";
-import { LANGS, WidgetStore, normaliseMessage, personPayload, pickLanguage, setsDomain, t, transcriptText } from "./core.js";
-import { confirmDelete } from "./asks.js";
+import { deleteConversation, leaveMessage, rateChat, saveTranscript } from "./actions.js";
+import { LANGS, WidgetStore, normaliseMessage, personPayload, pickLanguage, setsDomain, t } from "./core.js";
 import { greetingElement } from "./choices.js";
 import { el } from "./dom.js";
 import { messageElement, showDelivery } from "./messages.js";
 import { PhoneModal } from "./modal.js";
 import { Outbox } from "./outbox.js";
-import { applyTexts, buildPanel, download } from "./panel.js";
-import { askRating, chatEnded } from "./rating.js";
+import { applyTexts, buildPanel } from "./panel.js";
+import { chatEnded } from "./rating.js";
 import { renderBanner } from "./status.js";
 
 const BASE = new URL(".", import.meta.url);
@@ -63,8 +63,8 @@ class CitizenWidget {
       switchLanguage: (lang) => this.switchLanguage(lang),
       toggleMenu: () => this.toggleMenu(),
       talkToPerson: () => this.talkToPerson(),
-      save: () => this.saveTranscript(),
-      remove: () => this.askDelete(),
+      save: () => saveTranscript(this),
+      remove: () => deleteConversation(this),
       privacy: () => this.showPrivacy(true),
       newConversation: () => this.newConversation(),
       acceptPrivacy: () => this.acceptPrivacy(),
@@ -177,7 +177,7 @@ class CitizenWidget {
       const before = this.handoff;
       this.handoff = status || { state: "none" };
       this.renderBanner();
-      if (chatEnded(before, this.handoff)) this.askRating(this.handoff.id);
+      if (chatEnded(before, this.handoff)) rateChat(this, this.handoff.id);
     });
     this.socket.on("conversation_deleted", ({ session_id: deleted }) => {
       if (this.session?.session_id === deleted) this.newConversation({ notice: "deleted" });
@@ -316,41 +316,9 @@ class CitizenWidget {
     this.ui.input.focus();
   }
 
-  /** "Save the conversation": the log as a text file the resident keeps (made in the browser). */
-  saveTranscript() {
-    this.toggleMenu(false);
-    const day = new Date().toISOString().slice(0, 10);
-    download(this.root, transcriptText(this.messages, this.lang), `${t(this.lang, "transcriptTitle")} ${day}.txt`);
-    this.ui.menuButton.focus();
-  }
-
-  /** "Delete the conversation": asked first; then the server deletes it (messages, feedback,
-   * review copies) and a new conversation starts here and in the resident's other tabs. */
-  askDelete() {
-    this.toggleMenu(false);
-    confirmDelete(this.ui.dialogs, this.lang, {
-      back: this.ui.menuButton,
-      onYes: () => {
-        if (!this.session) return this.newConversation({ notice: "deleted" });
-        const deleting = this.session.session_id;
-        this.socket.timeout(15000).emit("conversation_delete", { ...this.session }, (err, answer) => {
-          if (err || !answer?.ok) return this.setStatus("deleteFailed");
-          if (this.session?.session_id === deleting) this.newConversation({ notice: "deleted" });
-        });
-      },
-    });
-  }
-
-  /** "How was the chat?" after a chat with a person (skippable; focus back to the input). */
-  askRating(handoffId) {
-    askRating(this.ui.dialogs, this.lang, {
-      send: ({ score, comment }, done) =>
-        this.socket.timeout(15000).emit("chat_rating", { ...this.session, handoff_id: handoffId, score, comment }, (err, answer) => done(err ? null : answer)),
-      done: (notice) => {
-        this.setStatus(notice);
-        this.ui.input.focus();
-      },
-    });
+  /** A notice from the widget itself in the log (not stored): e.g. "your message was left". */
+  notice(text) {
+    this.render(normaliseMessage({ from: "bot", text }), { announce: true });
   }
 
   switchLanguage(lang) {
@@ -376,6 +344,7 @@ class CitizenWidget {
         this.send(button.payload, button.title);
         this.ui.input.focus();
       },
+      onLeaveMessage: (queue) => leaveMessage(this, queue),
       sendVote: (value, done) => this.socket.emit("feedback", { ...this.session, message_id: message.id, value }, done),
     });
     if (clientId) item.setAttribute("data-client-id", clientId);

@@ -222,3 +222,17 @@ test("the rating is asked when a chat a person had ends, not when a queue is lef
   assert.equal(chatEnded(active, { state: "queued", id: 7 }), false); // transferred: still waiting
   assert.equal(chatEnded(active, { state: "closed" }), false);
 });
+
+test("a queue's closed answer offers a message; the opening is written in the resident's language", async () => {
+  const { closedQueue, formatOpening } = await import("../src/core.js");
+  assert.equal(closedQueue(normaliseMessage({ text: "x", custom: { topic: "handoff.nurse.closed" } })), "nurse");
+  assert.equal(closedQueue(normaliseMessage({ text: "x", custom: { topic: "handoff.nurse.queued" } })), null);
+  assert.equal(closedQueue(normaliseMessage({ from: "resident", text: "x", custom: { topic: "handoff.nurse.closed" } })), null);
+  const monday = "2026-12-07T08:00:00+02:00";
+  assert.equal(formatOpening(monday, "Europe/Helsinki", "fi"), "ma 7.12. klo 8.00");
+  assert.equal(formatOpening(monday, "Europe/Helsinki", "sv"), "mån 7/12 8:00");
+  assert.equal(formatOpening(monday, "Europe/Helsinki", "en"), "Mon 7 Dec, 8:00");
+  assert.equal(formatOpening(null, "Europe/Helsinki", "fi"), "");
+  assert.equal(formatOpening("not a date", "Europe/Helsinki", "fi"), "");
+  assert.ok(formatOpening(monday, "Not/AZone", "fi").startsWith("ma 7.12."));
+});
