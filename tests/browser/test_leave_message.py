@@ -129,9 +129,9 @@ def test_outside_hours_the_resident_leaves_a_message_that_staff_see_in_their_que
     context.close()
 
 
-def test_leaving_a_message_on_a_phone_in_english(browser, closed_stack):
+def test_leaving_a_message_on_a_phone_in_english_in_dark_mode(browser, closed_stack):
     web, opens = closed_stack
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB", color_scheme="dark")
     page = context.new_page()
     page.goto(web.url + "/en/")
     page.get_by_role("button", name="Ask for advice").click()
