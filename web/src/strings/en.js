@@ -79,7 +79,7 @@ export default {
   leaveDone: "Thank you! Your message is in the queue. We will answer when the service opens: {when}.",
   leaveDoneNoTime: "Thank you! Your message is in the queue. We will answer when the service opens.",
   leaveFailed: "Leaving the message did not work. Please try again in a moment.",
-  leaveOpen: "The service is open now: you can chat with a person from the menu.",
+  leaveOpen: "The service is open now: choose “Talk to a person” in the menu.",
   messageBanner: "Your message is waiting for an answer. The service opens {when}.",
   messageBannerNoTime: "Your message is waiting for an answer.",
 };

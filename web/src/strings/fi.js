@@ -79,7 +79,7 @@ export default {
   leaveDone: "Kiitos! Viestisi on jonossa. Vastaamme, kun palvelu aukeaa: {when}.",
   leaveDoneNoTime: "Kiitos! Viestisi on jonossa. Vastaamme, kun palvelu aukeaa.",
   leaveFailed: "Viestin jättäminen ei onnistunut. Yritä hetken päästä uudelleen.",
-  leaveOpen: "Palvelu on nyt auki: voit keskustella ihmisen kanssa valikosta.",
+  leaveOpen: "Palvelu on nyt auki: valitse valikosta ”Keskustele ihmisen kanssa”.",
   messageBanner: "Viestisi odottaa vastausta. Palvelu aukeaa {when}.",
   messageBannerNoTime: "Viestisi odottaa vastausta.",
 };

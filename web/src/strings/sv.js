@@ -79,7 +79,7 @@ export default {
   leaveDone: "Tack! Ditt meddelande står i kön. Vi svarar när tjänsten öppnar: {when}.",
   leaveDoneNoTime: "Tack! Ditt meddelande står i kön. Vi svarar när tjänsten öppnar.",
   leaveFailed: "Det gick inte att lämna meddelandet. Försök igen om en stund.",
-  leaveOpen: "Tjänsten är öppen nu: du kan chatta med en människa via menyn.",
+  leaveOpen: "Tjänsten är öppen nu: välj ”Tala med en människa” i menyn.",
   messageBanner: "Ditt meddelande väntar på svar. Tjänsten öppnar {when}.",
   messageBannerNoTime: "Ditt meddelande väntar på svar.",
 };
