@@ -71,6 +71,11 @@ def delete_conversation(database: Database, conversation_id: str) -> Purged:
             update(Report).where(Report.conversation_id == conversation_id).values(contact=None)
         ).rowcount
         session.execute(delete(ReportDraft).where(ReportDraft.conversation_id == conversation_id))
+        # a message left outside service hours: its contact goes with the conversation
+        contacts += session.execute(
+            update(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.contact.is_not(None))
+            .values(contact=None).execution_options(synchronize_session=False)
+        ).rowcount
         inbox = session.execute(
             delete(InboxMessage).where(InboxMessage.conversation == conversations.conversation_key(conversation_id))
         ).rowcount

@@ -128,7 +128,7 @@ def served_languages() -> tuple[str, ...]:
     default fi, sv, en, ru, uk, et, ar, so, fa (a city can serve fewer). The one list the Python code uses: language detection is restricted to it,
     every text and training example must exist in each, and the gateway, the staff console and
     the trainer tools accept exactly these. (The widget's own texts and language switch are in
-    web/src/core.js.)"""
+    web/src/strings/.)"""
     raw = _env("SERVED_LANGUAGES", ",".join(DEFAULT_LANGUAGES))
     codes = tuple(dict.fromkeys(code.strip().lower() for code in raw.split(",") if code.strip()))
     return codes or DEFAULT_LANGUAGES

@@ -7,7 +7,7 @@ and the ``data`` column of the tracker store. The kinds this project reads:
 * ``user``: a resident's message with what the NLU made of it (``parse_data``: intent, ranking,
   entities, and the language the NLU detected under ``language``) and the widget's ``metadata``
   (``lang`` the page language, ``lang_selected`` an explicit choice, ``display`` a pressed button's
-  title). A text starting with ``/`` is a button payload, not typed words.
+  title, ``client_id`` the widget's id of the message, which makes a resend recognisable). A text starting with ``/`` is a button payload, not typed words.
 * ``bot``: a bot message; ``data.custom`` is its envelope (``citizenbot.conversation.envelope``),
   ``data.buttons`` its buttons. A **staff message** is a bot event with ``metadata.staff``
   (``{"role", "first_name", "id"}``) appended by the web process during a handoff.
@@ -115,6 +115,12 @@ class ResidentMessage:
         return self.display or self.text
 
     @property
+    def client_id(self) -> str | None:
+        """The widget's own id of this message (``metadata.client_id``): a resend has the same."""
+        value = self.metadata.get("client_id")
+        return value if isinstance(value, str) and value else None
+
+    @property
     def page_lang(self) -> Any:
         """The page's language hint as sent (unchecked: the language decision checks it)."""
         return self.metadata.get("lang")
@@ -178,6 +184,11 @@ def bot_messages(events: Iterable[Mapping[str, Any]]) -> Iterator[BotMessage]:
     for event in events:
         if kind(event) == BOT:
             yield BotMessage.from_event(event)
+
+
+def has_client_message(events: Iterable[Mapping[str, Any]], client_id: str) -> bool:
+    """Whether the conversation already has the resident's message the widget gave this id."""
+    return any(message.client_id == client_id for message in resident_messages(events))
 
 
 def find_bot_message(events: Iterable[Mapping[str, Any]], message_id: str) -> BotMessage | None:

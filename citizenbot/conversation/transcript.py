@@ -54,7 +54,10 @@ def for_resident(tracker: Mapping[str, Any]) -> list[dict[str, Any]]:
             said = ResidentMessage.from_event(event)
             if said.is_button and not said.display:
                 continue  # a button payload without a title: nothing the resident typed
-            messages.append({"from": "resident", "text": said.shown, "ts": event.get("timestamp")})
+            message = {"from": "resident", "text": said.shown, "ts": event.get("timestamp")}
+            if said.client_id:  # the widget knows a message it is still resending got through
+                message["client_id"] = said.client_id
+            messages.append(message)
         elif kind(event) == BOT:
             bot = BotMessage.from_event(event)
             message = widget_message(bot.text, bot.custom, bot.buttons, bot.staff, bot.timestamp)

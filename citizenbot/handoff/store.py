@@ -37,6 +37,12 @@ class HandoffView:
     staff_role: str | None
     outcome: str | None
     emergency: bool
+    kind: str = "chat"  # "message": left outside service hours (first_message is the message)
+    contact: str | None = None  # a left message's contact, for the staff member who answers
+
+    @property
+    def left_message(self) -> bool:
+        return self.kind == "message"
 
     def as_json(self, now: datetime | None = None) -> dict:
         now = now or utcnow()
@@ -47,7 +53,7 @@ class HandoffView:
             "claimed_at": _iso(self.claimed_at), "claimed_by": self.claimed_by,
             "staff": {"first_name": self.staff_first_name, "role": self.staff_role} if self.claimed_by else None,
             "waiting_seconds": int((now - as_utc(self.queued_at)).total_seconds()) if self.status == "queued" else None,
-            "outcome": self.outcome, "emergency": self.emergency,
+            "outcome": self.outcome, "emergency": self.emergency, "kind": self.kind, "contact": self.contact,
         }
 
 
@@ -73,7 +79,7 @@ class HandoffStore:
             topic=row.topic, first_message=row.first_message, created_at=row.created_at, queued_at=row.queued_at,
             claimed_at=row.claimed_at, claimed_by=row.claimed_by,
             staff_first_name=staff.first_name if staff else None, staff_role=staff.role if staff else None,
-            outcome=row.outcome, emergency=bool(row.emergency),
+            outcome=row.outcome, emergency=bool(row.emergency), kind=row.kind or "chat", contact=row.contact,
         )
 
     # --- residents ------------------------------------------------------------------------------
@@ -89,6 +95,24 @@ class HandoffStore:
             now = utcnow()
             row = Handoff(conversation_id=conversation_id, queue=queue, status="queued", lang=lang, topic=topic,
                           first_message=(first_message or "")[:1000] or None, created_at=now, queued_at=now)
+            session.add(row)
+            session.flush()
+            return self._view(session, row), True
+
+    def leave_message(self, conversation_id: str, queue: str, lang: str, text: str, contact: str | None,
+                      topic: str | None = None) -> tuple[HandoffView, bool]:
+        """A message left outside service hours: a queue item like a chat request, answered by the
+        first staff member on duty. A conversation already queued or with a person stays as it is."""
+        with self.database.session() as session:
+            existing = session.execute(
+                select(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.status.in_(OPEN_STATES))
+            ).scalars().first()
+            if existing is not None:
+                return self._view(session, existing), False
+            now = utcnow()
+            row = Handoff(conversation_id=conversation_id, queue=queue, status="queued", lang=lang, topic=topic,
+                          first_message=text[:2000], contact=(contact or "")[:200] or None, kind="message",
+                          created_at=now, queued_at=now)
             session.add(row)
             session.flush()
             return self._view(session, row), True

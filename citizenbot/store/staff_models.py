@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy.sql.expression import false as sa_false
 
 from citizenbot.store.models import Base, utcnow
 
@@ -57,6 +58,10 @@ class Handoff(Base):
     ended_at = Column(DateTime(timezone=True))
     outcome = Column(String(50))
     emergency = Column(Boolean, nullable=False, default=False)
+    # "chat": the resident waits to talk; "message": left outside service hours, answered later
+    kind = Column(String(20), nullable=False, default="chat", server_default="chat")
+    contact = Column(Text)  # a left message's optional contact (e-mail or phone), for the reply only
+    rated = Column(Boolean, nullable=False, default=False, server_default=sa_false())  # the end-of-chat rating was given
     __table_args__ = (
         Index("ix_handoff_queue", "queue", "status", "queued_at"),
         Index("ix_handoff_conversation", "conversation_id", "status"),
@@ -72,3 +77,18 @@ class HandoffNote(Base):
     author_id = Column(Integer, ForeignKey("staff_user.id"), nullable=False)
     text = Column(Text, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class ChatRating(Base):
+    """A resident's 1-5 rating at the end of a chat with a person: the queue, the language and the
+    day only (no conversation, no staff member), and an optional comment with personal details
+    redacted. One per chat (``Handoff.rated``)."""
+
+    __tablename__ = "chat_rating"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    day = Column(Date, nullable=False)
+    queue = Column(String(20), nullable=False)
+    lang = Column(String(8), nullable=False)
+    score = Column(SmallInteger, nullable=False)
+    comment = Column(Text)
+    __table_args__ = (Index("ix_chat_rating_queue", "queue", "day"),)

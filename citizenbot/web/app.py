@@ -15,6 +15,7 @@ import socketio
 from aiohttp import web
 
 from citizenbot import health as health_checks
+from citizenbot.handoff.ratings import RatingStore
 from citizenbot.kb import KnowledgeBase
 from citizenbot.services import build_services
 from citizenbot.settings import PROJECT_ROOT, served_languages
@@ -24,6 +25,7 @@ from citizenbot.web.client_address import parse_proxies
 from citizenbot.web.gateway import Gateway, GatewayConfig
 from citizenbot.web.handoff_service import HandoffService
 from citizenbot.web.rasa_client import RasaClient
+from citizenbot.web.ratings_api import RatingsApi
 from citizenbot.web.reports_api import ReportsApi
 from citizenbot.web.review_api import ReviewApi
 from citizenbot.web.staff_api import StaffApi, StaffSocket
@@ -183,8 +185,9 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     app[DATABASE_KEY] = svc.database
     app[KB_KEY] = svc.kb
     app[HANDOFF_KEY] = handoffs
+    ratings = RatingStore(svc.database, str(settings.kb_dir) if settings.kb_dir else None)
     app[GATEWAY_KEY] = Gateway(sio, GatewayConfig(secret or settings.web_secret, rasa, svc.feedback, handoffs,
-                                                   database=svc.database))
+                                                   database=svc.database, ratings=ratings))
     StaffSocket(sio, svc.staff, handoffs)
     staff_api = StaffApi(svc.staff, handoffs, svc.kb, settings.kb_dir, secure_cookies=settings.secure_cookies,
                          trusted_proxies=parse_proxies(settings.trusted_proxies))
@@ -192,13 +195,15 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     ReviewApi.for_city(staff_api, svc.database, settings.city).routes(app)
     ReportsApi(staff_api, svc.reports, svc.open311).routes(app)
     AnalyticsApi(staff_api, svc.database, svc.kb).routes(app)
+    RatingsApi(staff_api, ratings).routes(app)
 
     app.router.add_get("/healthz", health)
     app.router.add_get("/readyz", ready)
     app.router.add_get("/favicon.ico", favicon)
     app.router.add_get("/widget/config.json", widget_config)
     app.router.add_get("/widget/vendor/{name}", vendor)
-    app.router.add_get("/widget/{name:[a-z0-9_.-]+}", widget_file)
+    # the widget's files, and one folder level for its texts (strings/fi.js)
+    app.router.add_get("/widget/{name:[a-z0-9_.-]+(?:/[a-z0-9_.-]+)?}", widget_file)
     app.router.add_get("/staff/", staff_file)
     app.router.add_get("/staff/hds.css", staff_hds_css)
     app.router.add_get("/staff/{name:[a-z0-9_.-]+}", staff_file)

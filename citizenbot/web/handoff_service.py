@@ -15,10 +15,11 @@ from citizenbot import language, safety
 from citizenbot.conversation import Envelope, make_envelope
 from citizenbot.conversation.events import bot_event, pause_event, resume_event
 from citizenbot.conversation.transcript import widget_message
-from citizenbot.handoff.hours import HandoffConfig
+from citizenbot.handoff.hours import HandoffConfig, is_open, next_opening
 from citizenbot.handoff.staff import Staff
 from citizenbot.handoff.store import HandoffStore, HandoffView, estimate_wait_minutes
 from citizenbot.kb import KnowledgeBase
+from citizenbot.store.models import utcnow
 from citizenbot.web.rasa_client import RasaClient, RasaUnavailable
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class HandoffService:
     def __init__(self, sio: socketio.AsyncServer, rasa: RasaClient, store: HandoffStore, kb: KnowledgeBase,
                  config: HandoffConfig):
         self.sio, self.rasa, self.store, self.kb, self.config = sio, rasa, store, kb, config
+        self.clock = utcnow  # the service-hours check's clock (tests set it)
 
     # --- helpers --------------------------------------------------------------------------------
 
@@ -100,7 +102,9 @@ class HandoffService:
         if handoff is None:
             return {"state": "none"}
         state: dict[str, Any] = {"state": handoff.status, "queue": handoff.queue, "id": handoff.id}
-        if handoff.status == "queued":
+        if handoff.status == "queued" and handoff.left_message:
+            state.update(state="message_left", **self.opening(handoff.queue))
+        elif handoff.status == "queued":
             position = await asyncio.to_thread(self.store.position, handoff.id)
             state.update(position=position, wait_minutes=estimate_wait_minutes(position, self.config.average_handling_minutes))
         elif handoff.status == "active":
@@ -134,6 +138,29 @@ class HandoffService:
         await self.push_status(handoff)
         await self.queue_changed(handoff.queue)
         return True
+
+    def opening(self, queue_name: str) -> dict[str, Any]:
+        """When the queue next opens: an ISO time and the city's time zone, which the widget
+        writes out in the resident's language."""
+        queue = self.config.queues.get(queue_name)
+        opens = next_opening(queue, self.clock(), self.config.timezone) if queue is not None else None
+        return {"opens_at": opens.isoformat() if opens else None, "timezone": self.config.timezone.key}
+
+    async def leave_message(self, conversation_id: str, queue_name: str, lang: str, text: str,
+                            contact: str | None) -> dict[str, Any]:
+        """Outside service hours: the resident's message (and optional contact) becomes a queue
+        item that the first staff member on duty sees; the answer says when the queue opens."""
+        queue = self.config.queues.get(queue_name)
+        if queue is None:
+            return {"ok": False, "error": "invalid"}
+        if is_open(queue, self.clock(), self.config.timezone):
+            return {"ok": False, "error": "open"}  # a person can chat now: "talk to a person" queues
+        lang = lang if lang in queue.languages else queue.languages[0]
+        handoff, created = await asyncio.to_thread(self.store.leave_message, conversation_id, queue_name, lang, text, contact)
+        if created:
+            await self.queue_changed(queue_name)
+        await self.push_status(handoff)
+        return {"ok": True, "created": created, **self.opening(queue_name)}
 
     async def resident_message(self, handoff: HandoffView, text: str, metadata: dict) -> None:
         """A message while a person has the conversation: into the transcript, to the staff

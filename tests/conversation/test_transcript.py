@@ -57,3 +57,11 @@ def test_live_messages_have_the_shape_of_the_history():
     assert live["staff"] == {"role": "nurse", "first_name": "Anna"}  # never the account id
     reply = {"recipient_id": "abc", "text": "Moi", "custom": custom, "buttons": [{"title": "a", "payload": "/a"}]}
     assert widget_reply(reply) == {"from": "bot", "text": "Moi", "custom": custom, "buttons": reply["buttons"]}
+
+
+def test_a_resident_message_keeps_the_widgets_client_id_in_the_history():
+    tracker = {"events": [
+        {"event": "user", "text": "hei", "metadata": {"lang": "fi", "client_id": "c0ffee-0001"}, "timestamp": 1},
+        {"event": "user", "text": "moi", "metadata": {"lang": "fi"}, "timestamp": 2},
+    ]}
+    assert [m.get("client_id") for m in for_resident(tracker)] == ["c0ffee-0001", None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 
@@ -20,6 +21,7 @@ class FakeRasa:
         self.during_message = None  # called while a message is being handled (to inject a race)
         self.routed: list[tuple[str, str | None]] = []  # (path, X-Conversation-Id) of each call
         self.model_loaded = True  # False: like Rasa before its model is loaded (GET /status is 409)
+        self.hold: asyncio.Event | None = None  # set: a slow Rasa, each message handled once it is set
         self.app = web.Application()
         self.app.router.add_post("/webhooks/rest/webhook", self.webhook)
         self.app.router.add_get("/webhooks/rest/", self.health)
@@ -47,6 +49,9 @@ class FakeRasa:
     async def webhook(self, request):
         self._check(request)
         body = await request.json()
+        if self.hold is not None:  # like Rasa, the message is stored only once it is handled
+            await self.hold.wait()
+            self._check(request)
         sender, text, metadata = body["sender"], body["message"], body.get("metadata") or {}
         events = self.events.setdefault(sender, [])
         events.append({"event": "user", "text": text, "metadata": metadata, "timestamp": time.time()})

@@ -53,8 +53,8 @@ class Widget:
 async def servers(fresh_database):
     rasa = FakeRasa()
     async with TestServer(rasa.app, host="127.0.0.1") as rasa_server:
-        app = create_app(rasa_url=str(rasa_server.make_url("")).rstrip("/"), rasa_token=TOKEN, secret=SECRET,
-                         database_url=fresh_database.url)
+        rasa.url = str(rasa_server.make_url("")).rstrip("/")
+        app = create_app(rasa_url=rasa.url, rasa_token=TOKEN, secret=SECRET, database_url=fresh_database.url)
         async with TestServer(app, host="127.0.0.1") as web_server:
             yield rasa, str(web_server.make_url("")).rstrip("/"), fresh_database
 

@@ -1,156 +1,14 @@
-// Pure logic of the chat widget: texts, language choice, message model, link detection, storage.
+// Pure logic of the chat widget: language choice, message model, link detection, storage.
 // No DOM here, so it is unit-tested with `node --test` (web/test/).
 
-export const LANGS = ["fi", "sv", "en"];
+import { FALLBACK_LANG, LANGS, LANGUAGE_NAMES, STRINGS } from "./strings/index.js";
 
-export const STRINGS = {
-  fi: {
-    launcher: "Kysy neuvoa",
-    title: "Kaupungin neuvonta",
-    subtitle: "Automaattinen avustaja",
-    languageGroup: "Kieli",
-    menu: "Valikko",
-    close: "Sulje keskustelu",
-    talkToPerson: "Keskustele ihmisen kanssa",
-    privacyMenu: "Tietosuoja",
-    newConversation: "Aloita uusi keskustelu",
-    log: "Keskustelu",
-    inputLabel: "Kirjoita kysymyksesi",
-    placeholder: "Kirjoita kysymyksesi…",
-    send: "Lähetä",
-    you: "Sinä",
-    assistant: "Avustaja",
-    typing: "Avustaja kirjoittaa…",
-    helpfulQuestion: "Oliko vastauksesta apua?",
-    helpfulYes: "Kyllä",
-    helpfulNo: "Ei",
-    feedbackThanks: "Kiitos palautteesta!",
-    privacyTitle: "Ennen kuin aloitat",
-    privacyText:
-      "Keskustelu tallennetaan, jotta voimme vastata ja kehittää palvelua. Tallennamme viestit ja mahdolliset vikailmoituksen tiedot {days} päivän ajan. Älä kirjoita henkilötunnustasi tai terveystietojasi tarkemmin kuin on tarpeen.",
-    privacyLink: "Lue lisää tietosuojasta",
-    privacyAccept: "Selvä, aloitetaan",
-    connecting: "Yhdistetään…",
-    disconnected: "Yhteys katkesi. Yritetään uudelleen…",
-    unavailable: "Palvelu ei juuri nyt vastaa. Yritä hetken päästä uudelleen. Hätätilanteessa soita 112.",
-    rateLimited: "Lähetit paljon viestejä lyhyessä ajassa. Odota hetki.",
-    languageChanged: "Kieli vaihdettu: suomi",
-    staffPrefix: "{role} {name}",
-    roleNurse: "Sairaanhoitaja",
-    roleAgent: "Asiakaspalvelu",
-    queueBanner: "Olet jonossa: sija {position}, arvioitu odotus noin {wait} min.",
-    leaveQueue: "Poistu jonosta",
-    withStaff: "Keskustelet nyt: {role} {name}",
-    staffTyping: "{role} kirjoittaa…",
-    emergencyLabel: "Hätätilanne",
-    greeting:
-      "Hei! Olen kaupungin automaattinen avustaja. Vastaan kysymyksiin katujen kunnossapidosta, kaavoituksesta ja terveysneuvonnasta suomeksi, ruotsiksi ja englanniksi. Hätätilanteessa soita 112.",
-    examplesLabel: "Voit kysyä esimerkiksi:",
-    examples: "Kuka poistaa aurausvallin pihatien suulta?|Tiessä on kuoppa, miten ilmoitan siitä?|Lapsella on kuumetta, mitä teen?|Miten uusin reseptin?",
-    newTab: "(avautuu uuteen välilehteen)",
-    saveConversation: "Tallenna keskustelu",
-    transcriptTitle: "Keskustelu kaupungin neuvonnan kanssa",
-  },
-  sv: {
-    launcher: "Fråga om råd",
-    title: "Stadens rådgivning",
-    subtitle: "Automatisk assistent",
-    languageGroup: "Språk",
-    menu: "Meny",
-    close: "Stäng chatten",
-    talkToPerson: "Tala med en människa",
-    privacyMenu: "Dataskydd",
-    newConversation: "Börja en ny chatt",
-    log: "Chatt",
-    inputLabel: "Skriv din fråga",
-    placeholder: "Skriv din fråga…",
-    send: "Skicka",
-    you: "Du",
-    assistant: "Assistenten",
-    typing: "Assistenten skriver…",
-    helpfulQuestion: "Hade du nytta av svaret?",
-    helpfulYes: "Ja",
-    helpfulNo: "Nej",
-    feedbackThanks: "Tack för din respons!",
-    privacyTitle: "Innan du börjar",
-    privacyText:
-      "Chatten sparas så att vi kan svara och utveckla tjänsten. Vi sparar meddelandena och eventuella uppgifter i en felanmälan i {days} dagar. Skriv inte din personbeteckning och berätta inte mer om din hälsa än vad som behövs.",
-    privacyLink: "Läs mer om dataskydd",
-    privacyAccept: "Okej, vi börjar",
-    connecting: "Ansluter…",
-    disconnected: "Anslutningen bröts. Vi försöker igen…",
-    unavailable: "Tjänsten svarar inte just nu. Försök igen om en stund. I en nödsituation, ring 112.",
-    rateLimited: "Du skickade många meddelanden på kort tid. Vänta en stund.",
-    languageChanged: "Språket är nu svenska",
-    staffPrefix: "{role} {name}",
-    roleNurse: "Sjukskötare",
-    roleAgent: "Kundtjänst",
-    queueBanner: "Du står i kön: nummer {position}, beräknad väntetid cirka {wait} min.",
-    leaveQueue: "Lämna kön",
-    withStaff: "Du chattar nu med: {role} {name}",
-    staffTyping: "{role} skriver…",
-    emergencyLabel: "Nödsituation",
-    greeting:
-      "Hej! Jag är stadens automatiska assistent. Jag svarar på frågor om gatuunderhåll, planläggning och hälsorådgivning på finska, svenska och engelska. I en nödsituation, ring 112.",
-    examplesLabel: "Du kan till exempel fråga:",
-    examples: "Vem tar bort plogvallen vid min infart?|Det finns en grop i gatan, hur anmäler jag det?|Mitt barn har feber, vad ska jag göra?|Hur förnyar jag ett recept?",
-    newTab: "(öppnas i en ny flik)",
-    saveConversation: "Spara chatten",
-    transcriptTitle: "Chatt med stadens rådgivning",
-  },
-  en: {
-    launcher: "Ask for advice",
-    title: "City advice",
-    subtitle: "Automated assistant",
-    languageGroup: "Language",
-    menu: "Menu",
-    close: "Close the chat",
-    talkToPerson: "Talk to a person",
-    privacyMenu: "Privacy",
-    newConversation: "Start a new conversation",
-    log: "Conversation",
-    inputLabel: "Type your question",
-    placeholder: "Type your question…",
-    send: "Send",
-    you: "You",
-    assistant: "Assistant",
-    typing: "The assistant is typing…",
-    helpfulQuestion: "Was this answer helpful?",
-    helpfulYes: "Yes",
-    helpfulNo: "No",
-    feedbackThanks: "Thank you for your feedback!",
-    privacyTitle: "Before you start",
-    privacyText:
-      "The conversation is stored so that we can answer and improve the service. We keep the messages and any fault report details for {days} days. Do not type your personal identity code, and share no more about your health than needed.",
-    privacyLink: "Read more about privacy",
-    privacyAccept: "OK, let's start",
-    connecting: "Connecting…",
-    disconnected: "The connection was lost. Trying again…",
-    unavailable: "The service is not answering right now. Please try again in a moment. In an emergency, call 112.",
-    rateLimited: "You sent many messages in a short time. Please wait a moment.",
-    languageChanged: "Language changed to English",
-    staffPrefix: "{role} {name}",
-    roleNurse: "Nurse",
-    roleAgent: "Customer service",
-    queueBanner: "You are in the queue: number {position}, estimated wait about {wait} min.",
-    leaveQueue: "Leave the queue",
-    withStaff: "You are now talking to: {role} {name}",
-    staffTyping: "{role} is typing…",
-    emergencyLabel: "Emergency",
-    greeting:
-      "Hello! I am the city's automated assistant. I answer questions about street maintenance, zoning and health advice in Finnish, Swedish and English. In an emergency, call 112.",
-    examplesLabel: "You can ask, for example:",
-    examples: "Who clears the snow bank at the end of my driveway?|There is a pothole in the road, how do I report it?|My child has a fever, what should I do?|How do I renew a prescription?",
-    newTab: "(opens in a new tab)",
-    saveConversation: "Save the conversation",
-    transcriptTitle: "Conversation with the city's advice service",
-  },
-};
+// The texts live in strings/<lang>.js, assembled by strings/index.js; re-exported here so the
+// widget's modules import one place.
+export { LANGS, LANGUAGE_NAMES, STRINGS };
 
-export const LANGUAGE_NAMES = { fi: "Suomi", sv: "Svenska", en: "English" };
-
-// Written right to left. None is served yet; a language added to LANGS and STRINGS (Arabic,
-// Persian) turns the widget around by itself (widget.css uses logical properties only).
+// Written right to left. None is served yet; a language added in strings/ (Arabic, Persian)
+// turns the widget around by itself (widget.css uses logical properties only).
 export const RTL_LANGS = ["ar", "fa", "he", "ur"];
 
 export function direction(lang) {
@@ -158,8 +16,10 @@ export function direction(lang) {
 }
 
 export function t(lang, key, params = {}) {
+  // an unknown language gets the widget's default (Finnish, as pickLanguage); a key missing in a
+  // language already has the English text in STRINGS (strings/index.js)
   const table = STRINGS[lang] || STRINGS.fi;
-  const template = table[key] ?? STRINGS.fi[key] ?? key;
+  const template = table[key] ?? STRINGS[FALLBACK_LANG][key] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
@@ -261,6 +121,8 @@ export function normaliseMessage(raw) {
     // a language we do not serve) another language code, kept for the lang attribute
     lang: /^[a-z]{2,3}$/.test(custom.lang ?? "") ? custom.lang : null,
     staff: message.staff && typeof message.staff === "object" ? message.staff : null,
+    // a resident's message: the id the widget gave it (outbox.js), when the stored one has it
+    clientId: typeof message.client_id === "string" ? message.client_id : null,
   };
 }
 
@@ -280,6 +142,28 @@ export function wantsFeedback(message) {
 export function personPayload(lastTopic) {
   const topic = String(lastTopic || "");
   return topic.startsWith("health.") || topic.startsWith("handoff.nurse") ? "/handoff.nurse" : "/handoff.agent";
+}
+
+/** The queue whose "nobody is on duty now" answer this is (handoff.<queue>.closed), else null. */
+export function closedQueue(message) {
+  const match = /^handoff\.(\w+)\.closed$/.exec(message?.topic || "");
+  return message?.from === "bot" && match ? match[1] : null;
+}
+
+/** When a queue opens, in the resident's language and the city's time zone ("ma 7.12. klo 8.00",
+ * "mån 7/12 8:00", "Mon 7 Dec, 8:00": English with the month's name, as 12/7 reads two ways);
+ * "" when unknown. */
+export function formatOpening(iso, timeZone, lang) {
+  const date = iso ? new Date(iso) : null;
+  if (!date || Number.isNaN(date.getTime())) return "";
+  const english = lang === "en";
+  const locale = english ? "en-GB" : lang;
+  const options = { weekday: "short", day: "numeric", month: english ? "short" : "numeric", hour: "numeric", minute: "2-digit" };
+  try {
+    return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(date);
+  } catch {
+    return new Intl.DateTimeFormat(locale, options).format(date); // an unknown zone: the resident's own
+  }
 }
 
 /** Whether a message tells the conversation's domain: not "did not understand", small talk or

@@ -2,28 +2,19 @@
 //   <script type="module" src="https://<server>/widget/widget.js" data-citizenbot></script>
 // Everything lives in a shadow root (styles cannot leak in or out); all files come from the
 // project's own server. Texts from the server are inserted as text, never as HTML.
+// This module is the conversation: connection, sending, the log. Structure and texts: panel.js;
+// one message: messages.js; messages on their way: outbox.js; questions in the panel: asks.js.
 import { io } from "./vendor/socket.io.esm.min.js";
-import {
-  LANGS,
-  LANGUAGE_NAMES,
-  WidgetStore,
-  direction,
-  isEmergency,
-  normaliseMessage,
-  personPayload,
-  phoneLinks,
-  pickLanguage,
-  setsDomain,
-  speaker,
-  t,
-  transcriptText,
-  wantsFeedback,
-} from "./core.js";
-import { greetingElement, useChoice } from "./choices.js";
+import { deleteConversation, leaveMessage, rateChat, saveTranscript } from "./actions.js";
+import { LANGS, WidgetStore, normaliseMessage, personPayload, pickLanguage, setsDomain, t } from "./core.js";
+import { greetingElement } from "./choices.js";
 import { el } from "./dom.js";
-import { feedbackGroup } from "./feedback.js";
+import { messageElement, showDelivery } from "./messages.js";
 import { PhoneModal } from "./modal.js";
-import { richText } from "./richtext.js";
+import { Outbox } from "./outbox.js";
+import { applyTexts, buildPanel } from "./panel.js";
+import { chatEnded } from "./rating.js";
+import { renderBanner } from "./status.js";
 
 const BASE = new URL(".", import.meta.url);
 const SERVER = new URL("/", BASE).href;
@@ -40,6 +31,11 @@ class CitizenWidget {
     this.messages = []; // what the log shows, for "Save the conversation"
     this.lastTopic = null;
     this.config = {};
+    this.handoff = { state: "none" };
+    this.outbox = new Outbox({
+      emit: (entry, ack) => this.emitMessage(entry, ack),
+      onChange: (id, state) => this.messageState(id, state),
+    });
     this.root = host.attachShadow({ mode: "open" });
     this.build();
     this.applyTexts();
@@ -61,183 +57,74 @@ class CitizenWidget {
       el("link", { rel: "stylesheet", href: new URL("vendor/hds-core.min.css", BASE).href }),
       el("link", { rel: "stylesheet", href: new URL("widget.css", BASE).href }),
     );
-    this.launcher = el("button", {
-      class: "launcher",
-      type: "button",
-      "aria-expanded": "false",
-      "aria-controls": "cb-panel",
-      onclick: () => this.open({ focus: true }),
+    this.ui = buildPanel({
+      open: () => this.open({ focus: true }),
+      close: () => this.close(),
+      switchLanguage: (lang) => this.switchLanguage(lang),
+      toggleMenu: () => this.toggleMenu(),
+      talkToPerson: () => this.talkToPerson(),
+      save: () => saveTranscript(this),
+      remove: () => deleteConversation(this),
+      privacy: () => this.showPrivacy(true),
+      newConversation: () => this.newConversation(),
+      acceptPrivacy: () => this.acceptPrivacy(),
+      leaveQueue: () => this.leaveQueue(),
+      submit: (event) => this.submit(event),
+      typing: () => this.residentTyping(),
     });
-    this.launcherText = el("span");
-    this.launcher.append(
-      el("span", { class: "launcher-icon", "aria-hidden": "true", text: "?" }),
-      this.launcherText,
-    );
-
-    this.title = el("h2", { id: "cb-title" });
-    this.subtitle = el("p", { class: "subtitle" });
-    this.langGroup = el("div", { class: "langs", role: "group" });
-    this.langButtons = LANGS.map((lang) =>
-      el("button", {
-        type: "button",
-        lang,
-        "data-lang": lang,
-        text: LANGUAGE_NAMES[lang],
-        onclick: () => this.switchLanguage(lang),
-      }),
-    );
-    this.langGroup.append(...this.langButtons);
-    this.menuButton = el("button", {
-      type: "button",
-      class: "menu-toggle",
-      "aria-expanded": "false",
-      "aria-controls": "cb-menu",
-      onclick: () => this.toggleMenu(),
-    });
-    this.personButton = el("button", { type: "button", onclick: () => this.talkToPerson() });
-    this.privacyButton = el("button", { type: "button", onclick: () => this.showPrivacy(true) });
-    this.newButton = el("button", { type: "button", onclick: () => this.newConversation() });
-    this.saveButton = el("button", { type: "button", onclick: () => this.saveTranscript() });
-    this.menu = el("div", { id: "cb-menu", class: "menu", hidden: true },
-      this.personButton, this.saveButton, this.privacyButton, this.newButton);
-    this.closeButton = el("button", { type: "button", class: "close", onclick: () => this.close() });
-    this.closeButton.append(el("span", { "aria-hidden": "true", text: "×" }));
-    this.closeLabel = el("span", { class: "visually-hidden" });
-    this.closeButton.append(this.closeLabel);
-
-    this.privacyTitle = el("h3", { id: "cb-privacy-title" });
-    this.privacyText = el("p");
-    this.privacyLink = el("a", { target: "_blank", rel: "noopener noreferrer" });
-    this.privacyAccept = el("button", { type: "button", class: "hds-button hds-button--primary", onclick: () => this.acceptPrivacy() });
-    this.privacy = el(
-      "section",
-      { class: "privacy", "aria-labelledby": "cb-privacy-title", hidden: true },
-      this.privacyTitle,
-      this.privacyText,
-      el("p", {}, this.privacyLink),
-      this.privacyAccept,
-    );
-
-    this.log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
-    this.typing = el("p", { class: "typing", hidden: true, "aria-live": "polite" });
-    this.bannerText = el("span");
-    this.leaveButton = el("button", { type: "button", class: "leave", onclick: () => this.leaveQueue() });
-    this.banner = el("div", { class: "banner", role: "status", hidden: true }, this.bannerText, this.leaveButton);
-    this.handoff = { state: "none" };
-    this.status = el("p", { class: "status", role: "status" });
-
-    this.inputLabel = el("label", { for: "cb-input", class: "visually-hidden" });
-    // dir="auto": a question typed in Arabic or Persian runs right to left whatever the page
-    this.input = el("textarea", { id: "cb-input", rows: "2", maxlength: "4000", autocomplete: "off", dir: "auto" });
-    this.input.addEventListener("input", () => this.residentTyping());
-    this.input.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.shiftKey) {
-        event.preventDefault();
-        this.form.requestSubmit();
-      }
-    });
-    this.sendButton = el("button", { type: "submit", class: "send" });
-    this.form = el("form", { class: "composer", onsubmit: (e) => this.submit(e) }, this.inputLabel, this.input, this.sendButton);
-
-    // a div, not <header>: the city's page has the one banner landmark
-    const header = el(
-      "div",
-      { class: "head" },
-      el("div", { class: "heading" }, this.title, this.subtitle),
-      this.closeButton,
-      el("div", { class: "tools" }, this.langGroup, this.menuButton),
-    );
-    this.panel = el(
-      "section",
-      { id: "cb-panel", class: "panel", role: "dialog", "aria-labelledby": "cb-title", hidden: true },
-      header,
-      this.menu,
-      this.privacy,
-      this.banner,
-      this.log,
-      this.typing,
-      this.status,
-      this.form,
-    );
-    this.panel.addEventListener("keydown", (event) => {
+    const ui = this.ui;
+    ui.panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
         event.stopPropagation();
-        if (!this.menu.hidden) {
+        if (!ui.menu.hidden) {
           this.toggleMenu(false);
-          this.menuButton.focus(); // focus stays in the panel; the next Esc closes it
+          ui.menuButton.focus(); // focus stays in the panel; the next Esc closes it
         } else this.close();
       }
     });
-    this.modal = new PhoneModal(this.panel, this.root);
-    this.root.append(this.launcher, this.panel);
+    this.modal = new PhoneModal(ui.panel, this.root);
+    this.root.append(ui.launcher, ui.panel);
   }
 
   applyTexts() {
-    const lang = this.lang;
-    const days = this.config[lang]?.retention_days ?? "30";
-    this.launcherText.textContent = t(lang, "launcher");
-    this.title.textContent = t(lang, "title");
-    this.subtitle.textContent = t(lang, "subtitle");
-    this.langGroup.setAttribute("aria-label", `${t(lang, "languageGroup")} / Språk / Language`);
-    for (const button of this.langButtons) button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
-    this.menuButton.textContent = t(lang, "menu");
-    this.personButton.textContent = t(lang, "talkToPerson");
-    this.privacyButton.textContent = t(lang, "privacyMenu");
-    this.newButton.textContent = t(lang, "newConversation");
-    this.saveButton.textContent = t(lang, "saveConversation");
-    this.closeLabel.textContent = t(lang, "close");
-    this.closeButton.setAttribute("title", t(lang, "close"));
-    this.privacyTitle.textContent = t(lang, "privacyTitle");
-    this.privacyText.textContent = t(lang, "privacyText", { days });
-    this.privacyLink.textContent = t(lang, "privacyLink");
-    this.privacyLink.href = this.config[lang]?.privacy_url || SERVER;
-    this.privacyAccept.textContent = t(lang, "privacyAccept");
-    this.log.setAttribute("aria-label", t(lang, "log"));
-    this.inputLabel.textContent = t(lang, "inputLabel");
-    this.input.placeholder = t(lang, "placeholder");
-    this.sendButton.textContent = t(lang, "send");
-    this.typing.textContent = t(lang, "typing");
-    this.leaveButton.textContent = t(lang, "leaveQueue");
+    applyTexts(this.ui, this.lang, this.config, SERVER);
     this.renderBanner();
-    this.panel.setAttribute("lang", lang);
-    this.launcher.setAttribute("lang", lang);
-    this.panel.setAttribute("dir", direction(lang));
-    this.launcher.setAttribute("dir", direction(lang));
     this.showPrivacy(!this.store.privacyAccepted);
     if (this.greeting) this.showGreeting();
+    for (const node of this.ui.log.querySelectorAll(".retry")) this.messageState(node.closest(".msg").dataset.clientId, node.dataset.state);
   }
 
   // --- opening and closing -----------------------------------------------------------------
 
   open({ focus }) {
-    this.panel.hidden = false;
-    this.launcher.hidden = true;
-    this.launcher.setAttribute("aria-expanded", "true");
+    this.ui.panel.hidden = false;
+    this.ui.launcher.hidden = true;
+    this.ui.launcher.setAttribute("aria-expanded", "true");
     this.store.open = true;
     this.scrollToEnd();
-    if (focus) (this.store.privacyAccepted ? this.input : this.privacyAccept).focus();
+    if (focus) (this.store.privacyAccepted ? this.ui.input : this.ui.privacyAccept).focus();
   }
 
   close() {
-    this.panel.hidden = true;
-    this.launcher.hidden = false;
-    this.launcher.setAttribute("aria-expanded", "false");
+    this.ui.panel.hidden = true;
+    this.ui.launcher.hidden = false;
+    this.ui.launcher.setAttribute("aria-expanded", "false");
     this.toggleMenu(false);
     this.store.open = false;
-    this.launcher.focus();
+    this.ui.launcher.focus();
   }
 
   toggleMenu(show) {
-    const open = show === undefined ? this.menu.hidden : show;
-    this.menu.hidden = !open;
-    this.menuButton.setAttribute("aria-expanded", String(open));
-    if (open) this.personButton.focus();
+    const open = show === undefined ? this.ui.menu.hidden : show;
+    this.ui.menu.hidden = !open;
+    this.ui.menuButton.setAttribute("aria-expanded", String(open));
+    if (open) this.ui.personButton.focus();
   }
 
   showPrivacy(show) {
-    this.privacy.hidden = !show;
-    this.input.disabled = show;
-    this.sendButton.disabled = show;
+    this.ui.privacy.hidden = !show;
+    this.ui.input.disabled = show;
+    this.ui.sendButton.disabled = show;
     if (show) this.toggleMenu(false);
   }
 
@@ -245,7 +132,7 @@ class CitizenWidget {
     this.store.privacyAccepted = true;
     this.showPrivacy(false);
     this.showGreeting();
-    this.input.focus();
+    this.ui.input.focus();
   }
 
   /** A greeting with example questions in an empty conversation, once the privacy notice is
@@ -253,14 +140,13 @@ class CitizenWidget {
   showGreeting() {
     this.greeting?.remove();
     this.greeting = null;
-    if (!this.store.privacyAccepted || this.log.querySelector(".msg")) return;
+    if (!this.store.privacyAccepted || this.ui.log.querySelector(".msg")) return;
     this.greeting = greetingElement(this.lang, (question) => {
       this.send(question);
-      this.input.focus();
+      this.ui.input.focus();
     });
-    this.log.prepend(this.greeting);
+    this.ui.log.prepend(this.greeting);
   }
-
 
   // --- connection --------------------------------------------------------------------------
 
@@ -273,26 +159,14 @@ class CitizenWidget {
     });
     this.socket.on("disconnect", () => {
       this.ready = false;
+      this.outbox.disconnected(); // an answer to what was on its way will not come on this connection
       this.setStatus("disconnected");
     });
     this.socket.on("session_confirm", (session) => {
       this.session = session;
       this.store.session = session;
     });
-    this.socket.on("history", ({ messages }) => {
-      this.log.replaceChildren();
-      this.messages = [];
-      const shown = (messages || []).map(normaliseMessage);
-      shown.forEach((message, index) => {
-        // quick replies that were answered after them are used
-        const used = shown.slice(index + 1).some((later) => later.from === "resident");
-        this.render(message, { announce: false, used });
-      });
-      this.showGreeting();
-      this.ready = true;
-      for (const [text, display] of this.pending.splice(0)) this.send(text, display);
-      this.scrollToEnd();
-    });
+    this.socket.on("history", ({ messages }) => this.showHistory(messages));
     this.socket.on("bot_uttered", (message) => {
       this.setTyping(false);
       this.render(normaliseMessage(message));
@@ -300,8 +174,13 @@ class CitizenWidget {
     this.socket.on("resident_message", ({ text }) => this.render(normaliseMessage({ from: "resident", text })));
     this.socket.on("typing", ({ on, who }) => this.setTyping(on, who));
     this.socket.on("handoff_status", (status) => {
+      const before = this.handoff;
       this.handoff = status || { state: "none" };
       this.renderBanner();
+      if (chatEnded(before, this.handoff)) rateChat(this, this.handoff.id);
+    });
+    this.socket.on("conversation_deleted", ({ session_id: deleted }) => {
+      if (this.session?.session_id === deleted) this.newConversation({ notice: "deleted" });
     });
     this.socket.on("error_notice", ({ code }) => {
       this.setTyping(false);
@@ -315,40 +194,44 @@ class CitizenWidget {
     });
   }
 
+  showHistory(messages) {
+    const late = [...this.ui.log.querySelectorAll(".msg.resident[data-client-id]")]; // still on their way
+    this.ui.log.replaceChildren();
+    this.messages = [];
+    const shown = (messages || []).map(normaliseMessage);
+    shown.forEach((message, index) => {
+      // quick replies that were answered after them are used
+      const used = shown.slice(index + 1).some((later) => later.from === "resident");
+      this.render(message, { announce: false, used });
+    });
+    // a message on its way that the stored conversation has was received (its answer is in the
+    // history too); one it does not have keeps its place and its "send again"
+    const stored = new Set(shown.map((m) => m.clientId).filter(Boolean));
+    for (const node of late) {
+      const id = node.dataset.clientId;
+      if (stored.has(id)) this.outbox.stored(id);
+      else if (this.outbox.entries.has(id)) this.ui.log.append(node);
+    }
+    this.showGreeting();
+    this.ready = true;
+    for (const [text, display] of this.pending.splice(0)) this.send(text, display);
+    this.scrollToEnd();
+  }
+
   setStatus(key) {
-    this.status.textContent = key ? t(this.lang, key) : "";
+    this.ui.status.textContent = key ? t(this.lang, key) : "";
   }
 
   setTyping(on, who) {
-    this.typing.textContent =
+    this.ui.typing.textContent =
       who === "staff" && this.handoff.staff
-        ? t(this.lang, "staffTyping", { role: this.roleName(this.handoff.staff.role) })
+        ? t(this.lang, "staffTyping", { role: t(this.lang, this.handoff.staff.role === "nurse" ? "roleNurse" : "roleAgent") })
         : t(this.lang, "typing");
-    this.typing.hidden = !on;
-  }
-
-  roleName(role) {
-    return t(this.lang, role === "nurse" ? "roleNurse" : "roleAgent");
+    this.ui.typing.hidden = !on;
   }
 
   renderBanner() {
-    const h = this.handoff || {};
-    // the header says who answers: the assistant, or the person who has the conversation
-    this.subtitle.textContent =
-      h.state === "active" && h.staff
-        ? t(this.lang, "staffPrefix", { role: this.roleName(h.staff.role), name: h.staff.first_name || "" }).trim()
-        : t(this.lang, "subtitle");
-    if (h.state === "queued") {
-      this.bannerText.textContent = t(this.lang, "queueBanner", { position: h.position, wait: h.wait_minutes });
-      this.leaveButton.hidden = false;
-      this.banner.hidden = false;
-    } else if (h.state === "active" && h.staff) {
-      this.bannerText.textContent = t(this.lang, "withStaff", { role: this.roleName(h.staff.role), name: h.staff.first_name || "" });
-      this.leaveButton.hidden = true;
-      this.banner.hidden = false;
-    } else {
-      this.banner.hidden = true;
-    }
+    renderBanner(this.ui, this.handoff, this.lang);
   }
 
   leaveQueue() {
@@ -365,9 +248,25 @@ class CitizenWidget {
     }
     const metadata = { lang: this.lang, page: window.location.pathname };
     if (display) metadata.display = display;
-    this.socket.emit("user_uttered", { ...this.session, message: text, metadata });
-    this.render(normaliseMessage({ from: "resident", text: display || text }));
+    const id = this.outbox.send(text, metadata);
+    this.render(normaliseMessage({ from: "resident", text: display || text }), { clientId: id });
     this.setStatus(null);
+  }
+
+  emitMessage({ id, text, metadata, resend }, ack) {
+    if (!this.session) return;
+    this.socket.emit("user_uttered", { ...this.session, message: text, metadata, client_id: id, resend }, (answer) => {
+      ack(answer);
+      // received before (the first try got through): the stored conversation has it and its answer
+      if (answer?.duplicate) this.socket.emit("session_request", this.session);
+    });
+  }
+
+  /** A message on its way: "not answered yet – send again" when late or failed, nothing when done. */
+  messageState(id, state) {
+    const node = this.ui.log.querySelector(`.msg.resident[data-client-id="${CSS.escape(id)}"]`);
+    showDelivery(node, state, this.lang, () => (this.ready ? this.outbox.retry(id) : this.setStatus("disconnected")));
+    if (node && node === this.ui.log.lastElementChild) this.scrollToEnd();
   }
 
   residentTyping() {
@@ -386,9 +285,9 @@ class CitizenWidget {
 
   submit(event) {
     event.preventDefault();
-    const text = this.input.value.trim();
+    const text = this.ui.input.value.trim();
     if (!text || !this.store.privacyAccepted) return;
-    this.input.value = "";
+    this.ui.input.value = "";
     this.send(text);
   }
 
@@ -396,33 +295,30 @@ class CitizenWidget {
     this.toggleMenu(false);
     if (!this.store.privacyAccepted) this.acceptPrivacy();
     this.send(personPayload(this.lastTopic), t(this.lang, "talkToPerson"));
-    this.input.focus();
+    this.ui.input.focus();
   }
 
-  newConversation() {
+  newConversation({ notice = null } = {}) {
     this.toggleMenu(false);
     this.store.clearConversation();
+    this.outbox.clear();
+    this.pending = [];
     this.session = null;
     this.ready = false;
-    this.log.replaceChildren();
+    this.ui.log.replaceChildren();
+    this.ui.dialogs.replaceChildren();
     this.messages = [];
     this.greeting = null;
+    this.handoff = { state: "none" };
+    this.renderBanner();
     this.socket.emit("session_request", {});
-    this.input.focus();
+    this.setStatus(notice);
+    this.ui.input.focus();
   }
 
-  /** "Save the conversation": the log as a text file the resident keeps (made in the browser). */
-  saveTranscript() {
-    this.toggleMenu(false);
-    const blob = new Blob([transcriptText(this.messages, this.lang)], { type: "text/plain;charset=utf-8" });
-    const url = URL.createObjectURL(blob);
-    const day = new Date().toISOString().slice(0, 10);
-    const link = el("a", { href: url, download: `${t(this.lang, "transcriptTitle")} ${day}.txt`, hidden: true });
-    this.root.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-    this.menuButton.focus();
+  /** A notice from the widget itself in the log (not stored): e.g. "your message was left". */
+  notice(text) {
+    this.render(normaliseMessage({ from: "bot", text }), { announce: true });
   }
 
   switchLanguage(lang) {
@@ -431,61 +327,33 @@ class CitizenWidget {
     this.store.lang = lang;
     this.applyTexts();
     if (this.session) this.socket.emit("set_language", { ...this.session, lang });
-    this.status.textContent = t(lang, "languageChanged");
+    this.ui.status.textContent = t(lang, "languageChanged");
   }
 
-  render(message, { announce = true, used = false } = {}) {
+  render(message, { announce = true, used = false, clientId = null } = {}) {
     if (!message.text && !message.buttons.length) return;
     if (setsDomain(message)) this.lastTopic = message.topic;
     if (message.from === "resident") this.greeting?.querySelectorAll(".choice").forEach((b) => (b.disabled = true));
     this.messages.push(message);
-    const who = speaker(message, this.lang);
-    const emergency = isEmergency(message);
-    const item = el("div", {
-      class: `msg ${message.from}${emergency ? " emergency" : ""}`,
-      lang: message.lang || null,
-      "data-topic": message.topic,
-      // the 112 answer is announced at once, before anything else (not again from the history)
-      role: emergency && announce ? "alert" : null,
+    const item = messageElement(message, {
+      lang: this.lang,
+      announce,
+      used,
+      store: this.store,
+      onChoice: (button) => {
+        this.send(button.payload, button.title);
+        this.ui.input.focus();
+      },
+      onLeaveMessage: (queue) => leaveMessage(this, queue),
+      sendVote: (value, done) => this.socket.emit("feedback", { ...this.session, message_id: message.id, value }, done),
     });
-    const lang = LANGS.includes(message.lang) ? message.lang : this.lang; // the widget's own texts
-    if (emergency) {
-      item.append(el("strong", { class: "emergency-label", text: t(lang, "emergencyLabel") }));
-      item.append(el("span", { class: "visually-hidden", text: ": " }));
-    } else {
-      item.append(el("span", { class: message.from === "staff" ? "who" : "who visually-hidden", text: `${who}: ` }));
-    }
-    item.append(richText(message.text, { lang, phones: emergency || phoneLinks(message) }));
-    if (message.buttons.length) {
-      const choices = el("div", { class: "choices" });
-      for (const button of message.buttons) {
-        choices.append(
-          el("button", {
-            type: "button",
-            class: "choice",
-            text: button.title,
-            disabled: used,
-            onclick: (event) => {
-              useChoice(event.currentTarget);
-              this.send(button.payload, button.title);
-              this.input.focus();
-            },
-          }),
-        );
-      }
-      item.append(choices);
-    }
-    if (wantsFeedback(message)) {
-      item.append(feedbackGroup(message, this.lang, this.store, (value, done) =>
-        this.socket.emit("feedback", { ...this.session, message_id: message.id, value }, done)));
-    }
-    if (!announce) item.setAttribute("aria-hidden", "false");
-    this.log.append(item);
+    if (clientId) item.setAttribute("data-client-id", clientId);
+    this.ui.log.append(item);
     this.scrollToEnd();
   }
 
   scrollToEnd() {
-    this.log.scrollTop = this.log.scrollHeight;
+    this.ui.log.scrollTop = this.ui.log.scrollHeight;
   }
 }
 

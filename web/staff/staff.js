@@ -232,12 +232,15 @@ function handoffItem(h, { claimable }) {
       h.emergency ? el("strong", { text: "⚠ HÄTÄTILANNE – asukkaalle annettiin 112-ohje" }) : null,
       el("span", { class: "badge", lang: h.lang, title: LANG_NAMES[h.lang], text: h.lang.toUpperCase() }),
       state.unread.has(h.id) ? el("span", { class: "badge unread", text: "uusi viesti" }) : null,
+      // left outside service hours: the resident is not waiting in the chat; answer here or by the contact
+      h.kind === "message" ? el("span", { class: "badge left-message", text: "jätetty viesti" }) : null,
       el("span", { text: h.topic_title || h.topic || "aihe ei tiedossa" }),
       h.waiting_seconds !== null && h.waiting_seconds !== undefined
         ? el("span", { text: `odottanut ${minutes(h.waiting_seconds)}` })
         : null,
     ),
     el("p", { class: "item-text", text: h.first_message || "" }),
+    ...(h.kind === "message" && h.contact ? [el("p", { class: "item-contact", text: `Yhteystieto: ${h.contact}` })] : []),
     el("button", { type: "button", text: "Avaa", onclick: () => openHandoff(h.id) }),
   );
   if (claimable) li.append(el("button", { type: "button", class: "claim-item", text: "Ota käsittelyyn", onclick: () => claim(h.id) }));

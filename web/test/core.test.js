@@ -22,18 +22,11 @@ import {
   wantsFeedback,
 } from "../src/core.js";
 
-test("every widget text exists in every language", () => {
-  const keys = Object.keys(STRINGS.fi);
-  for (const lang of LANGS) {
-    assert.deepEqual(Object.keys(STRINGS[lang]).sort(), [...keys].sort(), lang);
-    for (const key of keys) assert.ok(STRINGS[lang][key].trim(), `${lang}.${key}`);
-  }
-});
-
-test("t fills parameters and falls back to Finnish", () => {
+test("t fills parameters; an unknown language gets the Finnish texts", () => {
   assert.equal(t("en", "privacyText", { days: 30 }).includes("30 days"), true);
   assert.equal(t("de", "send"), STRINGS.fi.send);
   assert.equal(t("sv", "staffPrefix", { role: "Sjukskötare", name: "Anna" }), "Sjukskötare Anna");
+  assert.equal(t("fi", "no.such.key"), "no.such.key");
 });
 
 test("the language comes from the resident's choice, else the page", () => {
@@ -109,7 +102,7 @@ test("messages are normalised whatever the server sends", () => {
   });
   assert.deepEqual(m, {
     from: "bot", text: "Hei", buttons: [{ title: "Kyllä", payload: "/affirm" }],
-    id: "abc", topic: "meta.greet", lang: "fi", staff: null,
+    id: "abc", topic: "meta.greet", lang: "fi", staff: null, clientId: null,
   });
   assert.equal(normaliseMessage(null).text, "");
   assert.equal(normaliseMessage({ from: "<script>", custom: { lang: "xx" } }).from, "bot");
@@ -211,4 +204,35 @@ test("right-to-left languages are known, the served ones run left to right", () 
   assert.equal(direction("ar"), "rtl");
   assert.equal(direction("fa-IR"), "rtl");
   assert.equal(direction(null), "ltr");
+});
+
+test("a stored resident message keeps the client id the widget gave it; nothing else has one", () => {
+  assert.equal(normaliseMessage({ from: "resident", text: "hei", client_id: "c-1" }).clientId, "c-1");
+  assert.equal(normaliseMessage({ from: "resident", text: "hei" }).clientId, null);
+  assert.equal(normaliseMessage({ from: "resident", text: "hei", client_id: 5 }).clientId, null);
+});
+
+test("the rating is asked when a chat a person had ends, not when a queue is left", async () => {
+  const { chatEnded } = await import("../src/rating.js");
+  const active = { state: "active", id: 7, staff: { role: "nurse" } };
+  assert.equal(chatEnded(active, { state: "closed", id: 7 }), true);
+  assert.equal(chatEnded(active, { state: "returned", id: 7 }), true);
+  assert.equal(chatEnded({ state: "queued", id: 7 }, { state: "cancelled", id: 7 }), false);
+  assert.equal(chatEnded({ state: "queued", id: 7 }, { state: "none" }), false);
+  assert.equal(chatEnded(active, { state: "queued", id: 7 }), false); // transferred: still waiting
+  assert.equal(chatEnded(active, { state: "closed" }), false);
+});
+
+test("a queue's closed answer offers a message; the opening is written in the resident's language", async () => {
+  const { closedQueue, formatOpening } = await import("../src/core.js");
+  assert.equal(closedQueue(normaliseMessage({ text: "x", custom: { topic: "handoff.nurse.closed" } })), "nurse");
+  assert.equal(closedQueue(normaliseMessage({ text: "x", custom: { topic: "handoff.nurse.queued" } })), null);
+  assert.equal(closedQueue(normaliseMessage({ from: "resident", text: "x", custom: { topic: "handoff.nurse.closed" } })), null);
+  const monday = "2026-12-07T08:00:00+02:00";
+  assert.equal(formatOpening(monday, "Europe/Helsinki", "fi"), "ma 7.12. klo 8.00");
+  assert.equal(formatOpening(monday, "Europe/Helsinki", "sv"), "mån 7/12 8:00");
+  assert.equal(formatOpening(monday, "Europe/Helsinki", "en"), "Mon 7 Dec, 8:00");
+  assert.equal(formatOpening(null, "Europe/Helsinki", "fi"), "");
+  assert.equal(formatOpening("not a date", "Europe/Helsinki", "fi"), "");
+  assert.ok(formatOpening(monday, "Not/AZone", "fi").startsWith("ma 7.12."));
 });
