@@ -199,8 +199,8 @@ test("the resident's transcript names who said what, in the widget's language", 
   assert.ok(!text.includes("Kyllä") && !text.includes("Ohita"));
 });
 
-test("right-to-left languages are known, the served ones run left to right", () => {
-  for (const lang of LANGS) assert.equal(direction(lang), "ltr");
+test("right-to-left languages are known: Arabic and Persian, every other served one left to right", () => {
+  for (const lang of LANGS) assert.equal(direction(lang), ["ar", "fa"].includes(lang) ? "rtl" : "ltr", lang);
   assert.equal(direction("ar"), "rtl");
   assert.equal(direction("fa-IR"), "rtl");
   assert.equal(direction(null), "ltr");

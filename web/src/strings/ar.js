@@ -1,6 +1,6 @@
-// name: العربية
 // Arabic widget texts (draft, not yet reviewed by a native speaker); keys as STRINGS.en in ../core.js.
 export default {
+  languageName: "العربية",
   launcher: "اطلب المشورة",
   title: "خدمة المشورة في المدينة",
   subtitle: "مساعد آلي",

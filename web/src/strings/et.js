@@ -1,7 +1,7 @@
-// name: Eesti
 // Estonian widget texts (issue 15), the keys of STRINGS.en in ../core.js. Draft: not yet reviewed by a
 // native speaker. The greeting names no languages: the Estonian widget itself answers in Estonian.
 export default {
+  languageName: "Eesti",
   launcher: "Küsi nõu",
   title: "Linna nõustamine",
   subtitle: "Automaatne assistent",

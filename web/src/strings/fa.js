@@ -1,6 +1,6 @@
-// name: فارسی
 // Persian widget texts (draft, not yet reviewed by a native speaker); keys as STRINGS.en in ../core.js.
 export default {
+  languageName: "فارسی",
   launcher: "راهنمایی بگیرید",
   title: "خدمات مشاوره شهر",
   subtitle: "دستیار خودکار",

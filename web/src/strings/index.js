@@ -5,12 +5,24 @@
 import en from "./en.js";
 import fi from "./fi.js";
 import sv from "./sv.js";
+import ru from "./ru.js";
+import uk from "./uk.js";
+import et from "./et.js";
+import ar from "./ar.js";
+import so from "./so.js";
+import fa from "./fa.js";
 
 // The served languages, in the order of the widget's language switch.
 const TABLES = {
   fi,
   sv,
   en,
+  ru,
+  uk,
+  et,
+  ar,
+  so,
+  fa,
 };
 
 export const FALLBACK_LANG = "en";

@@ -1,7 +1,7 @@
-// name: Русский
 // Widget texts in Russian (issue 15): the keys of STRINGS.en in web/src/core.js. Draft, not yet
 // reviewed by a native speaker.
 export default {
+  languageName: "Русский",
   launcher: "Задать вопрос",
   title: "Справочная служба города",
   subtitle: "Автоматический ассистент",

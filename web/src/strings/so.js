@@ -1,7 +1,7 @@
-// name: Soomaali
 // Somali widget texts (issue 15), the keys of STRINGS.en in ../core.js. Draft: not yet reviewed by a
 // native speaker. The greeting names no languages: the Somali widget itself answers in Somali.
 export default {
+  languageName: "Soomaali",
   launcher: "Weydii talo",
   title: "Talo-bixinta magaalada",
   subtitle: "Kaaliye toos ah",

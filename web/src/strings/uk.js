@@ -1,7 +1,7 @@
-// name: Українська
 // Widget texts in Ukrainian (issue 15): the keys of STRINGS.en in web/src/core.js. Draft, not yet
 // reviewed by a native speaker.
 export default {
+  languageName: "Українська",
   launcher: "Поставити питання",
   title: "Довідкова служба міста",
   subtitle: "Автоматичний асистент",
