@@ -153,12 +153,17 @@ export function closedQueue(message) {
 /** When a queue opens, in the resident's language and the city's time zone ("ma 7.12. klo 8.00",
  * "mån 7/12 8:00", "Mon 7 Dec, 8:00": English with the month's name, as 12/7 reads two ways);
  * "" when unknown. */
+// Languages whose numeric dates are day first, so "7.12" is read as the 7th of December.
+const DAY_MONTH_LANGS = ["fi", "sv", "et", "ru", "uk"];
+
 export function formatOpening(iso, timeZone, lang) {
   const date = iso ? new Date(iso) : null;
   if (!date || Number.isNaN(date.getTime())) return "";
-  const english = lang === "en";
-  const locale = english ? "en-GB" : lang;
-  const options = { weekday: "short", day: "numeric", month: english ? "short" : "numeric", hour: "numeric", minute: "2-digit" };
+  // Gregorian calendar always (Persian would otherwise get the Solar Hijri date), and the month
+  // by name where a numeric date could be read month first (English, Somali, Arabic, Persian).
+  const locale = `${lang === "en" ? "en-GB" : lang}-u-ca-gregory`;
+  const numericMonth = DAY_MONTH_LANGS.includes(lang);
+  const options = { weekday: "short", day: "numeric", month: numericMonth ? "numeric" : "short", hour: "numeric", minute: "2-digit" };
   try {
     return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(date);
   } catch {

@@ -232,6 +232,9 @@ test("a queue's closed answer offers a message; the opening is written in the re
   assert.equal(formatOpening(monday, "Europe/Helsinki", "fi"), "ma 7.12. klo 8.00");
   assert.equal(formatOpening(monday, "Europe/Helsinki", "sv"), "mån 7/12 8:00");
   assert.equal(formatOpening(monday, "Europe/Helsinki", "en"), "Mon 7 Dec, 8:00");
+  // Persian in the Gregorian calendar (not 16 Azar), Somali with the month's name (not "12/7")
+  assert.ok(formatOpening(monday, "Europe/Helsinki", "fa").includes("دسامبر"));
+  assert.ok(!/\b12\/7\b/.test(formatOpening(monday, "Europe/Helsinki", "so")));
   assert.equal(formatOpening(null, "Europe/Helsinki", "fi"), "");
   assert.equal(formatOpening("not a date", "Europe/Helsinki", "fi"), "");
   assert.ok(formatOpening(monday, "Not/AZone", "fi").startsWith("ma 7.12."));
