@@ -256,6 +256,19 @@ def unserved_language(text: str, rule_lang: str | None = None) -> str | None:
     return None
 
 
+def emergency_language(text: str, rule_lang: str | None, current: str) -> str:
+    """The language of the 112 answer to an emergency outside the NLU (during a handoff): the
+    unserved language it is written in, else the served language it clearly is in or the one of
+    the safety rule it matched (when the detector agrees), else the conversation's."""
+    unserved = unserved_language(text, rule_lang)
+    if unserved:
+        return unserved
+    detection = detect(text)
+    if detection.clear or (detection.lang is not None and detection.lang == rule_lang):
+        return detection.lang
+    return current
+
+
 def warm_up(unserved: bool = True) -> None:
     """Load the detector's models and the lemmatizer's dictionaries now, not on the first
     resident's message (a few seconds). ``unserved``: also the detectors of ``unserved_language``
