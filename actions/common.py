@@ -57,11 +57,19 @@ def resident_text(tracker: Tracker) -> str:
 def resolve_language(tracker: Tracker, default: str | None = None) -> str:
     """The language to answer the latest message in (decided by citizenbot.language.decide)."""
     message = latest(tracker)
-    return language.decide(
+    detection = language.Detection.from_stored(message.language)
+    decided = language.decide(
         message.text, current=tracker.get_slot(LANG_SLOT), hint=message.page_lang, chosen=message.lang_selected,
         about_language=message.intent == "meta.language", default=default or services().default_lang,
-        detection=language.Detection.from_stored(message.language),
+        detection=detection,
     )
+    # An emergency the detector is unsure of ("ma ei taha enam elada" reads half Somali) is answered
+    # in the language of the safety rule it matched, when that language is served.
+    rule_lang = (message.safety_rule or "").split(".", 1)[0]
+    if (message.intent == EMERGENCY_INTENT and rule_lang in served_languages() and not message.lang_selected
+            and not (detection and detection.clear)):
+        return rule_lang
+    return decided
 
 
 def unserved_language(tracker: Tracker) -> str | None:

@@ -221,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--page-lang", choices=served_languages(), help="send this page-language hint as metadata")
     p.add_argument("--concurrency", type=int, default=4)
     p.add_argument("--min-accuracy", type=float, help="exit 1 if any language of a file is below this (0-1)")
+    p.add_argument("--bars", help="YAML of per-language accuracy bars replacing --min-accuracy for those "
+                   "languages (tests/eval/bars.yml)")
     p.add_argument("--min-domain", type=float, help="exit 1 if a file's share of right domains is below this (0-1)")
     p.add_argument("--min-topic", type=float, help="exit 1 if a file's share of right topics is below this (0-1)")
     p.add_argument("--max-false-emergency", type=float,

@@ -54,23 +54,32 @@ def admit(text: str, limit: int | None = None) -> Admitted:
 
 @lru_cache(maxsize=4)
 def _texts(kb_dir: Path) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
-    """The channels' texts and the national facts they name ({emergency_number})."""
+    """The channels' texts (with their translations, kb/answers/<lang>/system.yml) and the
+    national facts they name ({emergency_number})."""
+    from citizenbot.translations import load_translations
+
     answers = yaml.safe_load((kb_dir / "answers" / "system.yml").read_text(encoding="utf-8")) or {}
     national = yaml.safe_load((kb_dir / "national.yml").read_text(encoding="utf-8")) or {}
     facts = {k: v["value"] if isinstance(v["value"], dict) else {"*": str(v["value"])}
              for k, v in (national.get("facts") or {}).items()}
-    return {k: v for k, v in (answers.get("answers") or {}).items() if k.startswith("door.")}, facts
+    texts = {k: dict(v) for k, v in (answers.get("answers") or {}).items() if k.startswith("door.")}
+    for lang, entries in load_translations(kb_dir).items():
+        for key, translation in entries.items():
+            if key in texts:
+                texts[key].setdefault(lang, translation.text)
+    return texts, facts
 
 
 def notice(key: str, lang: str | None) -> str:
-    """A fixed text of the channels in the resident's language (the default language otherwise)."""
-    from citizenbot.content import render
+    """A fixed text of the channels in the resident's language (the default language for one not
+    served; English, then Finnish, for a served one not translated yet)."""
+    from citizenbot.content import pick_text, render
 
     settings = get_settings()
     texts, facts = _texts(settings.kb_dir)
-    if lang not in served_languages() or lang not in texts[key]:
+    if lang not in served_languages():
         lang = settings.default_lang
-    return render(texts[key][lang], lang, facts, {"max_chars": settings.max_message_chars})
+    return render(pick_text(texts[key], lang), lang, facts, {"max_chars": settings.max_message_chars})
 
 
 def notice_message(key: str, lang: str | None, recipient_id: str | None = None) -> dict:

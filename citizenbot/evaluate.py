@@ -212,17 +212,33 @@ def summarise(outcomes: list[Outcome]) -> tuple[str, dict[str, Figures]]:
     return "\n".join(lines), result
 
 
+def read_bars(path: Path) -> dict[str, float]:
+    """A language's own accuracy bar (``tests/eval/bars.yml``: ``{lang: 0.90}``), which replaces
+    ``--min-accuracy`` for that language: a language new to the assistant starts from its measured
+    figure and is raised towards the common bar."""
+    import yaml
+
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    bars = data.get("min_accuracy") if isinstance(data, dict) else None
+    if not isinstance(bars, dict) or not all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in bars.values()):
+        raise ValueError(f"{path}: expected min_accuracy: {{lang: bar between 0 and 1}}")
+    return {str(lang): float(bar) for lang, bar in bars.items()}
+
+
 def below_bars(result: dict[str, Figures], min_accuracy: float | None = None, min_domain: float | None = None,
-               min_topic: float | None = None, max_false_emergency: float | None = None) -> list[str]:
+               min_topic: float | None = None, max_false_emergency: float | None = None,
+               language_bars: dict[str, float] | None = None) -> list[str]:
     """Every bar a source or language missed, as sentences (empty: all bars met). Every emergency
-    must get the emergency answer whatever the bars."""
+    must get the emergency answer whatever the bars. ``language_bars`` (``read_bars``) replace
+    ``min_accuracy`` for their languages."""
     problems = []
     for key, f in sorted(result.items()):
         if f.emergencies_answered < f.emergencies:
             problems.append(f"{key}: {f.emergencies - f.emergencies_answered} emergencies without the 112 answer")
         per_language = "/" in key
-        if per_language and min_accuracy is not None and f.accuracy < min_accuracy:
-            problems.append(f"{key}: topic and language right {100 * f.accuracy:.1f} % < {100 * min_accuracy:.0f} %")
+        bar = (language_bars or {}).get(key.split("/", 1)[-1], min_accuracy) if per_language else None
+        if bar is not None and f.accuracy < bar:
+            problems.append(f"{key}: topic and language right {100 * f.accuracy:.1f} % < {100 * bar:.0f} %")
         if not per_language and key != "all":
             if min_domain is not None and f.domain_accuracy < min_domain:
                 problems.append(f"{key}: domain right {100 * f.domain_accuracy:.1f} % < {100 * min_domain:.0f} %")
@@ -248,8 +264,9 @@ def main(args: argparse.Namespace) -> int:
     if args.report:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         Path(args.report).write_text(f"# {title}\n\n{text}\n", encoding="utf-8")
+    bars = read_bars(Path(args.bars)) if getattr(args, "bars", None) else None
     problems = below_bars(result, args.min_accuracy, getattr(args, "min_domain", None),
-                          getattr(args, "min_topic", None), getattr(args, "max_false_emergency", None))
+                          getattr(args, "min_topic", None), getattr(args, "max_false_emergency", None), bars)
     for problem in problems:
         print(f"below the bar: {problem}", file=sys.stderr)
     return 1 if problems else 0

@@ -62,6 +62,12 @@ for set in heldout fresh; do
 done
 $RUN citizenbot eval --url "http://localhost:$RASA_PORT" tests/eval/dev.tsv --min-accuracy 0.95 \
   --report results/test/eval-dev.md
+heldout_langs=(tests/eval/heldout_*.tsv)
+if [ -e "${heldout_langs[0]}" ]; then
+  echo "== accuracy: each language's own held-out set (bars per language in tests/eval/bars.yml, all emergencies)"
+  $RUN citizenbot eval --url "http://localhost:$RASA_PORT" "${heldout_langs[@]}" --min-accuracy 0.90 \
+    --bars tests/eval/bars.yml --report results/test/eval-heldout-languages.md
+fi
 echo "== real messages: the feedback history's held-out split (bars: domain 90 %, topic 75 %, false 112 answers 0.5 %)"
 $RUN citizenbot eval --url "http://localhost:$RASA_PORT" tests/eval/history_helsinki.tsv \
   --min-domain 0.90 --min-topic 0.75 --max-false-emergency 0.005 --report results/test/eval-history.md

@@ -1,6 +1,8 @@
 """Text at the door: any text becomes valid UTF-8 within the cap (hypothesis), and the channels'
 fixed texts exist in every served language."""
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,3 +38,29 @@ def test_the_channels_texts_exist_in_every_language_and_name_the_cap(monkeypatch
     message = door.notice_message(door.NO_ANSWER, "sv", "r1")
     assert message["recipient_id"] == "r1" and message["custom"]["topic"] == door.NO_ANSWER
     assert message["custom"]["lang"] == "sv" and len(message["custom"]["id"]) == 32
+
+
+def test_a_newer_language_gets_its_translation_else_english(tmp_path, monkeypatch):
+    import shutil
+
+    import yaml
+
+    from citizenbot.translations import source_sha
+
+    kb = tmp_path / "kb"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "kb", kb)
+    english = yaml.safe_load((kb / "answers" / "system.yml").read_text(encoding="utf-8"))["answers"]
+    (kb / "answers" / "ru").mkdir(exist_ok=True)
+    (kb / "answers" / "ru" / "system.yml").write_text(yaml.safe_dump({"answers": {door.TRY_AGAIN: {
+        "text": "Что-то пошло не так. Попробуйте ещё раз.", "source": "en",
+        "source_sha": source_sha(english[door.TRY_AGAIN]["en"]), "status": "draft", "translated": "2026-12-06"}}},
+        allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("KB_DIR", str(kb))
+    monkeypatch.delenv("SERVED_LANGUAGES", raising=False)
+    door._texts.cache_clear()
+    try:
+        assert door.notice(door.TRY_AGAIN, "ru") == "Что-то пошло не так. Попробуйте ещё раз."
+        assert door.notice(door.NO_ANSWER, "so") == door.notice(door.NO_ANSWER, "en")  # not translated yet
+        assert door.notice(door.NO_ANSWER, "zh") == door.notice(door.NO_ANSWER, "fi")  # not served: the default
+    finally:
+        door._texts.cache_clear()

@@ -1,5 +1,7 @@
 """`make eval`'s figures: per source and language, domains, emergencies and false 112 answers, bars."""
 
+import pytest
+
 from citizenbot.evaluate import Outcome, Question, below_bars, domain_of, summarise
 
 
@@ -57,3 +59,27 @@ def test_the_report_lists_every_source_and_the_misses():
     text, _result = summarise(OUTCOMES)
     assert "| history | fi |" in text and "| **tidy** | all |" in text
     assert "maintenance.street_light -> maintenance.traffic_light" in text
+
+
+def test_a_language_can_have_its_own_bar(tmp_path):
+    from citizenbot.evaluate import read_bars
+
+    _text, result = summarise(OUTCOMES)
+    path = tmp_path / "bars.yml"
+    path.write_text("min_accuracy:\n  sv: 0.5\n  en: 1.0\n", encoding="utf-8")
+    bars = read_bars(path)
+    problems = below_bars(result, min_accuracy=0.9, language_bars=bars)
+    assert not any(p.startswith("tidy/sv") for p in problems)  # 50 % meets its own bar of 50 %
+    assert "tidy/sv: topic and language right 50.0 % < 90 %" in below_bars(result, min_accuracy=0.9)
+    path.write_text("min_accuracy:\n  sv: 90\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        read_bars(path)
+
+
+def test_the_project_bars_cover_the_new_languages():
+    from pathlib import Path
+
+    from citizenbot.evaluate import read_bars
+
+    bars = read_bars(Path(__file__).parent / "eval" / "bars.yml")
+    assert set(bars) == {"ru", "uk", "et", "ar", "so", "fa"} and all(0.5 <= b <= 1 for b in bars.values())

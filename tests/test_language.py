@@ -219,3 +219,13 @@ def test_finnish_training_examples_are_not_taken_for_estonian(monkeypatch):
         examples = [e.text for p in (root / "data" / "nlu" / lang).glob("*.yml") for e in read_examples(p, lang)]
         wrong = [t for t in examples if (d := detect(t)).clear and d.lang != lang]
         assert len(wrong) <= 0.001 * len(examples), wrong
+
+
+def test_the_112_answer_during_a_handoff_is_in_the_emergencys_language(monkeypatch):
+    from citizenbot.language import emergency_language
+
+    monkeypatch.delenv("SERVED_LANGUAGES", raising=False)
+    assert emergency_language("У мужа сильная боль в груди и он задыхается", "ru", "fi") == "ru"
+    assert emergency_language("Aabbahay wuu dhacay mana neefsanayo", "so", "en") == "so"
+    assert emergency_language("我父亲不能呼吸了", "zh", "fi") == "zh"  # not served: still its own language
+    assert emergency_language("apua!!", None, "sv") == "sv"  # nothing to tell: the conversation's

@@ -179,3 +179,62 @@ def test_the_classifiers_unsure_emergency_becomes_not_understood_with_the_112_li
     assert unsure.get(INTENT)["name"] == FALLBACK_INTENT and unsure.get(POSSIBLE_EMERGENCY_KEY) == 0.36
     assert sure.get(INTENT)["name"] == "health.emergency" and sure.get(POSSIBLE_EMERGENCY_KEY) is None
     assert ruled.get(INTENT) == {"name": "health.emergency", "confidence": 1.0}  # a rule always wins
+
+
+def test_the_newer_languages_get_lemmas_and_one_feature_per_arabic_script_spelling(monkeypatch):
+    monkeypatch.delenv("SERVED_LANGUAGES", raising=False)
+    tokenizer = LemmaTokenizer(LemmaTokenizer.get_default_config())
+
+    def lemmas(text: str) -> tuple[list[str], str]:
+        msg = Message({TEXT: text})
+        return [t.lemma for t in tokenizer.tokenize(msg, TEXT)], msg.get("language")["lang"]
+
+    assert lemmas("когда почистят снег на улицах Hämeenkatu") == (
+        ["когда", "почистить", "снег", "на", "улица", PLACE_LEMMA], "ru")
+    assert lemmas("коли приберуть сніг на вулицях")[0][-1] == "вулиця"
+    assert lemmas("millal lükatakse lund tänavatel")[0][-1] == "tanav"  # folded like Finnish
+    persian, lang = lemmas("برف خیابان‌ها کی پاک می‌شود")
+    assert lang == "fa" and persian == lemmas("برف خيابانها كي پاک ميشود")[0]  # Arabic yeh and kaf, no ZWNJ
+    arabic, lang = lemmas("متى يتم تنظيف الشارعـ مِنَ الثلج")
+    assert lang == "ar" and arabic == lemmas("متي يتم تنظيف الشارع من الثلج")[0]  # tatweel, vowel marks, alef maksura
+
+
+def test_a_tiny_russian_and_persian_model_reads_both_spellings(storage, monkeypatch):
+    """The pipeline's own tokenizer, Rasa's word and character n-gram featurizers and our classifier,
+    trained in-process on a fixture of a few examples (not the project's data)."""
+    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+
+    monkeypatch.delenv("SERVED_LANGUAGES", raising=False)
+    examples = {
+        "maintenance.snow_plowing": ["когда почистят снег на нашей улице", "снег на улице не убран уже три дня",
+                                     "برف خیابان ما کی پاک می‌شود", "برف‌روبی خیابان‌ها کی انجام می‌شود"],
+        "health.child_fever": ["у ребенка высокая температура что делать", "у дочки температура 39 с утра",
+                               "بچه‌ام تب دارد چه کار کنم", "دخترم از صبح تب بالا دارد"],
+    }
+    data = TrainingData([Message({TEXT: text, INTENT: intent}) for intent, texts in examples.items() for text in texts])
+    context = ExecutionContext(GraphSchema({}), node_name="nlu")
+    tokenizer = LemmaTokenizer(LemmaTokenizer.get_default_config())
+    words = CountVectorsFeaturizer.create({**CountVectorsFeaturizer.get_default_config(), "ngram_range": [1, 2]},
+                                          storage, Resource("words"), context)
+    chars = CountVectorsFeaturizer.create({**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb",
+                                           "min_ngram": 2, "max_ngram": 5}, storage, Resource("chars"), context)
+    classifier = NormalizedLogisticRegression.create(
+        {**NormalizedLogisticRegression.get_default_config(), "C": 100}, storage, Resource("lr"), context)
+    tokenizer.process_training_data(data)
+    for featurizer in (words, chars):
+        featurizer.train(data)
+        featurizer.process_training_data(data)
+    classifier.train(data)
+
+    def intent(text: str) -> str:
+        msg = Message({TEXT: text})
+        tokenizer.process([msg])
+        words.process([msg])
+        chars.process([msg])
+        classifier.process([msg])
+        return msg.get(INTENT)["name"]
+
+    assert intent("снег на улицах не чистят") == "maintenance.snow_plowing"
+    assert intent("у сына температура") == "health.child_fever"
+    assert intent("برف خيابانها كي پاک ميشود") == "maintenance.snow_plowing"  # the Arabic yeh and kaf, no ZWNJ
+    assert intent("پسرم تب دارد") == "health.child_fever"

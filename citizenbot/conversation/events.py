@@ -62,6 +62,7 @@ class ResidentMessage:
     unserved_lang: str | None = None  # an unserved language the NLU found the text written in (ru, zh...)
     language: dict[str, Any] = field(default_factory=dict)  # the NLU's stored detection, whole
     possible_emergency: bool = False  # the classifier, unsure and without a safety rule, said emergency
+    safety_rule: str | None = None  # the emergency rule the text matched ("et.suicide"), if any
 
     @classmethod
     def from_parse(cls, parse: Mapping[str, Any] | None, *, metadata: Any = None, message_id: Any = None,
@@ -89,6 +90,7 @@ class ResidentMessage:
             unserved_lang=detected.get("unserved") if isinstance(detected.get("unserved"), str) else None,
             language=dict(detected),
             possible_emergency=_float(parse.get("possible_emergency")) is not None,
+            safety_rule=parse.get("safety_rule") if isinstance(parse.get("safety_rule"), str) else None,
         )
 
     @classmethod

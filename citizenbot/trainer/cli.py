@@ -27,7 +27,7 @@ from .inbox.cli import register as inbox_commands
 
 def _eval_files(args: argparse.Namespace, project) -> list[Path]:
     files = [Path(f).resolve() for f in getattr(args, "eval_file", None) or []]
-    return files or [project.heldout_file]
+    return files or project.heldout_files
 
 
 # --- topic ---------------------------------------------------------------------------------------
@@ -325,7 +325,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     inbox_commands(sub)
 
     def eval_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--eval-file", action="append", help="held-out TSV (default tests/eval/heldout.tsv; repeatable)")
+        p.add_argument("--eval-file", action="append", help="held-out TSV (default tests/eval/heldout.tsv and heldout_<lang>.tsv; repeatable)")
         p.add_argument("--max-drop", type=float, default=DEFAULT_MAX_DROP,
                        help=f"accuracy points a language may lose (default {DEFAULT_MAX_DROP})")
 

@@ -135,7 +135,7 @@ def insert_topic(text: str, topic: str, kind: str, about: str) -> str:
 
 def _literal(key: str, by_lang: dict[str, str]) -> list[str]:
     out = [f"  {key}:"]
-    for lang in served_languages():
+    for lang in (code for code in served_languages() if code in by_lang):
         out.append(f"    {lang}: |-")
         for line in str(by_lang[lang]).strip().splitlines():
             out.append(f"      {line.rstrip()}" if line.strip() else "")
@@ -160,7 +160,7 @@ def insert_answer(text: str | None, key: str, by_lang: dict[str, str], header: s
 def insert_label(text: str, key: str, by_lang: dict[str, str]) -> str:
     lines = _lines(text)
     start = _find_top_level(lines, "labels")
-    line = "  " + key + ": {" + ", ".join(f"{lang}: {json.dumps(by_lang[lang], ensure_ascii=False)}" for lang in served_languages()) + "}"
+    line = "  " + key + ": {" + ", ".join(f"{lang}: {json.dumps(by_lang[lang], ensure_ascii=False)}" for lang in served_languages() if lang in by_lang) + "}"
     if start is None:
         return _join(lines + ["", "labels:", line])
     end = _block_end(lines, start)

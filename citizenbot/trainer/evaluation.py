@@ -122,7 +122,7 @@ async def _parse_all(model: Path, questions: list[EvalQuestion]) -> list[dict[st
 
 
 def evaluate_model(project: Project, model: Path, files: list[Path] | None = None, use_cache: bool = True) -> EvalResult:
-    files = files or [project.heldout_file]
+    files = files or project.heldout_files
     digest = questions_digest(files)
     cache = project.state_dir / "evals" / f"{Path(model).name}.{digest}.json"
     if use_cache and cache.exists():

@@ -117,6 +117,12 @@ class Project:
         return self.eval_dir / "heldout.tsv"
 
     @property
+    def heldout_files(self) -> list[Path]:
+        """The held-out sets the training gate evaluates: heldout.tsv and a language's own
+        heldout_<lang>.tsv (written without looking at that language's training examples)."""
+        return [self.heldout_file, *sorted(self.eval_dir.glob("heldout_*.tsv"))]
+
+    @property
     def models_dir(self) -> Path:
         return self.root / "models"
 

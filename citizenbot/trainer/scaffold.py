@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from citizenbot.settings import served_languages
+from citizenbot.settings import SOURCE_LANGUAGES, served_languages
 
 from . import edits
 from .project import FileEdits, Project, load_yaml
@@ -33,7 +33,13 @@ NEEDS_CODE = {
     "lookup": "a lookup topic needs code that queries the knowledge base (citizenbot/replies.py LOOKUPS)",
     "action": "an action topic (fault report, handoff) needs a form or an action (actions/, data/rules/reports.yml)",
 }
-LANG_NAMES = {"fi": "Finnish", "sv": "Swedish", "en": "English"}
+LANG_NAMES = {"fi": "Finnish", "sv": "Swedish", "en": "English", "ru": "Russian", "uk": "Ukrainian",
+              "et": "Estonian", "ar": "Arabic", "so": "Somali", "fa": "Persian"}
+
+
+def source_languages() -> list[str]:
+    """The served languages answers and titles are written in; the rest are translations."""
+    return [lang for lang in served_languages() if lang in SOURCE_LANGUAGES]
 
 TEMPLATE = """\
 # A new topic for `citizenbot topic add --from <this file>`. Every text in fi, sv and en.
@@ -86,8 +92,9 @@ class TopicSpec:
             if not isinstance(value, dict):
                 problems.append(f"{name}: give one text per language (fi, sv, en)")
                 return {}
-            out = {lang: str(value.get(lang) or "").strip() for lang in served_languages()}
-            missing = [lang for lang in served_languages() if not out[lang]]
+            # written in the source languages; the others are translated (`citizenbot translations`)
+            out = {lang: str(value.get(lang) or "").strip() for lang in source_languages()}
+            missing = [lang for lang in source_languages() if not out[lang]]
             if missing:
                 problems.append(f"{name}: missing {', '.join(missing)}")
             return out
@@ -246,9 +253,9 @@ def ask_spec(ask: Callable[[str], str] = input, say: Callable[[str], None] = pri
                             "kind": line("Kind (faq or meta)", "faq"),
                             "about": line("About (one line for the taxonomy)"),
                             "title": {}, "answer": {}, "examples": {}}
-    for lang in served_languages():
+    for lang in source_languages():
         data["title"][lang] = line(f"Button title in {LANG_NAMES[lang]} (2-5 words)")
-    for lang in served_languages():
+    for lang in source_languages():
         data["answer"][lang] = "\n".join(lines(f"Answer in {LANG_NAMES[lang]}; a blank line inside is not possible here, "
                                                "edit the answers file for paragraphs"))
     for lang in served_languages():

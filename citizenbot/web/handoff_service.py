@@ -176,7 +176,7 @@ class HandoffService:
             await asyncio.to_thread(self.store.mark_emergency, handoff.id)
         await self._resident_to_staff(handoff, text, emergency)
         if emergency:  # to the resident and, in order after their message, to the staff transcript
-            lang = await asyncio.to_thread(language.unserved_language, text, rule.split(".", 1)[0]) or handoff.lang
+            lang = await asyncio.to_thread(language.emergency_language, text, rule.split(".", 1)[0], handoff.lang)
             await self._bot_message(handoff, await self._text("health.emergency", lang), "health.emergency", lang=lang)
             await self.queue_changed(handoff.queue)  # "my conversations" shows the flag too
 

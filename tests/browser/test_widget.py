@@ -341,7 +341,7 @@ def test_the_demo_pages_do_not_scroll_sideways_with_large_text_on_a_phone(browse
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
                                   has_touch=True)
     page = context.new_page()
-    for path in ("/", "/sv/", "/en/", "/kadut.html"):
+    for path in ("/", "/sv/", "/en/", "/kadut.html", "/ru/", "/uk/", "/et/", "/ar/", "/so/", "/fa/"):
         page.goto(WIDGET_URL + path)
         page.evaluate("document.documentElement.style.fontSize = '200%'")
         page.wait_for_timeout(100)

@@ -16,6 +16,26 @@ from citizenbot.trainer.scaffold import ScaffoldError, TopicSpec, add_topic, ask
 from .conftest import NEW_TOPIC, NEW_TOPIC_FILE, snapshot
 
 
+@pytest.fixture(autouse=True)
+def three_languages(monkeypatch):
+    """The fixture topic has examples in Finnish, Swedish and English: a city serving those."""
+    monkeypatch.setenv("SERVED_LANGUAGES", "fi,sv,en")
+
+
+def test_with_nine_languages_examples_are_needed_in_each_but_texts_only_in_the_source_languages(monkeypatch):
+    monkeypatch.delenv("SERVED_LANGUAGES")
+    description = yaml.safe_load(NEW_TOPIC_FILE.read_text(encoding="utf-8"))
+    with pytest.raises(ScaffoldError) as raised:
+        TopicSpec.from_dict(description, "test")
+    problems = str(raised.value)
+    assert all(f"examples: none in {lang}" in problems for lang in ("ru", "uk", "et", "ar", "so", "fa"))
+    assert "answer" not in problems and "title" not in problems  # translated later (citizenbot translations)
+    for lang in ("ru", "uk", "et", "ar", "so", "fa"):
+        description["examples"][lang] = [f"{lang} example {n}" for n in range(20)]
+    parsed = TopicSpec.from_dict(description, "test")
+    assert set(parsed.answer) == {"fi", "sv", "en"} and len(parsed.examples) == 9
+
+
 def spec() -> TopicSpec:
     return TopicSpec.from_file(NEW_TOPIC_FILE)
 

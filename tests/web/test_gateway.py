@@ -325,3 +325,39 @@ async def test_a_resident_downloads_and_deletes_their_own_conversation_and_its_c
         assert s.execute(select(func.count()).select_from(InboxMessage)).scalar_one() == 0
     assert (await widget.wait_for("history", 2))[-1] == {"messages": []}
     store.engine.dispose()
+
+
+@pytest.mark.asyncio
+async def test_the_newer_languages_are_accepted_and_a_city_can_serve_fewer(widget, servers, monkeypatch):
+    rasa, _url, _db = servers
+    monkeypatch.delenv("SERVED_LANGUAGES", raising=False)
+    session = await widget.session()
+    for lang in ("ru", "uk", "et", "ar", "so", "fa"):
+        assert clean_metadata({"lang": lang}) == {"lang": lang}
+    assert await widget.client.call("set_language", {**session, "lang": "fa"}) == {"ok": True}
+    assert rasa.events[session["session_id"]][-1]["value"] == "fa"
+    monkeypatch.setenv("SERVED_LANGUAGES", "fi,sv,en")
+    assert clean_metadata({"lang": "fa"}) == {}
+    assert await widget.client.call("set_language", {**session, "lang": "fa"}) == {"ok": False}
+
+
+@pytest.mark.asyncio
+async def test_a_demo_page_per_served_language_with_its_direction_and_a_language_menu(servers):
+    import re
+
+    import aiohttp
+
+    from citizenbot.settings import DEFAULT_LANGUAGES
+
+    _rasa, url, _db = servers
+    async with aiohttp.ClientSession() as http:
+        for lang in DEFAULT_LANGUAGES:
+            async with http.get(f"{url}/" if lang == "fi" else f"{url}/{lang}/") as response:
+                assert response.status == 200
+                html = await response.text()
+            opening = re.search(r"<html [^>]*>", html).group(0)
+            assert f'lang="{lang}"' in opening
+            assert ('dir="rtl"' in opening) == (lang in ("ar", "fa"))
+            menu = re.search(r'<nav class="languages".*?</nav>', html, re.S).group(0)
+            assert re.findall(r'hreflang="(\w+)"', menu) == list(DEFAULT_LANGUAGES)
+            assert re.search(rf'hreflang="{lang}"[^>]*aria-current="true"', menu)

@@ -167,7 +167,12 @@ async def test_a_queued_residents_turn_reaches_the_console_and_an_emergency_flag
 
 
 @pytest.mark.asyncio
-async def test_an_emergency_in_an_unserved_language_during_a_handoff_is_answered_in_it(env):
+@pytest.mark.parametrize("served", ["fi,sv,en", None])  # Russian not served, then served (the default)
+async def test_an_emergency_in_an_unserved_language_during_a_handoff_is_answered_in_it(env, served, monkeypatch):
+    if served:
+        monkeypatch.setenv("SERVED_LANGUAGES", served)
+    else:
+        monkeypatch.delenv("SERVED_LANGUAGES", raising=False)
     service, rooms = env["service"], env["rooms"]
     handoff = await service.claim(queued(env).id, env["staff"]["anna"])
     await service.resident_message(handoff, "У мужа сильная боль в груди, он задыхается", {"lang": "fi"})
