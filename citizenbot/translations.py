@@ -45,7 +45,10 @@ def source_sha(text: str) -> str:
 def translation_dirs(kb_dir: Path) -> list[Path]:
     """The translation directories ``kb/answers/<lang>/`` (any language, served or not: a city
     that serves fewer languages still answers an emergency in them)."""
-    return sorted(p for p in (Path(kb_dir) / "answers").iterdir() if p.is_dir() and re.fullmatch(r"[a-z]{2}", p.name))
+    answers = Path(kb_dir) / "answers"
+    if not answers.is_dir():
+        return []
+    return sorted(p for p in answers.iterdir() if p.is_dir() and re.fullmatch(r"[a-z]{2}", p.name))
 
 
 def load_translations(kb_dir: Path) -> dict[str, dict[str, Translation]]:
@@ -90,7 +93,8 @@ def source_answers(kb_dir: Path) -> dict[str, tuple[str, dict[str, str]]]:
     for path in sorted((Path(kb_dir) / "answers").glob("*.yml")):
         for key, value in ((_read_yaml(path) or {}).get("answers") or {}).items():
             if isinstance(value, Mapping):
-                found[str(key)] = (path.name, {str(k): str(v).strip() for k, v in value.items() if v})
+                # exactly as yaml.safe_load returns them: source_sha is taken of these
+                found[str(key)] = (path.name, {str(k): str(v) for k, v in value.items() if v})
     return found
 
 
