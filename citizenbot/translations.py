@@ -78,7 +78,9 @@ def _translation(key: str, lang: str, entry: Any, where: str, path: Path) -> Tra
         raise ContentError(f"{where}: source must be one of {', '.join(SOURCE_LANGUAGES)}, not {source!r}")
     if status not in TRANSLATION_STATUSES:
         raise ContentError(f"{where}: status must be draft or reviewed, not {status!r}")
-    sha = str(entry.get("source_sha") or "")
+    sha = entry.get("source_sha")
+    # an all-digit fingerprint written without quotes reads as a number
+    sha = str(sha).zfill(12) if isinstance(sha, int) and not isinstance(sha, bool) else str(sha or "")
     if not re.fullmatch(r"[0-9a-f]{12}", sha):
         raise ContentError(f"{where}: source_sha must be 12 hex digits (citizenbot.content.source_sha)")
     translated = entry.get("translated")
