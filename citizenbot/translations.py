@@ -45,7 +45,10 @@ def source_sha(text: str) -> str:
 def translation_dirs(kb_dir: Path) -> list[Path]:
     """The translation directories ``kb/answers/<lang>/`` (any language, served or not: a city
     that serves fewer languages still answers an emergency in them)."""
-    return sorted(p for p in (Path(kb_dir) / "answers").iterdir() if p.is_dir() and re.fullmatch(r"[a-z]{2}", p.name))
+    answers = Path(kb_dir) / "answers"
+    if not answers.is_dir():
+        return []
+    return sorted(p for p in answers.iterdir() if p.is_dir() and re.fullmatch(r"[a-z]{2}", p.name))
 
 
 def load_translations(kb_dir: Path) -> dict[str, dict[str, Translation]]:
@@ -91,7 +94,9 @@ def _translation(key: str, lang: str, entry: Any, where: str, path: Path) -> Tra
         raise ContentError(f"{where}: source must be one of {', '.join(SOURCE_LANGUAGES)}, not {source!r}")
     if status not in TRANSLATION_STATUSES:
         raise ContentError(f"{where}: status must be draft or reviewed, not {status!r}")
-    sha = str(entry.get("source_sha") or "")
+    sha = entry.get("source_sha")
+    # an all-digit fingerprint written without quotes reads as a number
+    sha = str(sha).zfill(12) if isinstance(sha, int) and not isinstance(sha, bool) else str(sha or "")
     if not re.fullmatch(r"[0-9a-f]{12}", sha):
         raise ContentError(f"{where}: source_sha must be 12 hex digits (citizenbot.content.source_sha)")
     translated = entry.get("translated")
@@ -106,7 +111,8 @@ def source_answers(kb_dir: Path) -> dict[str, tuple[str, dict[str, str]]]:
     for path in sorted((Path(kb_dir) / "answers").glob("*.yml")):
         for key, value in ((_read_yaml(path) or {}).get("answers") or {}).items():
             if isinstance(value, Mapping):
-                found[str(key)] = (path.name, {str(k): str(v).strip() for k, v in value.items() if v})
+                # exactly as yaml.safe_load returns them: source_sha is taken of these
+                found[str(key)] = (path.name, {str(k): str(v) for k, v in value.items() if v})
     return found
 
 

@@ -105,7 +105,7 @@ def import_po(kb_dir: Path, source: Path, reviewed: bool = False, today: date | 
         if message.fuzzy or not text:
             fuzzy_or_empty += 1
             continue
-        sha = source_sha(str(message.id).strip())
+        sha = source_sha(str(message.id))  # the source text it was translated from, as exported
         status = "reviewed" if reviewed else "draft"
         old = current.get(key)
         if old is not None and (old.text, old.source_sha, old.status) == (text, sha, status):

@@ -110,6 +110,14 @@ def test_a_city_that_serves_fewer_languages_needs_nothing_of_the_others(kb, monk
     assert "en" not in load_content(kb, "tampere").answers["meta.thanks"]
 
 
+def test_an_unquoted_all_digit_source_sha_is_read_back(kb):
+    path = write_translation(kb, "ru", "meta", {"meta.thanks": entry("Пожалуйста!", english(kb, "meta", "meta.thanks"))})
+    text = path.read_text(encoding="utf-8")
+    sha = load_translations(kb)["ru"]["meta.thanks"].source_sha
+    path.write_text(text.replace(sha, "123456789012").replace("'123456789012'", "123456789012"), encoding="utf-8")
+    assert load_translations(kb)["ru"]["meta.thanks"].source_sha == "123456789012"
+
+
 def _source_languages_only(text: str) -> str:
     """The YAML text without its ru/uk/et/ar/so/fa values (each a key line and its indented lines)."""
     out, skip_indent = [], None

@@ -58,7 +58,7 @@ class TranslationChecks:
                     self.found.add(WARNING, "stale-translation", f"{lang}: {key} is translated but no longer an answer",
                                    item.path)
                     continue
-                source_text = str(answers[key][1].get(item.source) or "").strip()
+                source_text = str(answers[key][1].get(item.source) or "")
                 if source_sha(source_text) != item.source_sha:
                     self.found.add(ERROR, "outdated", f"{lang}: {key} was translated from an older {item.source} text "
                                    f"(source_sha {item.source_sha}, now {source_sha(source_text)}); update the translation",
