@@ -32,9 +32,11 @@ from citizenbot.store.analytics_models import (
 from citizenbot.store.db import Database
 
 from .rollup import CITY_TIMEZONE, OUTCOMES, WAIT_BUCKETS
+from .suppression import COMPLEMENTARY, complement
 
 SUPPRESS_BELOW = 5
 SUPPRESSED_CSV = "<5"
+COMPLEMENTARY_CSV = "suppressed"
 TOP_TOPICS = 15
 MAX_DAYS = 400
 SHARES = ("answered", "not_understood", "out_of_scope", "handoff")
@@ -195,8 +197,19 @@ def summary(database: Database, first: date, last: date, zone: str = CITY_TIMEZO
         _count(totals_row, outcome, by_outcome[outcome])
     shares: dict[str, Any] = {}
     _shares(shares, by_outcome)
+    _protect_totals(tables)
     return {"from": first.isoformat(), "to": last.isoformat(), "timezone": zone, "suppress_below": SUPPRESS_BELOW,
             "totals": totals_row, "shares": shares, "tables": tables}
+
+
+def _protect_totals(tables: dict[str, dict[str, Any]]) -> None:
+    """Complementary suppression in the columns whose totals the summary publishes: the totals
+    row gives messages, conversations and emergencies of the whole range."""
+    for name, keys in (("by_time", ("messages", "conversations")), ("outcomes", ("messages",)),
+                       ("by_language", ("messages", "conversations")), ("by_domain", ("messages", "conversations")),
+                       ("emergencies", ("emergencies",))):
+        for key in keys:
+            complement(tables[name]["rows"], key)
 
 
 def _counted(row: dict[str, Any], **counts: int) -> dict[str, Any]:
@@ -337,12 +350,21 @@ def _queues(queues, buckets) -> dict[str, Any]:
 
 
 def to_csv(table: dict[str, Any]) -> str:
-    """One table as CSV: the column keys as the header, suppressed cells as "<5"."""
+    """One table as CSV: the column keys as the header, suppressed cells as "<5", cells hidden so
+    that a small one cannot be computed as "suppressed"."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     keys = [column["key"] for column in table["columns"]]
     writer.writerow(keys)
     for row in table["rows"]:
-        writer.writerow([SUPPRESSED_CSV if row.get(f"{key}_suppressed") else
-                         "" if row.get(key) is None else row[key] for key in keys])
+        writer.writerow([_csv_cell(row, key) for key in keys])
     return out.getvalue()
+
+
+def _csv_cell(row: dict[str, Any], key: str) -> Any:
+    marker = row.get(f"{key}_suppressed")
+    if marker == COMPLEMENTARY:
+        return COMPLEMENTARY_CSV
+    if marker:
+        return SUPPRESSED_CSV
+    return "" if row.get(key) is None else row[key]

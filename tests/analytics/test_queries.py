@@ -105,6 +105,8 @@ def test_csv_marks_suppressed_cells(figures):
     assert lines[0] == "lang,messages,conversations,answered,not_understood,out_of_scope,handoff"
     assert "sv,<5,<5,<5,<5,<5,<5" in lines  # "0 %" of three messages would tell a count too
     assert lines[1].startswith("fi,89,45,")
+    # 102 messages in all: with only sv hidden, 102 - 89 - en would give sv's 3 back
+    assert lines[2].startswith("en,suppressed,")
 
 
 def test_ranges_are_checked():

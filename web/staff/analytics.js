@@ -1,6 +1,7 @@
 // The analytics page of the staff console (analyst, admin): aggregates only. Every chart is an
 // inline SVG bar chart with <title>/<desc> and a table view of the same numbers; counts from 1 to 4
-// come from the server as null with "<key>_suppressed" and are shown as "< 5".
+// come from the server as null with "<key>_suppressed" and are shown as "< 5"; a second cell hidden
+// so that such a count cannot be computed from the total ("complementary") as "piilotettu".
 import { el } from "/widget/dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -37,7 +38,10 @@ let bound = false;
 
 /** A cell as people read it: "< 5" for a suppressed count, shares as percent, seconds as minutes. */
 export function cellText(row, column) {
-  if (row[`${column.key}_suppressed`]) return "< 5";
+  const suppressed = row[`${column.key}_suppressed`];
+  // "complementary": hidden so that a "< 5" cell cannot be computed from the total
+  if (suppressed === "complementary") return "piilotettu";
+  if (suppressed) return "< 5";
   const value = row[column.key];
   if (value === null || value === undefined) return "–";
   if (column.kind === "share") return `${Math.round(value * 100)} %`;
