@@ -49,10 +49,10 @@ LABELS = {  # the console is Finnish; the CSV keeps the keys as its header
     "lang_fb": "Kieli", "up": "Auttoi", "down": "Ei auttanut", "helpful": "Auttoi, osuus",
     "queue": "Jono", "requests": "Pyyntöjä", "gave_up": "Luopui jonosta", "claimed": "Otettu",
     "wait_median": "Odotus, mediaani (s)", "wait_p90": "Odotus, 90 % (s)", "handling_avg": "Käsittely, ka (s)",
-    "category": "Luokka", "state": "Tila", "count": "Ilmoituksia",
+    "category": "Luokka", "state": "Tila", "count": "Ilmoituksia", "district": "Kaupunginosa",
 }
 TABLES = ("by_time", "outcomes", "by_language", "by_domain", "top_topics", "rising_topics", "emergencies",
-          "feedback", "queues", "reports")
+          "feedback", "queues", "reports", "districts")
 
 
 class RangeError(ValueError):
@@ -173,6 +173,10 @@ def summary(database: Database, first: date, last: date, zone: str = CITY_TIMEZO
             select(ReportCount.category, ReportCount.state, func.sum(ReportCount.count))
             .where(ReportCount.day >= day_begin, ReportCount.day <= day_end)
             .group_by(ReportCount.category, ReportCount.state)).all()
+        districts = session.execute(
+            select(ReportCount.district, func.sum(ReportCount.count))
+            .where(ReportCount.day >= day_begin, ReportCount.day <= day_end)
+            .group_by(ReportCount.district)).all()
     tables = {
         "by_time": _by_hour(per_hour, clock) if first == last else _by_day(per_day),
         **_breakdowns(groups),
@@ -184,6 +188,10 @@ def summary(database: Database, first: date, last: date, zone: str = CITY_TIMEZO
         "queues": _queues(queues, buckets),
         "reports": _table([("category", "text"), ("state", "text"), ("count", "count")],
                           [_counted(_row(category=c, state=s), count=n) for c, s, n in sorted(reports)]),
+        # "" is a place the knowledge base knows no district for; it is listed last
+        "districts": _table([("district", "text"), ("count", "count")],
+                            [_counted(_row(district=d), count=n)
+                             for d, n in sorted(districts, key=lambda item: (not item[0], -int(item[1] or 0), item[0]))]),
     }
     totals_row: dict[str, Any] = {}
     by_outcome: Counter = Counter()
@@ -207,7 +215,9 @@ def _protect_totals(tables: dict[str, dict[str, Any]]) -> None:
     row gives messages, conversations and emergencies of the whole range."""
     for name, keys in (("by_time", ("messages", "conversations")), ("outcomes", ("messages",)),
                        ("by_language", ("messages", "conversations")), ("by_domain", ("messages", "conversations")),
-                       ("emergencies", ("emergencies",))):
+                       ("emergencies", ("emergencies",)),
+                       # both add up to all reports: either one's total tells the other's
+                       ("reports", ("count",)), ("districts", ("count",))):
         for key in keys:
             complement(tables[name]["rows"], key)
 

@@ -38,6 +38,7 @@ BASELINE = "0001"
 # Columns that tell an unversioned database's revision, newest first: a database with all of a
 # revision's columns was made at that revision (or later, by a release without Alembic).
 REVISION_MARKERS = (
+    ("0004", "analytics_reports", {"district"}),
     ("0003", "analytics_meta", {"key", "value"}),
     ("0002", "report", {"reference", "claim_token", "claimed_at", "error_status", "handled_by", "handled_at"}),
 )

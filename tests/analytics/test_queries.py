@@ -49,8 +49,11 @@ def figures(fresh_database):
                      handled=10, handling_seconds=6000),
         *[WaitBucket(hour=hour(DAY, 12), queue="nurse", upper=upper, count=count)
           for upper, count in ((60, 5), (300, 4), (WAIT_BUCKETS[-1], 1))],
-        ReportCount(day=hour(DAY, 12) // 24, category="maintenance.pothole", state="received", count=7),
-        ReportCount(day=hour(DAY, 12) // 24, category="maintenance.pothole", state="closed", count=1))
+        *[ReportCount(day=hour(DAY, 12) // 24, category=category, state=state, district=district, count=count)
+          for category, state, district, count in (
+              ("maintenance.pothole", "received", "Hervanta", 7), ("maintenance.pothole", "closed", "", 1),
+              ("maintenance.street_light", "sent", "Hervanta", 5),
+              ("maintenance.street_light", "received", "Keskusta", 6))])
     return queries.summary(fresh_database, DAY, DAY)
 
 
@@ -70,7 +73,11 @@ def test_small_counts_are_suppressed_in_every_table(figures):
     days = {r["day"]: r for r in tables["emergencies"]["rows"]}
     assert days == {"2026-11-30": {"day": "2026-11-30", "emergencies": None, "emergencies_suppressed": True}}
     reports = {(r["category"], r["state"]): r["count"] for r in tables["reports"]["rows"]}
-    assert reports == {("maintenance.pothole", "closed"): None, ("maintenance.pothole", "received"): 7}
+    # 1 closed: "< 5"; the 5 sent are hidden too, or all reports (the districts' sum) minus the rest tells it
+    assert reports == {("maintenance.pothole", "closed"): None, ("maintenance.pothole", "received"): 7,
+                       ("maintenance.street_light", "received"): 6, ("maintenance.street_light", "sent"): None}
+    districts = [(r["district"], r["count"], r.get("count_suppressed")) for r in tables["districts"]["rows"]]
+    assert districts == [("Hervanta", 12, None), ("Keskusta", None, "complementary"), ("", None, True)]
     hours = {r["hour"]: r["messages"] for r in tables["by_time"]["rows"]}
     assert hours["00:00"] == 60 and hours["13:00"] is None and "14:00" not in hours
     assert not any("text" in column["key"] for t in tables.values() for column in t["columns"])
