@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,7 @@ from citizenbot.store.db import Database
 
 from .rollup import CITY_TIMEZONE, OUTCOMES, WAIT_BUCKETS
 from .suppression import COMPLEMENTARY, complement
+from .themes import new_themes
 
 SUPPRESS_BELOW = 5
 SUPPRESSED_CSV = "<5"
@@ -49,10 +50,10 @@ LABELS = {  # the console is Finnish; the CSV keeps the keys as its header
     "lang_fb": "Kieli", "up": "Auttoi", "down": "Ei auttanut", "helpful": "Auttoi, osuus",
     "queue": "Jono", "requests": "Pyyntöjä", "gave_up": "Luopui jonosta", "claimed": "Otettu",
     "wait_median": "Odotus, mediaani (s)", "wait_p90": "Odotus, 90 % (s)", "handling_avg": "Käsittely, ka (s)",
-    "category": "Luokka", "state": "Tila", "count": "Ilmoituksia", "district": "Kaupunginosa",
+    "theme": "Teema", "category": "Luokka", "state": "Tila", "count": "Ilmoituksia", "district": "Kaupunginosa",
 }
 TABLES = ("by_time", "outcomes", "by_language", "by_domain", "top_topics", "rising_topics", "emergencies",
-          "feedback", "queues", "reports", "districts")
+          "feedback", "queues", "reports", "districts", "new_themes")
 
 
 class RangeError(ValueError):
@@ -188,6 +189,8 @@ def summary(database: Database, first: date, last: date, zone: str = CITY_TIMEZO
         "queues": _queues(queues, buckets),
         "reports": _table([("category", "text"), ("state", "text"), ("count", "count")],
                           [_counted(_row(category=c, state=s), count=n) for c, s, n in sorted(reports)]),
+        "new_themes": _themes(new_themes(database, *(datetime.fromtimestamp(h * 3600, timezone.utc)
+                                                      for h in (begin, end)))),
         # "" is a place the knowledge base knows no district for; it is listed last
         "districts": _table([("district", "text"), ("count", "count")],
                             [_counted(_row(district=d), count=n)
@@ -220,6 +223,15 @@ def _protect_totals(tables: dict[str, dict[str, Any]]) -> None:
                        ("reports", ("count",)), ("districts", ("count",))):
         for key in keys:
             complement(tables[name]["rows"], key)
+
+
+def _themes(themes: list[dict[str, Any]]) -> dict[str, Any]:
+    table = _table([("theme", "text"), ("lang", "text"), ("messages", "count"), ("conversations", "count"),
+                    ("topic", "text")],
+                   [_counted(_row(theme=t["theme"], lang=t["lang"], topic=t["topic"]), messages=t["messages"],
+                             conversations=t["conversations"]) for t in themes])
+    table["columns"][-1]["label"] = "Lähin nykyinen aihe (arvaus)"
+    return table
 
 
 def _counted(row: dict[str, Any], **counts: int) -> dict[str, Any]:

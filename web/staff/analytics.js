@@ -36,6 +36,7 @@ const CHARTS = [
   ["queues", "queue", "requests", "Jonot: odotus ja jonosta luopuneet"],
   ["reports", "category", "count", "Vikailmoitukset luokittain ja tiloittain"],
   ["districts", "district", "count", "Vikailmoitukset kaupunginosittain"],
+  ["new_themes", "theme", "messages", "Uudet teemat, joihin avustaja ei osannut vastata (vähintään 5 viestiä)"],
 ];
 const TABLES_ONLY = new Set(["feedback", "queues", "reports"]);
 
