@@ -26,6 +26,18 @@ def add_messages(database, topic: str, messages: int, outcome: str = "answered",
         add_message_counts(session, Counter({key: messages}), Counter({key: messages}))
 
 
+def add_district_reports(database) -> None:
+    """Reports of 2020-03-02 (a day of these tests only) by district."""
+    from citizenbot.store.analytics_models import ReportCount
+
+    day = int(datetime(2020, 3, 2, 12, tzinfo=timezone.utc).timestamp() // 86400)
+    with database.session() as session:
+        session.execute(delete(ReportCount).where(ReportCount.day == day))
+        for district, count in (("Hervanta", 40), ("Kaleva", 12), ("Keskusta", 3), ("", 6)):
+            session.add(ReportCount(day=day, category="maintenance.pothole", state="received", district=district,
+                                    count=count))
+
+
 def login(browser, username, **options):
     context = browser.new_context(locale="fi-FI", **options)
     page = context.new_page()
@@ -38,18 +50,12 @@ def login(browser, username, **options):
 
 def test_fault_reports_on_the_district_map_with_its_text_alternative_and_table(browser):
     from citizenbot.handoff.staff import StaffDirectory
-    from citizenbot.store.analytics_models import ReportCount
     from citizenbot.store.db import get_database
 
     database = get_database()
     analyst = f"analyst{secrets.token_hex(3)}"
     StaffDirectory(database).create(analyst, "Aada", "analyst", PASSWORD)
-    day = int(datetime(2020, 3, 2, 12, tzinfo=timezone.utc).timestamp() // 86400)  # a day of this test only
-    with database.session() as session:
-        session.execute(delete(ReportCount).where(ReportCount.day == day))
-        for district, count in (("Hervanta", 40), ("Kaleva", 12), ("Keskusta", 3), ("", 6)):
-            session.add(ReportCount(day=day, category="maintenance.pothole", state="received", district=district,
-                                    count=count))
+    add_district_reports(database)
     context, page = login(browser, analyst, viewport={"width": 1400, "height": 1000})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -75,6 +81,34 @@ def test_fault_reports_on_the_district_map_with_its_text_alternative_and_table(b
     section.scroll_into_view_if_needed()
     section.screenshot(path=str(ARTIFACTS / "staff-analytics-map.png"))
     assert errors == []
+    context.close()
+
+
+def test_without_district_shapes_the_districts_are_bars(browser):
+    """A city without shapes: the server answers 404 (tests/web/test_analytics_live.py); here the
+    demo server's answer is replaced by that 404."""
+    from citizenbot.handoff.staff import StaffDirectory
+    from citizenbot.store.db import get_database
+
+    analyst = f"analyst{secrets.token_hex(3)}"
+    StaffDirectory(get_database()).create(analyst, "Aada", "analyst", PASSWORD)
+    add_district_reports(get_database())
+    context = browser.new_context(locale="fi-FI")
+    context.route("**/api/staff/analytics/districts.geojson",
+                  lambda route: route.fulfill(status=404, json={"error": "the city has no district shapes"}))
+    page = context.new_page()
+    page.goto(WIDGET_URL + "/staff/")
+    page.get_by_label("Käyttäjätunnus").fill(analyst)
+    page.get_by_label("Salasana").fill(PASSWORD)
+    page.get_by_role("button", name="Kirjaudu").click()
+    expect(page.locator("#analytics-from")).not_to_have_value("", timeout=15000)
+    page.locator("#analytics-from").fill("2020-03-02")
+    page.locator("#analytics-to").fill("2020-03-02")
+    page.get_by_role("button", name="Näytä").click()
+    section = page.locator("section[data-table='districts']")
+    expect(section.get_by_role("img", name="Vikailmoitukset kaupunginosittain (Ilmoituksia)")).to_contain_text(
+        "Hervanta: 40")
+    assert section.locator("path.district").count() == 0
     context.close()
 
 

@@ -129,3 +129,27 @@ async def test_district_shapes_are_served_to_analysts_only(env):
                 shapes = await r.json(content_type=None)
                 assert "Hervanta" in {f["properties"]["name"] for f in shapes["features"]}
         await session.close()
+
+
+@pytest.mark.asyncio
+async def test_a_city_without_district_shapes_has_no_map(fresh_database, monkeypatch, tmp_path):
+    import shutil
+
+    import yaml
+
+    from ..conftest import KB_DIR
+
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    config = yaml.safe_load((kb / "city" / "tampere.yml").read_text(encoding="utf-8"))
+    del config["analytics"]
+    (kb / "city" / "tampere.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("KB_DIR", str(kb))
+    StaffDirectory(fresh_database).create("aino", "Aino", "analyst", PASSWORD)
+    app = create_app(rasa_url="http://127.0.0.1:9", rasa_token=TOKEN, secret="s", database_url=fresh_database.url)
+    async with TestServer(app, host="127.0.0.1") as server:
+        env = {"url": str(server.make_url("")).rstrip("/")}
+        session = await login(env, "aino")
+        async with session.get(f"{env['url']}/api/staff/analytics/districts.geojson") as r:
+            assert r.status == 404  # the page then shows the districts as bars and a table
+        await session.close()
