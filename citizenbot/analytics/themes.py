@@ -30,6 +30,12 @@ MAX_THEMES = 10
 THEME_MIN = 5
 
 
+def warm_up() -> None:
+    """Import the grouping's scikit-learn ahead of the first page (several seconds on a busy
+    machine), from a thread at the web process's start."""
+    import sklearn.feature_extraction.text  # noqa: F401
+
+
 def new_themes(database: Database, begin: datetime, end: datetime) -> list[dict[str, Any]]:
     """The largest themes asked in [begin, end): [{"theme", "lang", "messages", "conversations",
     "topic"}], counts unsuppressed (the summary suppresses)."""

@@ -15,6 +15,7 @@ import socketio
 from aiohttp import web
 
 from citizenbot import health as health_checks
+from citizenbot.analytics import themes
 from citizenbot.analytics.district_map import load_shapes
 from citizenbot.kb import KnowledgeBase
 from citizenbot.services import build_services
@@ -48,6 +49,7 @@ GATEWAY_KEY = web.AppKey("gateway", Gateway)
 HANDOFF_KEY = web.AppKey("handoff", HandoffService)
 REFRESH_KEY = web.AppKey("queue_refresh", asyncio.Task)
 LIVE_KEY = web.AppKey("analytics_live", asyncio.Task)
+WARM_KEY = web.AppKey("analytics_warm_up", asyncio.Task)
 QUEUE_REFRESH_SECONDS = 15
 RASA_KEY = web.AppKey("rasa", RasaClient)
 KB_KEY = web.AppKey("kb", KnowledgeBase)
@@ -220,6 +222,7 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
 
         _app[REFRESH_KEY] = asyncio.create_task(loop())
         _app[LIVE_KEY] = asyncio.create_task(AnalyticsLive(sio, svc.database).run())
+        _app[WARM_KEY] = asyncio.create_task(asyncio.to_thread(themes.warm_up))  # the first analytics page
 
     async def close(_app: web.Application) -> None:
         for key in (REFRESH_KEY, LIVE_KEY):
