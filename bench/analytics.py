@@ -124,7 +124,8 @@ def seed_year(database, last_day: date, days: int, messages: int, seed: int = 17
         for category in ("maintenance.pothole", "maintenance.street_light", "maintenance.litter_bin",
                          "maintenance.graffiti", "maintenance.park"):
             for state in ("received", "sent", "in_process", "closed"):
-                rows.append({"day": first_day + d, "category": category, "state": state, "count": rng.randint(0, 8)})
+                rows.append({"day": first_day + d, "category": category, "state": state, "count": rng.randint(0, 8),
+                             "district": rng.choice(("Keskusta", "Hervanta", "Kaleva", "Tesoma", ""))})
         if len(rows) >= chunk:
             _flush_mixed(database, rows)
             rows = []

@@ -46,7 +46,7 @@ async def start_background_work(app, _loop=None) -> None:
     await asyncio.to_thread(language.warm_up, False)  # the NLU stores the unserved language it finds
     await asyncio.to_thread(svc.kb.best_name, "Hämeenkadulla")  # loads texts, facts and the name index
     app.ctx.retention = asyncio.create_task(_retention_loop(database, svc.kb))
-    app.ctx.analytics = asyncio.create_task(_analytics_loop(database, settings.analytics_interval))
+    app.ctx.analytics = asyncio.create_task(_analytics_loop(database, svc.kb, settings.analytics_interval))
     if svc.open311.enabled:
         labels = {}
         for topic in {*svc.open311.service_codes, *REPORT_TOPICS}:  # the label starts the description
@@ -84,13 +84,13 @@ async def _retention_loop(database, kb) -> None:
         await asyncio.sleep(24 * 3600)
 
 
-async def _analytics_loop(database, interval: float) -> None:
+async def _analytics_loop(database, kb, interval: float) -> None:
     """Roll the new conversations, votes, handoffs and reports up into the analytics tables."""
     from citizenbot.analytics.rollup import rollup
 
     while True:
         try:
-            await asyncio.to_thread(rollup, database)
+            await asyncio.to_thread(rollup, database, None, kb)
         except asyncio.CancelledError:
             raise
         except Exception:

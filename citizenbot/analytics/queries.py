@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,9 +32,12 @@ from citizenbot.store.analytics_models import (
 from citizenbot.store.db import Database
 
 from .rollup import CITY_TIMEZONE, OUTCOMES, WAIT_BUCKETS
+from .suppression import COMPLEMENTARY, complement
+from .themes import new_themes
 
 SUPPRESS_BELOW = 5
 SUPPRESSED_CSV = "<5"
+COMPLEMENTARY_CSV = "suppressed"
 TOP_TOPICS = 15
 MAX_DAYS = 400
 SHARES = ("answered", "not_understood", "out_of_scope", "handoff")
@@ -47,10 +50,10 @@ LABELS = {  # the console is Finnish; the CSV keeps the keys as its header
     "lang_fb": "Kieli", "up": "Auttoi", "down": "Ei auttanut", "helpful": "Auttoi, osuus",
     "queue": "Jono", "requests": "Pyyntöjä", "gave_up": "Luopui jonosta", "claimed": "Otettu",
     "wait_median": "Odotus, mediaani (s)", "wait_p90": "Odotus, 90 % (s)", "handling_avg": "Käsittely, ka (s)",
-    "category": "Luokka", "state": "Tila", "count": "Ilmoituksia",
+    "theme": "Teema", "category": "Luokka", "state": "Tila", "count": "Ilmoituksia", "district": "Kaupunginosa",
 }
 TABLES = ("by_time", "outcomes", "by_language", "by_domain", "top_topics", "rising_topics", "emergencies",
-          "feedback", "queues", "reports")
+          "feedback", "queues", "reports", "districts", "new_themes")
 
 
 class RangeError(ValueError):
@@ -171,6 +174,10 @@ def summary(database: Database, first: date, last: date, zone: str = CITY_TIMEZO
             select(ReportCount.category, ReportCount.state, func.sum(ReportCount.count))
             .where(ReportCount.day >= day_begin, ReportCount.day <= day_end)
             .group_by(ReportCount.category, ReportCount.state)).all()
+        districts = session.execute(
+            select(ReportCount.district, func.sum(ReportCount.count))
+            .where(ReportCount.day >= day_begin, ReportCount.day <= day_end)
+            .group_by(ReportCount.district)).all()
     tables = {
         "by_time": _by_hour(per_hour, clock) if first == last else _by_day(per_day),
         **_breakdowns(groups),
@@ -182,6 +189,12 @@ def summary(database: Database, first: date, last: date, zone: str = CITY_TIMEZO
         "queues": _queues(queues, buckets),
         "reports": _table([("category", "text"), ("state", "text"), ("count", "count")],
                           [_counted(_row(category=c, state=s), count=n) for c, s, n in sorted(reports)]),
+        "new_themes": _themes(new_themes(database, *(datetime.fromtimestamp(h * 3600, timezone.utc)
+                                                      for h in (begin, end)))),
+        # "" is a place the knowledge base knows no district for; it is listed last
+        "districts": _table([("district", "text"), ("count", "count")],
+                            [_counted(_row(district=d), count=n)
+                             for d, n in sorted(districts, key=lambda item: (not item[0], -int(item[1] or 0), item[0]))]),
     }
     totals_row: dict[str, Any] = {}
     by_outcome: Counter = Counter()
@@ -195,8 +208,30 @@ def summary(database: Database, first: date, last: date, zone: str = CITY_TIMEZO
         _count(totals_row, outcome, by_outcome[outcome])
     shares: dict[str, Any] = {}
     _shares(shares, by_outcome)
+    _protect_totals(tables)
     return {"from": first.isoformat(), "to": last.isoformat(), "timezone": zone, "suppress_below": SUPPRESS_BELOW,
             "totals": totals_row, "shares": shares, "tables": tables}
+
+
+def _protect_totals(tables: dict[str, dict[str, Any]]) -> None:
+    """Complementary suppression in the columns whose totals the summary publishes: the totals
+    row gives messages, conversations and emergencies of the whole range."""
+    for name, keys in (("by_time", ("messages", "conversations")), ("outcomes", ("messages",)),
+                       ("by_language", ("messages", "conversations")), ("by_domain", ("messages", "conversations")),
+                       ("emergencies", ("emergencies",)),
+                       # both add up to all reports: either one's total tells the other's
+                       ("reports", ("count",)), ("districts", ("count",))):
+        for key in keys:
+            complement(tables[name]["rows"], key)
+
+
+def _themes(themes: list[dict[str, Any]]) -> dict[str, Any]:
+    table = _table([("theme", "text"), ("lang", "text"), ("messages", "count"), ("conversations", "count"),
+                    ("topic", "text")],
+                   [_counted(_row(theme=t["theme"], lang=t["lang"], topic=t["topic"]), messages=t["messages"],
+                             conversations=t["conversations"]) for t in themes])
+    table["columns"][-1]["label"] = "Lähin nykyinen aihe (arvaus)"
+    return table
 
 
 def _counted(row: dict[str, Any], **counts: int) -> dict[str, Any]:
@@ -337,12 +372,21 @@ def _queues(queues, buckets) -> dict[str, Any]:
 
 
 def to_csv(table: dict[str, Any]) -> str:
-    """One table as CSV: the column keys as the header, suppressed cells as "<5"."""
+    """One table as CSV: the column keys as the header, suppressed cells as "<5", cells hidden so
+    that a small one cannot be computed as "suppressed"."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     keys = [column["key"] for column in table["columns"]]
     writer.writerow(keys)
     for row in table["rows"]:
-        writer.writerow([SUPPRESSED_CSV if row.get(f"{key}_suppressed") else
-                         "" if row.get(key) is None else row[key] for key in keys])
+        writer.writerow([_csv_cell(row, key) for key in keys])
     return out.getvalue()
+
+
+def _csv_cell(row: dict[str, Any], key: str) -> Any:
+    marker = row.get(f"{key}_suppressed")
+    if marker == COMPLEMENTARY:
+        return COMPLEMENTARY_CSV
+    if marker:
+        return SUPPRESSED_CSV
+    return "" if row.get(key) is None else row[key]

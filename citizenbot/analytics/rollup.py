@@ -31,6 +31,7 @@ from citizenbot.conversation import ResidentMessage
 from citizenbot.conversation import store as stored
 from citizenbot.conversation.events import FORM_KINDS, USER, form_after
 from citizenbot.intents import EMERGENCY_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE
+from citizenbot.kb import KnowledgeBase
 from citizenbot.language import language_of_stored
 from citizenbot.store.analytics_models import (
     AnalyticsMeta,
@@ -45,6 +46,8 @@ from citizenbot.store.db import Database
 from citizenbot.store.models import Feedback, Report, as_utc, utcnow
 from citizenbot.store.staff_models import Handoff
 
+from .districts import DistrictFinder
+
 logger = logging.getLogger(__name__)
 
 OUTCOMES = ("answered", "not_understood", "out_of_scope", "handoff", "emergency")
@@ -53,6 +56,7 @@ FORM_TOPIC = "form"  # answers typed into the fault-report form: messages, not q
 # Upper limits of the wait buckets in seconds; the last one holds every longer wait.
 WAIT_BUCKETS = (30, 60, 120, 180, 300, 600, 900, 1200, 1800, 2700, 3600, 7200, 2**31 - 1)
 EVENTS_MARK, HANDOFF_MARK, REPORTS_MARK = "events_watermark", "handoff_from", "reports_from"
+UPDATED_MARK = "updated_at"  # when a roll-up last changed the figures (the pages' live updates)
 FEEDBACK_MARK = "feedback_run"  # only claimed: two processes never recount the votes at once
 SCANNED_KINDS = (USER, *FORM_KINDS)
 PAGE = 5000  # events counted per look-up of where their conversations were
@@ -69,6 +73,9 @@ class RollupResult:
     handoff_hours: int = 0
     report_days: int = 0
     skipped: list[str] = field(default_factory=list)  # parts another process rolled up at the same time
+
+    def changed(self) -> bool:
+        return bool(self.messages or self.feedback_days or self.handoff_hours or self.report_days)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -103,15 +110,36 @@ def domain_of(topic: str) -> str:
     return topic.split(".", 1)[0] if topic else ""
 
 
-def rollup(database: Database, now: datetime | None = None) -> RollupResult:
-    """Bring every analytics table up to date; safe to run at any time, from any process."""
+def rollup(database: Database, now: datetime | None = None, kb: KnowledgeBase | None = None) -> RollupResult:
+    """Bring every analytics table up to date; safe to run at any time, from any process. ``kb``
+    names the districts of the reports' places (one is made from the database when not given)."""
     now = now or utcnow()
     result = RollupResult()
     _roll_messages(database, result)
     _roll_feedback(database, result, now)
     _roll_handoffs(database, result, now)
-    _roll_reports(database, result, now)
+    _roll_reports(database, result, now, DistrictFinder(kb or KnowledgeBase(database)))
+    if result.changed():
+        mark_updated(database, now)
     return result
+
+
+def mark_updated(database: Database, now: datetime | None = None) -> None:
+    """Note the time of a roll-up that changed the figures: the web process watches this row and
+    tells the open analytics pages to fetch their numbers again (``citizenbot.web.analytics_live``)."""
+    value = str((now or utcnow()).timestamp())
+    with database.session() as session:
+        if session.execute(update(AnalyticsMeta).where(AnalyticsMeta.key == UPDATED_MARK)
+                           .values(value=value)).rowcount == 0:
+            try:
+                with session.begin_nested():
+                    session.execute(insert(AnalyticsMeta).values(key=UPDATED_MARK, value=value))
+            except IntegrityError:  # another process noted its run at the same moment
+                pass
+
+
+def last_update(database: Database) -> str | None:
+    return _read_mark(database, UPDATED_MARK)
 
 
 # --- watermarks -------------------------------------------------------------------------------
@@ -323,8 +351,9 @@ def _roll_handoffs(database: Database, result: RollupResult, now: datetime) -> N
 # --- fault reports ----------------------------------------------------------------------------
 
 
-def _roll_reports(database: Database, result: RollupResult, now: datetime) -> None:
-    """Recount the days of the reports that changed since the previous run (reports are kept)."""
+def _roll_reports(database: Database, result: RollupResult, now: datetime, district_of: DistrictFinder) -> None:
+    """Recount the days of the reports that changed since the previous run (reports are kept),
+    each report in the district of its place."""
     mark = _read_mark(database, REPORTS_MARK)
     with database.session() as session:
         changed = select(Report.created_at)
@@ -339,11 +368,13 @@ def _roll_reports(database: Database, result: RollupResult, now: datetime) -> No
         for day in sorted(days):
             begin = datetime.fromtimestamp(day * 86400, tz=timezone.utc)
             end = datetime.fromtimestamp((day + 1) * 86400, tz=timezone.utc)
-            counts = session.execute(
-                select(Report.category, Report.status, func.count())
-                .where(Report.created_at >= begin, Report.created_at < end)
-                .group_by(Report.category, Report.status)).all()
+            counts: Counter = Counter()
+            for category, state, location, count in session.execute(
+                    select(Report.category, Report.status, Report.location, func.count())
+                    .where(Report.created_at >= begin, Report.created_at < end)
+                    .group_by(Report.category, Report.status, Report.location)):
+                counts[(category, state, district_of(location))] += count
             session.execute(delete(ReportCount).where(ReportCount.day == day))
-            for category, state, count in counts:
-                session.add(ReportCount(day=day, category=category, state=state, count=count))
+            for (category, state, district), count in counts.items():
+                session.add(ReportCount(day=day, category=category, state=state, district=district, count=count))
         result.report_days = len(days)

@@ -19,6 +19,7 @@ from citizenbot.store.staff_models import LoginAttempt, StaffSession, StaffUser
 
 # analyst: the analytics page only (aggregates, never a conversation)
 ROLES = ("nurse", "agent", "admin", "trainer", "analyst")
+ANALYTICS_ROLES = ("analyst", "admin")  # who sees the analytics page and its live updates
 QUEUES_OF_ROLE = {"nurse": ("nurse",), "agent": ("agent",), "admin": ("nurse", "agent"), "trainer": (), "analyst": ()}
 SESSION_LIFETIME = timedelta(hours=8)
 SESSION_IDLE = timedelta(minutes=30)

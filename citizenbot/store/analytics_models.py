@@ -77,12 +77,14 @@ class WaitBucket(Base):
 
 
 class ReportCount(Base):
-    """Fault reports per day they were filed, category and their current state."""
+    """Fault reports per day they were filed, category, their current state and the district of
+    their place ("" when the knowledge base knows no district for it; added by the revision 0004)."""
 
     __tablename__ = "analytics_reports"
     day = Column(Integer, primary_key=True)
     category = Column(String(100), primary_key=True)
     state = Column(String(20), primary_key=True)
+    district = Column(String(200), primary_key=True, default="")
     count = Column(Integer, nullable=False, default=0)
 
 

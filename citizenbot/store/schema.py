@@ -38,6 +38,7 @@ BASELINE = "0001"
 # Columns that tell an unversioned database's revision, newest first: a database with all of a
 # revision's columns was made at that revision (or later, by a release without Alembic).
 REVISION_MARKERS = (
+    ("0007", "analytics_reports", {"district"}),
     ("0006", "chat_rating", {"id", "day", "queue", "lang", "score", "comment"}),
     ("0005", "report_draft", {"conversation_id", "contact"}),
     ("0004", "report", {"public_ref"}),

@@ -10,18 +10,17 @@ from datetime import datetime
 from aiohttp import web
 
 from citizenbot.analytics import queries
-from citizenbot.handoff.staff import Staff
+from citizenbot.handoff.staff import ANALYTICS_ROLES, Staff
 from citizenbot.kb import KnowledgeBase
 from citizenbot.store.db import Database
 from citizenbot.web.staff_api import StaffApi, error, topic_title
 
-ANALYTICS_ROLES = ("analyst", "admin")
-
 
 class AnalyticsApi:
     def __init__(self, staff_api: StaffApi, database: Database, kb: KnowledgeBase | None = None,
-                 zone: str = queries.CITY_TIMEZONE):
+                 zone: str = queries.CITY_TIMEZONE, shapes: dict | None = None):
         self.staff_api, self.database, self.kb, self.zone = staff_api, database, kb, zone
+        self.shapes = shapes  # the city's district shapes (citizenbot.analytics.district_map), if any
 
     def _summary(self, first, last) -> dict:
         """The summary, with each topic's title in Finnish beside its id (what people read)."""
@@ -42,6 +41,7 @@ class AnalyticsApi:
         authed = self.staff_api.authed
         app.router.add_get("/api/staff/analytics/summary", authed(self.role(self.summary)))
         app.router.add_get("/api/staff/analytics/export.csv", authed(self.role(self.export)))
+        app.router.add_get("/api/staff/analytics/districts.geojson", authed(self.role(self.district_shapes)))
 
     @staticmethod
     def role(handler):
@@ -75,3 +75,10 @@ class AnalyticsApi:
         filename = f"citizenbot_{name}_{first.isoformat()}_{last.isoformat()}.csv"
         return web.Response(text=queries.to_csv(result["tables"][name]), content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    async def district_shapes(self, request: web.Request, staff: Staff) -> web.Response:
+        """The city's district shapes for the map; 404 when it has none (the page shows bars)."""
+        if self.shapes is None:
+            return error(404, "the city has no district shapes")
+        return web.json_response(self.shapes, content_type="application/geo+json",
+                                 headers={"Cache-Control": "private, max-age=3600"})

@@ -15,12 +15,15 @@ import socketio
 from aiohttp import web
 
 from citizenbot import health as health_checks
+from citizenbot.analytics import themes
+from citizenbot.analytics.district_map import load_shapes
 from citizenbot.handoff.ratings import RatingStore
 from citizenbot.kb import KnowledgeBase
 from citizenbot.services import build_services
 from citizenbot.settings import PROJECT_ROOT, served_languages
 from citizenbot.store.db import Database
 from citizenbot.web.analytics_api import AnalyticsApi
+from citizenbot.web.analytics_live import AnalyticsLive
 from citizenbot.web.client_address import parse_proxies
 from citizenbot.web.gateway import Gateway, GatewayConfig
 from citizenbot.web.handoff_service import HandoffService
@@ -47,6 +50,8 @@ HDS_PARTS = (HDS_LIB / "base.min.css", HDS_LIB / "components" / "button" / "butt
 GATEWAY_KEY = web.AppKey("gateway", Gateway)
 HANDOFF_KEY = web.AppKey("handoff", HandoffService)
 REFRESH_KEY = web.AppKey("queue_refresh", asyncio.Task)
+LIVE_KEY = web.AppKey("analytics_live", asyncio.Task)
+WARM_KEY = web.AppKey("analytics_warm_up", asyncio.Task)
 QUEUE_REFRESH_SECONDS = 15
 RASA_KEY = web.AppKey("rasa", RasaClient)
 KB_KEY = web.AppKey("kb", KnowledgeBase)
@@ -194,7 +199,7 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     staff_api.routes(app)
     ReviewApi.for_city(staff_api, svc.database, settings.city).routes(app)
     ReportsApi(staff_api, svc.reports, svc.open311).routes(app)
-    AnalyticsApi(staff_api, svc.database, svc.kb).routes(app)
+    AnalyticsApi(staff_api, svc.database, svc.kb, shapes=load_shapes(settings.kb_dir, settings.city)).routes(app)
     RatingsApi(staff_api, ratings).routes(app)
 
     app.router.add_get("/healthz", health)
@@ -221,11 +226,14 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
                     logger.exception("queue refresh failed")
 
         _app[REFRESH_KEY] = asyncio.create_task(loop())
+        _app[LIVE_KEY] = asyncio.create_task(AnalyticsLive(sio, svc.database).run())
+        _app[WARM_KEY] = asyncio.create_task(asyncio.to_thread(themes.warm_up))  # the first analytics page
 
     async def close(_app: web.Application) -> None:
-        task = _app.get(REFRESH_KEY)
-        if task:
-            task.cancel()
+        for key in (REFRESH_KEY, LIVE_KEY):
+            task = _app.get(key)
+            if task:
+                task.cancel()
         await sio.shutdown()
         await rasa.close()
 

@@ -18,10 +18,11 @@ import yaml
 from aiohttp import web
 
 from citizenbot.conversation.transcript import for_staff
-from citizenbot.handoff.staff import Staff, StaffDirectory, TooManyAttempts
+from citizenbot.handoff.staff import ANALYTICS_ROLES, Staff, StaffDirectory, TooManyAttempts
 from citizenbot.handoff.store import OUTCOMES, HandoffView
 from citizenbot.kb import KnowledgeBase
 from citizenbot.settings import PROJECT_ROOT, served_languages
+from citizenbot.web.analytics_live import ANALYTICS_ROOM
 from citizenbot.web.client_address import client_address
 from citizenbot.web.handoff_service import STAFF_NS, HandoffService, handoff_room, queue_room, staff_room
 from citizenbot.web.rasa_client import RasaUnavailable
@@ -272,6 +273,8 @@ class StaffSocket:
         for queue in staff.queues:
             await self.sio.enter_room(sid, queue_room(queue), namespace=STAFF_NS)
         await self.sio.enter_room(sid, staff_room(staff.id), namespace=STAFF_NS)
+        if staff.role in ANALYTICS_ROLES:  # told when the figures change (citizenbot.web.analytics_live)
+            await self.sio.enter_room(sid, ANALYTICS_ROOM, namespace=STAFF_NS)
         return True
 
     async def on_watch(self, sid: str, data: Any = None) -> dict:

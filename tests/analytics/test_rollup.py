@@ -185,6 +185,24 @@ def test_reports_by_day_category_and_current_state(fresh_database):
                     ("maintenance.street_light", "sent", 1)]
 
 
+def test_reports_are_counted_in_the_district_of_their_place(fresh_database):
+    from citizenbot.seed import seed
+    from tests.conftest import KB_DIR
+
+    seed(fresh_database, KB_DIR, "tampere")
+    day = datetime(2026, 11, 2, 10, tzinfo=timezone.utc)
+    with fresh_database.session() as session:
+        for location in ("Insinöörinkadulla 5", "Hämeenkatu 10", "Hervannassa kirjaston edessä",
+                         "kaupan takapihalla"):
+            session.add(Report(category="maintenance.pothole", location=location, lang="fi", status="received",
+                               created_at=day, updated_at=day))
+    rollup(fresh_database, now=day + timedelta(hours=1))
+    with fresh_database.session() as session:
+        rows = sorted((r.district, r.count) for r in session.execute(select(ReportCount)).scalars())
+    # a street's district from streets.csv, a district named as such, "" when no place is known
+    assert rows == [("", 1), ("Hervanta", 2), ("Keskusta", 1)]
+
+
 @pytest.mark.parametrize("runs", [1, 3])
 def test_empty_database_rolls_up_to_nothing(fresh_database, runs):
     for _ in range(runs):

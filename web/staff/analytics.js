@@ -1,16 +1,23 @@
 // The analytics page of the staff console (analyst, admin): aggregates only. Every chart is an
 // inline SVG bar chart with <title>/<desc> and a table view of the same numbers; counts from 1 to 4
-// come from the server as null with "<key>_suppressed" and are shown as "< 5".
+// come from the server as null with "<key>_suppressed" and are shown as "< 5"; a second cell hidden
+// so that such a count cannot be computed from the total ("complementary") as "piilotettu".
+// Live: the page has its own connection to the console's real-time namespace and fetches the
+// figures again when the server says a roll-up changed them ("analytics_updated", no figures).
 import { el } from "/widget/dom.js";
+import { io } from "/widget/vendor/socket.io.esm.min.js";
+import { districtMap } from "/staff/district_map.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const REFRESH_MS = 60000;
 const $ = (id) => document.getElementById(id);
 const OUTCOME_NAMES = {
   answered: "Vastattu", not_understood: "Ei ymmärretty", out_of_scope: "Ei aihepiirissä",
   handoff: "Ohjattu ihmiselle", emergency: "Hätätilanne",
 };
-const LANG_NAMES = { fi: "suomi", sv: "ruotsi", en: "englanti", und: "ei tiedossa" };
+const LANG_NAMES = {
+  fi: "suomi", sv: "ruotsi", en: "englanti", ru: "venäjä", uk: "ukraina", et: "viro", ar: "arabia",
+  so: "somali", fa: "persia", und: "ei tiedossa",
+};
 const QUEUE_NAMES = { nurse: "Sairaanhoitajat", agent: "Asiakaspalvelu" };
 const DOMAIN_NAMES = {
   maintenance: "Kunnossapito", zoning: "Kaavoitus", health: "Terveys", handoff: "Pyyntö puhua ihmiselle",
@@ -28,16 +35,23 @@ const CHARTS = [
   ["feedback", "topic", "up", "Oliko vastauksesta apua? (aiheittain ja kielittäin)"],
   ["queues", "queue", "requests", "Jonot: odotus ja jonosta luopuneet"],
   ["reports", "category", "count", "Vikailmoitukset luokittain ja tiloittain"],
+  ["districts", "district", "count", "Vikailmoitukset kaupunginosittain"],
+  ["new_themes", "theme", "messages", "Uudet teemat, joihin avustaja ei osannut vastata (vähintään 5 viestiä)"],
 ];
 const TABLES_ONLY = new Set(["feedback", "queues", "reports"]);
 
-let timer = null;
+let socket = null;
+let requests = 0;
 let api = null;
 let bound = false;
+let shapes;  // the city's district shapes: undefined until fetched, null when it has none
 
 /** A cell as people read it: "< 5" for a suppressed count, shares as percent, seconds as minutes. */
 export function cellText(row, column) {
-  if (row[`${column.key}_suppressed`]) return "< 5";
+  const suppressed = row[`${column.key}_suppressed`];
+  // "complementary": hidden so that a "< 5" cell cannot be computed from the total
+  if (suppressed === "complementary") return "piilotettu";
+  if (suppressed) return "< 5";
   const value = row[column.key];
   if (value === null || value === undefined) return "–";
   if (column.kind === "share") return `${Math.round(value * 100)} %`;
@@ -46,6 +60,7 @@ export function cellText(row, column) {
   if (column.key === "lang") return LANG_NAMES[value] || value;
   if (column.key === "queue") return QUEUE_NAMES[value] || value;
   if (column.key === "domain") return DOMAIN_NAMES[value] || value;
+  if (column.key === "district") return value || "Ei tiedossa";
   return String(value);
 }
 
@@ -92,6 +107,12 @@ function figure(name, table, labelKey, valueKey, title, range) {
   const parts = [el("h3", { id: `${id}-h`, text: title })];
   if (!table.rows.length) parts.push(el("p", { class: "meta", text: "Ei tietoja tältä ajalta." }));
   else if (TABLES_ONLY.has(name)) parts.push(tableView(table, title));
+  else if (name === "districts" && shapes) {
+    const map = districtMap(id, shapes, table, cellText, `${title} (kartta)`);
+    parts.push(map.svg, map.legend,
+      el("p", { class: "meta", text: "Kartan alueet ovat kaavamaisia, eivät kaupunginosien rajoja." }),
+      el("details", {}, el("summary", { text: "Näytä taulukkona" }), tableView(table, title)));
+  }
   else parts.push(barChart(id, table, labelKey || table.columns[0].key, valueKey, title),
     el("details", {}, el("summary", { text: "Näytä taulukkona" }), tableView(table, title)));
   parts.push(el("p", {}, link));
@@ -118,23 +139,46 @@ export async function loadAnalytics() {
   const query = new URLSearchParams();
   if (from) query.set("from", from);
   if (to) query.set("to", to);
+  const asked = ++requests;
   const { ok, data } = await api(`/api/staff/analytics/summary?${query}`);
+  if (asked !== requests) return;  // a newer request (another range, a live update) was sent since
   if (!ok) {
     $("analytics-status").textContent = data.error || "Lukujen haku epäonnistui.";
     return;
   }
   $("analytics-status").textContent = "";
-  if (!from) $("analytics-from").value = data.from;
-  if (!to) $("analytics-to").value = data.to;
+  // the range shown, unless someone has typed another one meanwhile
+  if (!$("analytics-from").value) $("analytics-from").value = data.from;
+  if (!$("analytics-to").value) $("analytics-to").value = data.to;
   const range = { from: data.from, to: data.to };
   $("analytics-totals").replaceChildren(totals(data));
   $("analytics-charts").replaceChildren(...CHARTS.map(([name, labelKey, valueKey, title]) =>
     figure(name, data.tables[name], labelKey, valueKey, title, range)));
-  $("analytics-updated").textContent = `Päivitetty ${new Date().toLocaleTimeString("fi-FI", { hour: "2-digit", minute: "2-digit", second: "2-digit" })} (päivittyy minuutin välein)`;
+  $("analytics-updated").textContent = `Päivitetty ${new Date().toLocaleTimeString("fi-FI", { hour: "2-digit", minute: "2-digit", second: "2-digit" })} (luvut päivittyvät itsestään)`;
 }
 
-/** Show the page and keep its numbers fresh while it is open (the roll-up runs every minute). */
-export function startAnalytics(apiFn) {
+async function loadShapes() {
+  if (shapes !== undefined) return;
+  const { ok, data } = await api("/api/staff/analytics/districts.geojson");
+  shapes = ok && data && Array.isArray(data.features) ? data : null;  // 404: no map, the bars and table
+}
+
+// While the page is hidden it waits; it fetches once when shown again if something changed.
+let missed = false;
+function refresh() {
+  if (document.hidden || $("analytics-view").hidden) missed = true;
+  else loadAnalytics();
+}
+
+function connectLive() {
+  if (socket) socket.disconnect();
+  socket = io("/staff", { path: "/socket.io/", transports: ["websocket", "polling"], forceNew: true });
+  socket.on("analytics_updated", refresh);
+  socket.io.on("reconnect", refresh);  // what changed while the connection was down
+}
+
+/** Show the page and keep its numbers fresh while it is open (told by the server after a roll-up). */
+export async function startAnalytics(apiFn) {
   api = apiFn;
   if (!bound) {
     bound = true;
@@ -142,15 +186,20 @@ export function startAnalytics(apiFn) {
       event.preventDefault();
       loadAnalytics();
     });
+    document.addEventListener("visibilitychange", () => {
+      if (!document.hidden && missed && socket) {
+        missed = false;
+        refresh();
+      }
+    });
   }
-  clearInterval(timer);
-  timer = setInterval(() => {
-    if (!document.hidden && !$("analytics-view").hidden) loadAnalytics();
-  }, REFRESH_MS);
+  connectLive();
+  await loadShapes();
   return loadAnalytics();
 }
 
 export function stopAnalytics() {
-  clearInterval(timer);
-  timer = null;
+  if (socket) socket.disconnect();
+  socket = null;
+  shapes = undefined;
 }

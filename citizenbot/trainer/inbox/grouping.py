@@ -143,6 +143,11 @@ def group_items(items: list[Item], threshold: float = DEFAULT_SIMILARITY) -> lis
     return groups
 
 
+def group_rows(rows: list[InboxMessage], threshold: float = DEFAULT_SIMILARITY) -> list[Group]:
+    """Groups of inbox rows already read (the analytics' themes of a date range)."""
+    return group_items(_items(rows), threshold)
+
+
 def groups(database: Database, status: str | None = "new", lang: str | None = None, reason: str | None = None,
            threshold: float = DEFAULT_SIMILARITY) -> list[Group]:
     return group_items(_items(inbox_rows(database, status, lang, reason)), threshold)
