@@ -4,7 +4,7 @@ const HEADERS = { "Content-Type": "application/json", "X-Requested-With": "citiz
 export const $ = (id) => document.getElementById(id);
 
 export const state = {
-  me: null, current: null, socket: null, typingTimer: null, lastTyping: 0,
+  me: null, current: null, opening: 0, socket: null, typingTimer: null, lastTyping: 0,
   emergencies: new Set(), // announced once
   unread: new Map(), // my conversations with messages I have not seen: id → how many
   queued: null, // ids seen waiting (null before the first load: no alert for what was already there)

@@ -38,7 +38,11 @@ export function revealAlert() {
 }
 
 export async function openHandoff(id) {
+  // the last one asked for is shown: an earlier, slower answer (a claim, then a quick click on
+  // another) neither replaces it nor marks the earlier conversation read
+  const ticket = (state.opening = (state.opening || 0) + 1);
   const { ok, data } = await api(`/api/staff/handoffs/${id}`);
+  if (ticket !== state.opening) return;
   if (!ok) return setStatus(data.error || t("cannotOpen"));
   state.current = data.handoff;
   if (state.unread.delete(id)) refreshQueue();

@@ -20,7 +20,7 @@ export function handoffItem(h, { claimable }) {
       { class: "item-head" },
       h.emergency ? el("strong", { text: t("emergencyItem") }) : null,
       el("span", { class: "badge", lang: h.lang, title: named("lang", h.lang), text: h.lang.toUpperCase() }),
-      unread ? el("span", { class: "badge unread", text: unread > 1 ? `${t("unread")} (${unread})` : t("unread") }) : null,
+      unread ? el("span", { class: "badge unread", text: unread > 1 ? t("unreadMany", { n: unread }) : t("unread") }) : null,
       el("span", { text: h.topic_title || t("topicUnknown") }),
       h.waiting_seconds !== null && h.waiting_seconds !== undefined ? el("span", { text: waited(h.waiting_seconds) }) : null,
     ),

@@ -51,6 +51,7 @@ export default {
   emergencyAnswer: "⚠ 112 advice · ",
   newInQueue: (p) => `New conversation in the queue: ${p.queue}`,
   unread: "new message",
+  unreadMany: (p) => `${p.n} new messages`,
   topicUnknown: "topic not known",
   waited: (p) => `waiting ${p.min} min ${p.sec} s`,
   queueEmpty: "The queue is empty.",

@@ -53,6 +53,7 @@ export default {
   emergencyAnswer: "⚠ 112-ohje · ",
   newInQueue: (p) => `Uusi keskustelu jonossa: ${p.queue}`,
   unread: "uusi viesti",
+  unreadMany: (p) => `${p.n} uutta viestiä`,
   topicUnknown: "aihe ei tiedossa",
   waited: (p) => `odottanut ${p.min} min ${p.sec} s`,
   queueEmpty: "Jono on tyhjä.",

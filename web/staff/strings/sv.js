@@ -51,6 +51,7 @@ export default {
   emergencyAnswer: "⚠ 112-råd · ",
   newInQueue: (p) => `Nytt samtal i kön: ${p.queue}`,
   unread: "nytt meddelande",
+  unreadMany: (p) => `${p.n} nya meddelanden`,
   topicUnknown: "ämnet okänt",
   waited: (p) => `har väntat ${p.min} min ${p.sec} s`,
   queueEmpty: "Kön är tom.",
