@@ -172,6 +172,9 @@ def test_the_trainers_page(server, page):
     expect(group).to_be_visible(timeout=30000)  # the first collection reads the content
     said = group.locator(".said li").first
     expect(said).to_have_css("border-top-width", "0px")  # text, not a box that looks like an input
+    expect(group.get_by_text("avustajan arvaus: nlu_fallback")).to_be_hidden()  # internals behind "details"
+    group.get_by_text("Tekniset tiedot").click()
+    expect(group.get_by_text("avustajan arvaus: nlu_fallback")).to_be_visible()
     choice = group.get_by_label("Aihe")
     expect(choice).to_have_value("")
     expect(choice.locator("option").first).to_have_text("– valitse aihe –")

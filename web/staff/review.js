@@ -58,7 +58,9 @@ function reviewGroup(group) {
   li.append(el("div", { class: "item-head" },
     el("span", { class: "badge", lang: group.lang, title: named("lang", group.lang), text: group.lang.toUpperCase() }),
     el("span", { text: `${t("reviewTimes", { n: group.count })} · ${reasons}` }),
-    predicted ? el("span", { class: "detail-note", text: t("reviewPredicted", { topics: predicted }) }) : null));
+    // the classifier's internal topic names only behind "details"
+    predicted ? el("details", { class: "tech" }, el("summary", { text: t("details") }),
+      el("span", { text: t("reviewPredicted", { topics: predicted }) })) : null));
   // what residents wrote, as quoted text (not boxes that look like inputs)
   const texts = el("ul", { class: "said", lang: group.lang });
   for (const item of group.items || []) texts.append(el("li", { text: `”${item.text}”${item.count > 1 ? ` × ${item.count}` : ""}` }));

@@ -90,6 +90,7 @@ export default {
   reviewTimes: (p) => `${p.n} times`,
   reason_not_understood: "not understood", reason_low_confidence: "unsure", reason_out_of_scope: "out of scope",
   reason_thumbs_down: "thumbs down", reason_rephrased: "asked again", reason_sampled: "sample",
+  details: "Technical details",
   reviewPredicted: (p) => `the assistant's guess: ${p.topics}`,
   topic: "Topic",
   topicChoose: "– choose a topic –",

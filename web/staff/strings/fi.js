@@ -93,6 +93,7 @@ export default {
   reviewTimes: (p) => `${p.n} kertaa`,
   reason_not_understood: "ei ymmärretty", reason_low_confidence: "epävarma", reason_out_of_scope: "ei aihepiirissä",
   reason_thumbs_down: "peukku alas", reason_rephrased: "kysytty uudelleen", reason_sampled: "pistokoe",
+  details: "Tekniset tiedot",
   reviewPredicted: (p) => `avustajan arvaus: ${p.topics}`,
   topic: "Aihe",
   topicChoose: "– valitse aihe –",

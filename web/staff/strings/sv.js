@@ -90,6 +90,7 @@ export default {
   reviewTimes: (p) => `${p.n} gånger`,
   reason_not_understood: "inte förstått", reason_low_confidence: "osäkert", reason_out_of_scope: "utanför tjänsten",
   reason_thumbs_down: "tummen ner", reason_rephrased: "omformulerat", reason_sampled: "stickprov",
+  details: "Tekniska uppgifter",
   reviewPredicted: (p) => `assistentens gissning: ${p.topics}`,
   topic: "Ämne",
   topicChoose: "– välj ämne –",
