@@ -1,10 +1,12 @@
 """The web server with a stand-in for Rasa (tests/web/fake_rasa.py), in a thread, on a temporary
 database and a temporary copy of the project: for browser tests of the staff console that need no
-trained model. Its port is TEST_WEB_PORT + 1 (8181 unless set), beside the full stack's."""
+trained model. Its port is TEST_WEB_PORT + 1 when that is set (beside the full stack's), else a
+free one."""
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import threading
 from contextlib import contextmanager
@@ -35,22 +37,24 @@ def console_server(tmp: Path, staff: dict[str, str]):
     directory = StaffDirectory(database)
     for username, role in staff.items():
         directory.create(username, username.capitalize(), role, STAFF_PASSWORD)
-    port = int(os.environ.get("TEST_WEB_PORT", "8180")) + 1
+    port = int(os.environ["TEST_WEB_PORT"]) + 1 if os.environ.get("TEST_WEB_PORT") else 0
     loop = asyncio.new_event_loop()
-    started, runners = threading.Event(), []
+    started, runners, bound = threading.Event(), [], []
     rasa = FakeRasa()
 
     async def start() -> None:
-        rasa_runner = web.AppRunner(rasa.app)
+        rasa_runner = web.AppRunner(rasa.app, shutdown_timeout=2)
         await rasa_runner.setup()
         rasa_site = web.TCPSite(rasa_runner, "127.0.0.1", 0)
         await rasa_site.start()
         rasa_port = rasa_site._server.sockets[0].getsockname()[1]
         app = create_app(rasa_url=f"http://127.0.0.1:{rasa_port}", rasa_token=TOKEN, secret="browser-test",
                          database_url=database.url)
-        runner = web.AppRunner(app)
+        runner = web.AppRunner(app, shutdown_timeout=2)
         await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
+        site = web.TCPSite(runner, "127.0.0.1", port)
+        await site.start()
+        bound.append(site._server.sockets[0].getsockname()[1])
         runners.extend([runner, rasa_runner])
 
     def run() -> None:
@@ -63,13 +67,16 @@ def console_server(tmp: Path, staff: dict[str, str]):
     thread.start()
     started.wait(60)
     try:
-        yield {"url": f"http://127.0.0.1:{port}", "db": database, "project": project, "rasa": rasa, "loop": loop}
+        yield {"url": f"http://127.0.0.1:{bound[0]}", "db": database, "project": project, "rasa": rasa, "loop": loop}
     finally:
         async def stop() -> None:
             for runner in runners:
                 await runner.cleanup()
 
-        asyncio.run_coroutine_threadsafe(stop(), loop).result(30)
+        try:
+            asyncio.run_coroutine_threadsafe(stop(), loop).result(60)
+        except concurrent.futures.TimeoutError:  # a client that does not let go: the thread is a daemon
+            pass
         loop.call_soon_threadsafe(loop.stop)
         thread.join(30)
         database.dispose()
