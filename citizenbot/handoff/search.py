@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -53,7 +53,8 @@ def _like(text: str) -> str:
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, LOCAL)
+    """Midnight in Finland, in UTC (SQLite keeps the times without their zone, as UTC)."""
+    return datetime.combine(day, time.min, LOCAL).astimezone(timezone.utc)
 
 
 def search(database: Database, query: SearchQuery, *, queues: tuple[str, ...], staff_id: int) -> list[dict]:

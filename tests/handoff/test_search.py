@@ -90,3 +90,14 @@ def test_dates(shift):
     with pytest.raises(ValueError):
         SearchQuery(date_from=today, date_to=today - timedelta(days=1))
     assert find(shift, "anna") == {}
+
+
+def test_a_day_is_a_day_in_finland(shift):
+    """A conversation at 00:30 Finnish time (22:30 UTC the day before) belongs to the Finnish day."""
+    from citizenbot.handoff.search import LOCAL
+
+    local = datetime(2026, 3, 10, 0, 30, tzinfo=LOCAL)
+    with shift["db"].session() as session:
+        session.execute(update(Handoff).where(Handoff.id == shift["old"]).values(created_at=local.astimezone(timezone.utc)))
+    assert set(find(shift, "anna", date_from=date(2026, 3, 10), date_to=date(2026, 3, 10))) == {shift["old"]}
+    assert find(shift, "anna", date_from=date(2026, 3, 9), date_to=date(2026, 3, 9)) == {}
