@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import column, delete, func, inspect, select, table
+from sqlalchemy import column, delete, func, inspect, or_, select, table
 from sqlalchemy.orm import Session
 
 from citizenbot.store.db import Database
@@ -120,6 +120,30 @@ def latest_per_sender(database: Database, senders: Iterable[str], *, until: int,
             for row_id, row_sender, row_kind, row_time, raw in rows:
                 found[row_sender] = StoredEvent(int(row_id), row_sender, row_kind, row_time, _json(raw))
     return found
+
+
+def senders_saying(database: Database, senders: Iterable[str], text: str, *, chunk: int = 500) -> set[str]:
+    """Which of these conversations have a message (the resident's or an answer) containing
+    ``text``, case-insensitively. ``data`` is the event as JSON, where Rasa writes non-ASCII
+    letters as ``\\u00e4`` escapes, so the text is looked for both as typed and as JSON writes it;
+    the statement binds every value (LIKE wildcards in the text are escaped)."""
+    names = sorted(set(senders))
+    if not names or not text or not has_conversations(database):
+        return set()
+    forms = {text.lower(), json.dumps(text.lower())[1:-1]}
+    patterns = [_events.c.data.ilike(f"%{_like_escape(form)}%", escape="\\") for form in forms]
+    found: set[str] = set()
+    with database.engine.connect() as connection:
+        for start in range(0, len(names), chunk):
+            query = (select(_events.c.sender_id).distinct()
+                     .where(_events.c.sender_id.in_(names[start:start + chunk]),
+                            _events.c.type_name.in_(["user", "bot"]), or_(*patterns)))
+            found |= {row[0] for row in connection.execute(query)}
+    return found
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def delete_events(session: Session, *, sender: str | None = None, before: float | None = None) -> int:

@@ -84,3 +84,33 @@ def for_staff(tracker: Mapping[str, Any]) -> list[dict[str, Any]]:
         elif kind(event) in (PAUSE, RESUME):
             out.append({"from": "system", "text": kind(event), "ts": event.get("timestamp")})
     return out
+
+
+# The words of a transcript kept as a file, in the staff member's language.
+TEXT_LABELS = {
+    "fi": {"title": "Keskustelu", "resident": "Asukas", "bot": "Avustaja", "staff": "Henkilöstö",
+           "pause": "Henkilöstö otti keskustelun, avustaja on hiljaa.", "resume": "Avustaja vastaa taas."},
+    "sv": {"title": "Samtal", "resident": "Invånare", "bot": "Assistent", "staff": "Personal",
+           "pause": "Personalen tog över samtalet, assistenten är tyst.", "resume": "Assistenten svarar igen."},
+    "en": {"title": "Conversation", "resident": "Resident", "bot": "Assistant", "staff": "Staff",
+           "pause": "Staff took the conversation; the assistant is silent.", "resume": "The assistant answers again."},
+}
+
+
+def as_text(messages: list[dict[str, Any]], heading: str, lang: str = "fi", tz: Any = None) -> str:
+    """A staff transcript (``for_staff``) as plain text to keep: who said what and when, without
+    what the classifier understood (intents, confidences, topics)."""
+    from datetime import datetime
+
+    labels = TEXT_LABELS.get(lang, TEXT_LABELS["en"])
+    lines = [f"{labels['title']} {heading}", ""]
+    for m in messages:
+        when = datetime.fromtimestamp(m["ts"], tz).strftime("%Y-%m-%d %H:%M") if m.get("ts") else ""
+        if m["from"] == "system":
+            lines += [f"[{when}] {labels.get(m['text'], m['text'])}", ""]
+            continue
+        who = labels.get(m["from"], m["from"])
+        if m["from"] == "staff" and m.get("staff") and m["staff"].get("first_name"):
+            who = f"{m['staff']['first_name']} ({who})"
+        lines += [f"{who} {when}:".replace("  ", " "), m.get("text") or "", ""]
+    return "\n".join(lines)

@@ -1,6 +1,6 @@
 """The trainers' commands of ``citizenbot`` (registered by citizenbot/cli.py).
 
-    citizenbot topic add [--from FILE] | template [FILE] | show ID | list
+    citizenbot topic add [--from FILE] | update --from FILE | remove ID | template [FILE] | show ID | list
     citizenbot data check [--links] [--min-examples N] [--json]
     citizenbot translations export --lang LANG FILE.po | import FILE.po [--reviewed]
     citizenbot inbox collect | status | export [FILE] | import FILE
@@ -19,9 +19,22 @@ import json
 import sys
 from pathlib import Path
 
+import yaml
+
 from citizenbot.settings import get_settings, served_languages
 
-from .cli_common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, add_project_option, project_of
+from .cli_common import (
+    CHECK,
+    DEPLOY,
+    EXIT_ERRORS,
+    EXIT_OK,
+    EXIT_USAGE,
+    SEED,
+    TRAIN,
+    add_project_option,
+    next_step,
+    project_of,
+)
 from .inbox.cli import register as inbox_commands
 
 
@@ -33,33 +46,73 @@ def _eval_files(args: argparse.Namespace, project) -> list[Path]:
 # --- topic ---------------------------------------------------------------------------------------
 
 
-def _topic_add(args: argparse.Namespace) -> int:
+def _spec_data(args: argparse.Namespace, project) -> dict:
+    """The description from --from FILE, or asked interactively (a draft kept as it goes)."""
+    from .interview import ask_spec, draft_path
+    from .scaffold import ScaffoldError
+
+    if args.from_file:
+        try:
+            return yaml.safe_load(Path(args.from_file).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ScaffoldError(f"cannot read it: {exc}", args.from_file) from exc
+    return ask_spec(draft=draft_path(project)).to_dict()
+
+
+def _topic_change(args: argparse.Namespace, update: bool) -> int:
     from .check import run_check
-    from .scaffold import ScaffoldError, TopicSpec, add_topic, ask_spec
+    from .interview import draft_path
+    from .scaffold import ScaffoldError, add_topic, update_topic
 
     project = project_of(args)
+    change = update_topic if update else add_topic
     try:
-        spec = TopicSpec.from_file(Path(args.from_file)) if args.from_file else ask_spec()
-        result = add_topic(project, spec, dry_run=args.dry_run)
+        data = _spec_data(args, project)
+        result = change(project, data, dry_run=args.dry_run, where=args.from_file or "your answers")
     except ScaffoldError as exc:
-        print(f"topic not added: {exc}", file=sys.stderr)
+        kept = [] if args.from_file else [f"what you typed is kept in {draft_path(project)}: run the command again to "
+                                          f"continue it, or fix that file and use --from {draft_path(project)}"]
+        print(f"topic not {'updated' if update else 'added'}, nothing written. Fix every line below:\n  "
+              + "\n  ".join(dict.fromkeys(exc.problems + kept)), file=sys.stderr)
         return EXIT_USAGE
     except (EOFError, KeyboardInterrupt):
-        print("\ncancelled; nothing written", file=sys.stderr)
+        print(f"\ncancelled; nothing written (what you typed is in {draft_path(project)})", file=sys.stderr)
         return EXIT_USAGE
     verb = "would change" if result.dry_run else "changed"
     print(f"topic {result.topic}: {verb} " + ", ".join(result.files))
     if result.dry_run:
         return EXIT_OK
+    if not args.from_file:
+        draft_path(project).unlink(missing_ok=True)
     report = run_check(project)
-    mine = [i for i in report.issues if spec.id in i.message]
-    for issue in mine:
+    for issue in (i for i in report.issues if result.topic in i.message):
         print(issue.format())
-    print(f"data check: {len(report.errors)} error(s), {len(report.warnings)} warning(s) in the project"
-          + ("" if report.ok else " - run `citizenbot data check` for all of them"))
-    print("Next: `citizenbot seed` makes the answer live at once; `citizenbot train` teaches the model the "
-          "new topic (then `citizenbot deploy`).")
+    print(f"data check: {len(report.errors)} error(s), {len(report.warnings)} warning(s) in the project")
+    next_step(*((SEED, TRAIN, DEPLOY) if report.ok else (CHECK,)))
     return EXIT_OK if report.ok else EXIT_ERRORS
+
+
+def _topic_add(args: argparse.Namespace) -> int:
+    return _topic_change(args, update=False)
+
+
+def _topic_update(args: argparse.Namespace) -> int:
+    return _topic_change(args, update=True)
+
+
+def _topic_remove(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, remove_topic
+
+    project = project_of(args)
+    try:
+        result = remove_topic(project, args.id, dry_run=args.dry_run)
+    except ScaffoldError as exc:
+        print("topic not removed, nothing written:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
+        return EXIT_USAGE
+    print(f"topic {result.topic}: {'would change' if result.dry_run else 'removed from'} " + ", ".join(result.files))
+    if not result.dry_run:
+        next_step(SEED, TRAIN, DEPLOY)
+    return EXIT_OK
 
 
 def _topic_template(args: argparse.Namespace) -> int:
@@ -73,7 +126,8 @@ def _topic_template(args: argparse.Namespace) -> int:
         print(f"{path} exists (use --force to overwrite)", file=sys.stderr)
         return EXIT_USAGE
     path.write_text(TEMPLATE, encoding="utf-8")
-    print(f"wrote {path}: fill it in, then `citizenbot topic add --from {path}`")
+    print(f"wrote {path}")
+    next_step((f"citizenbot topic add --from {path}", "after you have filled it in: checks it and adds the topic"))
     return EXIT_OK
 
 
@@ -122,8 +176,10 @@ def _data_check(args: argparse.Namespace) -> int:
     report = run_check(project_of(args), min_examples=args.min_examples, links=args.links)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
-    else:
-        print(report.format())
+        return EXIT_OK if report.ok else EXIT_ERRORS
+    print(report.format())
+    if report.ok:
+        next_step(TRAIN, DEPLOY)
     return EXIT_OK if report.ok else EXIT_ERRORS
 
 
@@ -133,7 +189,7 @@ def _data_check(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     from .check import run_check
     from .deploy import DeployError, Refused, deploy
-    from .evaluation import evaluate_model, regressions, write_report
+    from .evaluation import evaluate_model, regressions, uncovered_topics, write_report
     from .registry import Registry
     from .training import train
 
@@ -159,7 +215,7 @@ def _train(args: argparse.Namespace) -> int:
           + (f" and the previous model {before.name}" if before else "") + " ...")
     new = evaluate_model(project, outcome.model, files)
     old = evaluate_model(project, before, files) if before else None
-    md, png = write_report(project, new, old, args.max_drop)
+    md, png = write_report(project, new, old, args.max_drop, files)
     for lang, value in new.accuracy.items():
         line = f"  {lang}: {value:.1f} %"
         if old and lang in old.accuracy:
@@ -167,8 +223,16 @@ def _train(args: argparse.Namespace) -> int:
         print(line)
     print(f"Report: {project.relative(md)} and {project.relative(png)}")
     bad = regressions(new, old, args.max_drop)
+    uncovered = uncovered_topics(project, project.eval_questions(files))
     if bad:
         print(f"`citizenbot deploy` would refuse this model: {', '.join(f'{k} -{v:.1f} points' for k, v in bad.items())}")
+    if uncovered:
+        print(f"`citizenbot deploy` would refuse this model: no test question asks about {', '.join(uncovered)}")
+    if not args.deploy and (bad or uncovered):
+        next_step(("citizenbot topic update --from FILE", "more examples or test questions where the model fell short"),
+                  TRAIN)
+    elif not args.deploy:
+        next_step(DEPLOY)
     if args.deploy:
         settings = get_settings()
         try:
@@ -288,6 +352,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="only list the files that would change")
     add_project_option(p)
     p.set_defaults(func=_topic_add)
+    p = topic_sub.add_parser("update", help="change a topic added with `topic add`: its entries, examples and test "
+                             "questions replaced by the description's (`topic show` tells where they are)")
+    p.add_argument("--from", dest="from_file", help="description file with the topic's id (as for `topic add`); "
+                   "without it the command asks")
+    p.add_argument("--dry-run", action="store_true", help="only list the files that would change")
+    add_project_option(p)
+    p.set_defaults(func=_topic_update)
+    p = topic_sub.add_parser("remove", help="take a faq or meta topic out of every file `topic add` wrote it into")
+    p.add_argument("id")
+    p.add_argument("--dry-run", action="store_true", help="only list the files that would change")
+    add_project_option(p)
+    p.set_defaults(func=_topic_remove)
     p = topic_sub.add_parser("template", help="write a description file to fill in for `topic add --from`")
     p.add_argument("file", nargs="?", help="where to write it (default: print it)")
     p.add_argument("--force", action="store_true")

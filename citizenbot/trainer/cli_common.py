@@ -24,3 +24,18 @@ def database_of(args: argparse.Namespace):
     from citizenbot.store.db import get_database
 
     return get_database(getattr(args, "database_url", None) or get_settings().database_url)
+
+
+def next_step(*steps: tuple[str, str]) -> str:
+    """The one "Next: ..." line trainer commands end with, the same shape everywhere: the commands
+    to run in order, each with what it does, e.g.
+    ``Next: `citizenbot seed` (the answer is live at once), then `citizenbot train` (...).``"""
+    line = "Next: " + ", then ".join(f"`{command}` ({why})" for command, why in steps) + "."
+    print(line)
+    return line
+
+
+SEED = ("citizenbot seed", "the answers are live at once")
+TRAIN = ("citizenbot train", "the model learns the examples and is tested on the held-out questions")
+DEPLOY = ("citizenbot deploy", "the new model answers residents unless a language or topic got worse")
+CHECK = ("citizenbot data check", "every problem of the data, with file and line")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .evaluation import DEFAULT_MAX_DROP, EvalResult, drops, evaluate_model, regressions
+from .evaluation import DEFAULT_MAX_DROP, EvalResult, drops, evaluate_model, regressions, uncovered_topics
 from .project import Project
 from .registry import Registry
 
@@ -86,24 +86,31 @@ class Decision:
     max_drop: float
     changes: dict[str, float] = field(default_factory=dict)  # lang -> points lost
     regressed: dict[str, float] = field(default_factory=dict)
+    uncovered: list[str] = field(default_factory=list)  # topics no test question asks about
 
     @property
     def ok(self) -> bool:
-        return not self.regressed
+        return not self.regressed and not self.uncovered
 
     def describe(self) -> str:
         now = self.candidate.accuracy
         if self.current is None:
-            return "no deployed model to compare with: " + ", ".join(f"{k} {v:.1f} %" for k, v in now.items())
-        old = self.current.accuracy
-        parts = [f"{k} {old[k]:.1f} -> {now.get(k, 0):.1f} %" for k in old]
-        verdict = (f"refused: {', '.join(f'{k} dropped {v:.1f} points' for k, v in self.regressed.items())} "
-                   f"(allowed {self.max_drop})" if self.regressed else f"accepted (no language dropped more than {self.max_drop} points)")
-        return f"{'; '.join(parts)} - {verdict}"
+            text = "no deployed model to compare with: " + ", ".join(f"{k} {v:.1f} %" for k, v in now.items())
+        else:
+            old = self.current.accuracy
+            parts = [f"{k} {old[k]:.1f} -> {now.get(k, 0):.1f} %" for k in old]
+            verdict = (f"refused: {', '.join(f'{k} dropped {v:.1f} points' for k, v in self.regressed.items())} "
+                       f"(allowed {self.max_drop})" if self.regressed else f"no language dropped more than {self.max_drop} points")
+            text = f"{'; '.join(parts)} - {verdict}"
+        if self.uncovered:
+            text += (f" - refused: no test question asks about {', '.join(self.uncovered)} (a model that never learned "
+                     "it would pass; add held-out questions)")
+        return text
 
 
-def decide(new: EvalResult, current: EvalResult | None, max_drop: float = DEFAULT_MAX_DROP) -> Decision:
-    return Decision(new, current, max_drop, drops(new, current), regressions(new, current, max_drop))
+def decide(new: EvalResult, current: EvalResult | None, max_drop: float = DEFAULT_MAX_DROP,
+           uncovered: list[str] | None = None) -> Decision:
+    return Decision(new, current, max_drop, drops(new, current), regressions(new, current, max_drop), list(uncovered or []))
 
 
 def current_model(project: Project, rasa_url: str, token: str) -> Path | None:
@@ -143,7 +150,7 @@ def deploy(project: Project, rasa_url: str, token: str, model: str | Path | None
     say(f"Evaluating {candidate.name}" + (f" and the deployed {current.name}" if current else "") + " ...")
     new = evaluate(project, candidate, eval_files)
     old = evaluate(project, current, eval_files) if current is not None else None
-    decision = decide(new, old, max_drop)
+    decision = decide(new, old, max_drop, uncovered_topics(project, project.eval_questions(eval_files)))
     say(decision.describe())
     if not decision.ok and not force:
         raise Refused(f"{candidate.name} was not deployed: {decision.describe()}. Improve the training data, or "

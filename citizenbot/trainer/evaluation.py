@@ -179,6 +179,15 @@ def drops(new: EvalResult, previous: EvalResult | None) -> dict[str, float]:
     return {lang: round(old[lang] - now.get(lang, 0.0), 2) for lang in old if lang != "all"}
 
 
+def uncovered_topics(project: Project, questions: list[EvalQuestion]) -> list[str]:
+    """The topics the model is meant to recognise (in the taxonomy and the domain's intents) that no
+    test question asks about: a model that never learned one would pass every other measure."""
+    asked = {t for q in questions for t in q.topics}
+    intents = set(project.domain_intents())
+    return [str(t["id"]) for t in project.topics()
+            if t["id"] in intents and not any(a == t["id"] or a.startswith(f"{t['id']}.") for a in asked)]
+
+
 def regressions(new: EvalResult, previous: EvalResult | None, max_drop: float = DEFAULT_MAX_DROP) -> dict[str, float]:
     """The languages whose accuracy dropped by more than ``max_drop`` points."""
     return {lang: d for lang, d in drops(new, previous).items() if d > max_drop}
@@ -192,7 +201,7 @@ def _pct(value: float | None) -> str:
 
 
 def markdown(new: EvalResult, previous: EvalResult | None, max_drop: float = DEFAULT_MAX_DROP,
-             chart: str | None = None, top: int = 15) -> str:
+             chart: str | None = None, top: int = 15, uncovered: list[str] | None = None) -> str:
     lines = [f"# Evaluation of {new.model}", "",
              f"Test set: {new.test_set} ({new.questions} questions), evaluated in-process with Rasa's Agent "
              f"(intent right = the predicted topic is one of the question's topics).", ""]
@@ -212,6 +221,9 @@ def markdown(new: EvalResult, previous: EvalResult | None, max_drop: float = DEF
     lines += ["", (f"**Deploy would be refused**: accuracy dropped by more than {max_drop} points in "
                    f"{', '.join(f'{k} ({v:.1f})' for k, v in bad.items())}." if bad else
                    f"Deploy gate: no language dropped by more than {max_drop} points.")]
+    if uncovered:
+        lines += ["", f"**Deploy would be refused**: no test question asks about {', '.join(uncovered)} (add held-out "
+                      "questions: `citizenbot topic update` or the test set file)."]
     lines += ["", "## Per domain", "", "| domain | new model | previous model |", "|---|---|---|"]
     old_domains = previous.domain_accuracy if previous else {}
     for domain, value in new.domain_accuracy.items():
@@ -272,10 +284,11 @@ def chart(new: EvalResult, previous: EvalResult | None, path: Path) -> Path:
 
 
 def write_report(project: Project, new: EvalResult, previous: EvalResult | None,
-                 max_drop: float = DEFAULT_MAX_DROP) -> tuple[Path, Path]:
+                 max_drop: float = DEFAULT_MAX_DROP, files: list[Path] | None = None) -> tuple[Path, Path]:
     """results/trainer/<model>/report.md and chart.png."""
     folder = project.results_dir / new.model.removesuffix(".tar.gz")
     png = chart(new, previous, folder / "chart.png")
     md = folder / "report.md"
-    md.write_text(markdown(new, previous, max_drop, chart=png.name), encoding="utf-8")
+    uncovered = uncovered_topics(project, project.eval_questions(files))
+    md.write_text(markdown(new, previous, max_drop, chart=png.name, uncovered=uncovered), encoding="utf-8")
     return md, png

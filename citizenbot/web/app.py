@@ -211,7 +211,7 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     app.router.add_get("/widget/{name:[a-z0-9_.-]+(?:/[a-z0-9_.-]+)?}", widget_file)
     app.router.add_get("/staff/", staff_file)
     app.router.add_get("/staff/hds.css", staff_hds_css)
-    app.router.add_get("/staff/{name:[a-z0-9_.-]+}", staff_file)
+    app.router.add_get("/staff/{name:(?:strings/)?[a-z0-9_-]+(?:\\.[a-z0-9]+)+}", staff_file)  # strings/: the console's texts
     app.router.add_get("/", demo_page)
     app.router.add_get("/{page:[a-z0-9_/.-]+}", demo_page)
 

@@ -34,6 +34,7 @@ class ReviewApi:
         app.router.add_get("/api/staff/review/overview", authed(self.role(self.overview)))
         app.router.add_get("/api/staff/review/groups", authed(self.role(self.groups)))
         app.router.add_get("/api/staff/review/topics", authed(self.role(self.topics)))
+        app.router.add_post("/api/staff/review/topics", authed(self.role(self.add_topic)))
         app.router.add_post("/api/staff/review/collect", authed(self.role(self.collect)))
         app.router.add_post("/api/staff/review/decide", authed(self.role(self.decide)))
 
@@ -65,6 +66,18 @@ class ReviewApi:
 
     async def topics(self, request: web.Request, staff: Staff) -> web.Response:
         return web.json_response(await asyncio.to_thread(review.topic_choices, self.project))
+
+    async def add_topic(self, request: web.Request, staff: Staff) -> web.Response:
+        """A new topic, as `citizenbot topic add --from` makes it (the same code): 400 with every
+        problem when anything is wrong, nothing written."""
+        from citizenbot.trainer.scaffold import ScaffoldError, add_topic
+
+        body = await self.staff_api._body(request)
+        try:
+            result = await asyncio.to_thread(add_topic, self.project, body)
+        except ScaffoldError as exc:
+            return web.json_response({"error": "the topic was not added", "problems": exc.problems}, status=400)
+        return web.json_response({"topic": result.topic, "files": result.files}, status=201)
 
     async def collect(self, request: web.Request, staff: Staff) -> web.Response:
         return web.json_response(await asyncio.to_thread(review.collect, self.database, self.project))

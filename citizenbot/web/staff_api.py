@@ -17,7 +17,8 @@ import socketio
 import yaml
 from aiohttp import web
 
-from citizenbot.conversation.transcript import for_staff
+from citizenbot.conversation.transcript import as_text, for_staff
+from citizenbot.handoff import search as handoff_search
 from citizenbot.handoff.staff import ANALYTICS_ROLES, Staff, StaffDirectory, TooManyAttempts
 from citizenbot.handoff.store import OUTCOMES, HandoffView
 from citizenbot.kb import KnowledgeBase
@@ -87,6 +88,8 @@ class StaffApi:
         r.add_post("/api/staff/handoffs/{id:\\d+}/return", self.authed(self.hand_back))
         r.add_post("/api/staff/handoffs/{id:\\d+}/transfer", self.authed(self.transfer))
         r.add_post("/api/staff/handoffs/{id:\\d+}/close", self.authed(self.close))
+        r.add_get("/api/staff/handoffs/{id:\\d+}/transcript.txt", self.authed(self.transcript_text))
+        r.add_get("/api/staff/search", self.authed(self.search))
         r.add_get("/api/staff/openapi.json", self.openapi)
 
     def authed(self, handler: Callable[[web.Request, Staff], Awaitable[web.StreamResponse]]):
@@ -178,6 +181,34 @@ class StaffApi:
         notes = await asyncio.to_thread(self.service.store.notes, handoff.id)
         return web.json_response({"handoff": await asyncio.to_thread(self._json, handoff), "transcript": transcript,
                                   "notes": notes})
+
+    async def transcript_text(self, request: web.Request, staff: Staff) -> web.Response:
+        """The conversation as a text file to keep (who said what; no notes, no technical details)."""
+        handoff = await self._handoff(request, staff)
+        lang = request.query.get("lang", "fi")
+        try:
+            messages = for_staff(await self.service.rasa.tracker(handoff.conversation_id))
+        except RasaUnavailable:
+            return error(503, "the assistant is not answering: transcript unavailable, try again")
+        text = as_text(messages, f"{handoff.id} · {handoff.created_at:%Y-%m-%d}", lang, handoff_search.LOCAL)
+        name = {"fi": "keskustelu", "sv": "samtal"}.get(lang, "conversation")
+        return web.Response(text=text, content_type="text/plain", charset="utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{name}-{handoff.id}.txt"'})
+
+    async def search(self, request: web.Request, staff: Staff) -> web.Response:
+        """Conversations this staff member may open, by text, report number and dates."""
+        from datetime import date
+
+        try:
+            query = handoff_search.SearchQuery(
+                text=" ".join(request.query.get("q", "").split()),
+                date_from=date.fromisoformat(request.query["from"]) if request.query.get("from") else None,
+                date_to=date.fromisoformat(request.query["to"]) if request.query.get("to") else None)
+        except ValueError as exc:
+            return error(400, str(exc))
+        results = await asyncio.to_thread(handoff_search.search, self.service.store.database, query,
+                                          queues=staff.queues, staff_id=staff.id)
+        return web.json_response({"results": results})
 
     async def claim(self, request: web.Request, staff: Staff) -> web.Response:
         handoff = await self._handoff(request, staff)

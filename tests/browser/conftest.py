@@ -15,12 +15,16 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "own_server: starts its own web server with a stand-in for Rasa (no WIDGET_URL needed)")
+
+
 def pytest_collection_modifyitems(config, items):
     if WIDGET_URL:
         return
     skip = pytest.mark.skip(reason="needs the running web server: set WIDGET_URL (make test does)")
     for item in items:
-        if "/browser/" in str(item.fspath):
+        if "/browser/" in str(item.fspath) and not item.get_closest_marker("own_server"):
             item.add_marker(skip)
 
 

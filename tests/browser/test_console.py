@@ -59,7 +59,7 @@ def test_new_in_the_queue_and_unread_messages(browser):
     nurse.get_by_role("button", name="Lisää").click()
     expect(nurse.locator("#notes")).to_contain_text("sisäinen huomio")
     with nurse.expect_download() as download:
-        nurse.get_by_role("button", name="Lataa keskustelu tekstinä").click()
+        nurse.get_by_role("link", name="Lataa keskustelu tekstinä").click()
     text = open(download.value.path(), encoding="utf-8").read()
     assert text.startswith("Keskustelu ") and "Asukas" in text and "onko teillä vielä aikaa?" in text, text
     assert "sisäinen huomio" not in text and "aihe handoff" not in text and "varmuus" not in text, text

@@ -11,7 +11,8 @@ from citizenbot.cli import main
 from citizenbot.content import load_content
 from citizenbot.settings import served_languages
 from citizenbot.trainer.check import run_check
-from citizenbot.trainer.scaffold import ScaffoldError, TopicSpec, add_topic, ask_spec, validate_nlu_file
+from citizenbot.trainer.interview import ask_spec
+from citizenbot.trainer.scaffold import ScaffoldError, TopicSpec, add_topic, validate_nlu_file
 
 from .conftest import NEW_TOPIC, NEW_TOPIC_FILE, snapshot
 
@@ -46,7 +47,7 @@ def test_a_scaffolded_topic_is_in_every_file_and_passes_the_data_check(project):
 
     assert set(result.files) == {"kb/topics.yml", "domain.yml", "data/rules/answers.yml", "kb/answers/maintenance.yml",
                                  "data/nlu/fi/maintenance_b.yml", "data/nlu/sv/maintenance_b.yml",
-                                 "data/nlu/en/maintenance_b.yml"}
+                                 "data/nlu/en/maintenance_b.yml", "tests/eval/heldout.tsv"}
     topic = next(t for t in project.topics() if t["id"] == NEW_TOPIC)
     assert topic["kind"] == "faq" and topic["about"] == description["about"]
     assert NEW_TOPIC in project.domain_intents()
@@ -103,6 +104,8 @@ def test_interactive_mode_asks_for_every_text(project, monkeypatch):
         answers += [*data["answer"][lang].replace("\n\n", "\n").splitlines(), ""]
     for lang in served_languages():
         answers += [*data["examples"][lang], ""]
+    for lang in served_languages():
+        answers += [*data["held_out"][lang], ""]
     replies = iter(answers)
     asked = ask_spec(ask=lambda _prompt: next(replies), say=lambda _text: None)
     assert asked.id == NEW_TOPIC and asked.kind == "faq"
@@ -118,6 +121,8 @@ def test_the_interactive_command_reads_the_terminal(project, monkeypatch, capsys
         lines += [data["answer"][lang].splitlines()[0], ""]
     for lang in served_languages():
         lines += [*data["examples"][lang], ""]
+    for lang in served_languages():
+        lines += [*data["held_out"][lang], ""]
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
     assert main(["topic", "add", "--project", str(project.root)]) == 0
     assert NEW_TOPIC in project.topic_ids()

@@ -72,3 +72,28 @@ async def test_the_review_inbox_is_for_trainers_only(env):
     async with aiohttp.ClientSession() as anonymous:
         async with anonymous.get(f"{env['url']}/api/staff/review/overview") as r:
             assert r.status == 401
+
+
+@pytest.mark.asyncio
+async def test_a_trainer_adds_a_topic_as_the_cli_does(env):
+    from ..trainer.conftest import NEW_TOPIC, NEW_TOPIC_FILE
+
+    description = yaml.safe_load(NEW_TOPIC_FILE.read_text(encoding="utf-8"))
+    tiina = await login(env, "tiina")
+    bad = {**description, "held_out": {}, "answer": {**description["answer"], "sv": "Se {no_such_fact}"}}
+    async with tiina.post(f"{env['url']}/api/staff/review/topics", json=bad, headers=CSRF) as r:
+        assert r.status == 400
+        problems = (await r.json())["problems"]
+    assert any("no_such_fact" in p for p in problems) and sum("held_out" in p for p in problems) == 3, problems
+    assert NEW_TOPIC not in env["project"].topic_ids()
+    async with tiina.post(f"{env['url']}/api/staff/review/topics", json=description, headers=CSRF) as r:
+        assert r.status == 201, await r.text()
+        assert "tests/eval/heldout.tsv" in (await r.json())["files"]
+    assert NEW_TOPIC in env["project"].topic_ids()
+    async with tiina.get(f"{env['url']}/api/staff/review/topics") as r:
+        assert NEW_TOPIC in [t["id"] for t in await r.json()]
+    anna = await login(env, "anna")
+    async with anna.post(f"{env['url']}/api/staff/review/topics", json=description, headers=CSRF) as r:
+        assert r.status == 403
+    for session in (tiina, anna):
+        await session.close()

@@ -3,10 +3,22 @@
 // have allowed notifications ("Salli ilmoitukset" in the header: browsers ask only after a click).
 
 let audio = null;
+const MUTE_KEY = "cb_staff_mute";
+
+/** The staff member's choice (this browser): no tone for someone new in the queue. An emergency
+ * always sounds: missing one costs more than an unwanted beep. */
+export function muted() {
+  return localStorage.getItem(MUTE_KEY) === "1";
+}
+
+export function setMuted(on) {
+  localStorage.setItem(MUTE_KEY, on ? "1" : "0");
+}
 
 /** Two short high beeps (an emergency), or one low soft one ("soft": someone new in the queue).
  * Browsers let a page play sound after the user's first click (the login). */
 export function tone(kind = "alarm") {
+  if (kind === "soft" && muted()) return;
   try {
     audio ??= new AudioContext();
     const soft = kind === "soft";

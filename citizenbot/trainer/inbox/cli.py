@@ -9,7 +9,17 @@ from pathlib import Path
 
 from citizenbot.settings import served_languages
 
-from ..cli_common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, add_project_option, database_of, project_of
+from ..cli_common import (
+    CHECK,
+    EXIT_ERRORS,
+    EXIT_OK,
+    EXIT_USAGE,
+    TRAIN,
+    add_project_option,
+    database_of,
+    next_step,
+    project_of,
+)
 from .collect import DEFAULT_LOW_CONFIDENCE, DEFAULT_SAMPLE_SHARE, collect
 from .grouping import DEFAULT_SIMILARITY
 from .rows import REASONS, STATUSES, summary
@@ -49,7 +59,8 @@ def _inbox_export(args: argparse.Namespace) -> int:
     with open(path, "w", encoding="utf-8", newline="") as handle:
         rows = export_tsv(database, handle, status, args.lang, args.reason, args.threshold)
     print(f"wrote {rows} rows to {path}. For each row fill in `action` (assign, out_of_scope, new_topic, ignore) and "
-          f"`topic`; optionally correct the text in `example`. Then: citizenbot inbox import {path}")
+          "`topic`; optionally correct the text in `example`.")
+    next_step((f"citizenbot inbox import {path}", "after you have filled it in: writes the examples"))
     return EXIT_OK
 
 
@@ -72,12 +83,15 @@ def _inbox_import(args: argparse.Namespace) -> int:
     for p in result.problems:
         print(f"skipped ({p['where']}): {p['problem']}", file=sys.stderr)
     drafts = sorted({d.get("draft") for d in result.drafts if d.get("draft")})
-    for draft in drafts:
-        print(f"complete {draft} (about, titles, answers, 20+ examples per language), then `citizenbot topic add --from {draft}`")
     written = (f"{len(result.written)} examples {'would be ' if result.dry_run else ''}written to {', '.join(result.files)}"
                if result.written else "no new examples")
-    print(f"{result.updated} inbox messages {'would be ' if result.dry_run else ''}marked reviewed; {written}"
-          + ("; next: `citizenbot data check` and `citizenbot train`" if result.written and not result.dry_run else ""))
+    print(f"{result.updated} inbox messages {'would be ' if result.dry_run else ''}marked reviewed; {written}")
+    steps = [(f"citizenbot topic add --from {draft}", "after you have completed it: about, titles, answers, 20+ examples "
+              "and 2+ test questions per language") for draft in drafts]
+    if result.written and not result.dry_run:
+        steps += [CHECK, TRAIN]
+    if steps:
+        next_step(*steps)
     return EXIT_ERRORS if result.problems else EXIT_OK
 
 
