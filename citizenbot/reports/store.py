@@ -32,6 +32,10 @@ STALE_CLAIM_SECONDS = 600.0
 RETRY_LIMIT = 20
 # An uncertain report is looked up at the city again after this long, then less and less often.
 RECHECK_SECONDS = 900.0
+# The same report from the same conversation within this long is the one already filed: a message
+# sent again after its Rasa replica died under it (the report stored, the conversation not) runs
+# the submit action a second time with the same answers (README "Scaling").
+SAME_REPORT_SECONDS = 600.0
 # Reports staff see: waiting for a retry, refused or out of retries, or perhaps at the city.
 ATTENTION_STATES = ("pending", "failed", "uncertain")
 
@@ -102,7 +106,8 @@ class ReportStore:
         self, *, category: str, location: str, description: str | None, contact: str | None, lang: str,
         conversation_id: str | None, deliver: bool,
     ) -> int:
-        """Store a report; returns its number. ``deliver`` queues it for the Open311 outbox."""
+        """Store a report; returns its number. ``deliver`` queues it for the Open311 outbox. The
+        same report of the same conversation filed within SAME_REPORT_SECONDS gets that number."""
         location = clean_text(location, MAX_LOCATION)
         if not location:
             raise ValueError("a report needs a location")
@@ -115,6 +120,15 @@ class ReportStore:
             sync_state="pending" if deliver else "local", next_attempt_at=now if deliver else None,
         )
         with self.database.session() as session:
+            if conversation_id:
+                same = session.execute(select(Report.id).where(
+                    Report.conversation_id == conversation_id, Report.category == category,
+                    Report.location == row.location, _same(Report.description, row.description),
+                    _same(Report.contact, row.contact),
+                    Report.created_at >= now - timedelta(seconds=SAME_REPORT_SECONDS),
+                ).order_by(Report.id.desc()).limit(1)).scalar()
+                if same is not None:
+                    return number_of(same)
             session.add(row)
             session.flush()
             row.reference = f"{REFERENCE_PREFIX}{number_of(row.id)}-{secrets.token_hex(3)}"
@@ -313,6 +327,10 @@ class ReportStore:
                 row.status_notes = notes or None
                 # Stored in UTC: SQLite keeps no offset, and every reader takes a stored time as UTC.
                 row.updated_at = as_utc(updated_at).astimezone(timezone.utc) if updated_at else utcnow()
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
 
 
 def _due_pending(now: datetime):
