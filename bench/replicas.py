@@ -88,6 +88,13 @@ class Cluster:
     def rasa_rss_kib(self) -> list[int]:
         return [proc.tree_rss_kib(pid) for pid in map(listening_pid, self.rasa_ports) if pid]
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time so far of the Rasa replicas and of the other servers (action servers, gateways):
+        what a reply costs, whatever else the machine is doing."""
+        others = [int(p) for key in ("CLUSTER_ACTION_PORTS", "CLUSTER_WEB_PORTS") for p in self.env[key].split()]
+        return {name: sum(proc.tree_cpu_seconds(pid) for pid in map(listening_pid, ports) if pid)
+                for name, ports in (("rasa", self.rasa_ports), ("others", others))}
+
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -115,10 +122,13 @@ def run(project_root: Path, quick: bool, port_base: int, log) -> dict:
             cluster.route_to(replicas)
             for level in plan["levels"]:
                 log(f"  {replicas} replica(s), {level} conversations, {plan['seconds']:.0f} s...")
-                before = time.monotonic()
+                before, cpu_before = time.monotonic(), cluster.cpu_seconds()
                 measured = asyncio.run(load.run_level(cluster.url, level, plan["seconds"], script, seed=replicas))
                 stats = measured.stats()
                 stats["wall_s"] = time.monotonic() - before
+                cpu = {k: v - cpu_before[k] for k, v in cluster.cpu_seconds().items()}
+                stats["cpu_ms_per_reply"] = {k: 1000 * v / stats["messages"] for k, v in cpu.items()} \
+                    if stats["messages"] else None
                 stats["replicas"] = replicas
                 stats["load_avg"] = round(os.getloadavg()[0], 2)
                 result["steps"].append(stats)
@@ -142,13 +152,15 @@ def section(result: dict) -> list[str]:
         "so nginx's ip_hash gives them one gateway. All processes share the machine's cores: more replicas "
         "add no CPU here.",
         "",
-        "| Rasa replicas | conversations | replies/s | p50 ms | p95 ms | errors | load average |",
-        "|---|---|---|---|---|---|---|",
+        "| Rasa replicas | conversations | replies/s | p50 ms | p95 ms | errors | CPU ms per reply: Rasa / others "
+        "| load average |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for s in result["steps"]:
-        lat = s["latency"]
+        lat, cpu = s["latency"], s.get("cpu_ms_per_reply") or {}
+        cpu_text = f"{cpu['rasa']:.0f} / {cpu['others']:.0f}" if cpu else "-"
         lines.append(f"| {s['replicas']} | {s['concurrency']} | {s['msg_per_s']:.1f} | {_ms(lat.get('p50'))} | "
-                     f"{_ms(lat.get('p95'))} | {s['errors']} | {s['load_avg']} |")
+                     f"{_ms(lat.get('p95'))} | {s['errors']} | {cpu_text} | {s['load_avg']} |")
     rss = result.get("rasa_rss_kib") or []
     if rss:
         lines += ["", "Resident memory per Rasa replica at the end: " +
