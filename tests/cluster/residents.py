@@ -154,13 +154,16 @@ class WidgetResident:
                 except socketio.exceptions.BadNamespaceError:
                     pass
             history = await self._history_after_connect()
-            said = [m["text"] for m in history if m.get("from") == "resident"]
-            if said == [*self.sent, text]:
-                if history[-1].get("from") != "resident" or not answered:
+            mine = [i for i, m in enumerate(history) if m.get("from") == "resident"]
+            said = [history[i]["text"] for i in mine]
+            assert said[:len(self.sent)] == self.sent, f"{self.name}: the history has {said}, sent {self.sent}"
+            # after what this tab knows: its message, maybe among another tab's
+            found = [i for i in mine[len(self.sent):] if history[i]["text"] == text]
+            if found:
+                if not answered or any(m.get("from") != "resident" for m in history[found[0] + 1:]):
                     return True
                 await asyncio.sleep(2)  # stored, its answer still on the way: look again
                 continue
-            assert said == self.sent, f"{self.name}: the history has {said}, sent {self.sent}"
             if answered:
                 return False
             await asyncio.sleep(1.5)  # the gateway hands it to Rasa after telling the staff

@@ -119,9 +119,8 @@ class Run:
         lines = self.questions_for(resident.lang, 4)
         if tab_source:  # two tabs of one conversation on different gateways, sending at once
             tab = WidgetResident(URL, resident.name + "/tab", tab_source, resident.lang)
-            tab.session = None
             await resident.say(lines.pop())
-            tab.session = dict(resident.session)
+            tab.session, tab.sent = dict(resident.session), list(resident.sent)
             await tab.open()
             await asyncio.gather(resident.say(lines.pop()), tab.say(lines.pop()))
             # either tab's say() ends at the first reply in the room, maybe the other message's:
@@ -234,9 +233,9 @@ async def scenario():
         run.killed.set()
         staff_calls = staff.calls
         async with aiohttp.ClientSession() as http:
-            web_back = await ready(http, f"http://127.0.0.1:{web_ports[0]}/readyz", 90)
+            web_back = await ready(http, f"http://127.0.0.1:{web_ports[0]}/readyz", 180)
             await staff.call("GET", "/api/staff/queue")  # the console works while Rasa is still down
-            rasa_back = await ready(http, f"http://127.0.0.1:{rasa_ports[0]}/status?token={run.token}", 150)
+            rasa_back = await ready(http, f"http://127.0.0.1:{rasa_ports[0]}/status?token={run.token}", 300)
         print(f"back after: gateway {web_back:.0f} s, Rasa {rasa_back:.0f} s; staff API calls meanwhile "
               f"{staff.calls - staff_calls}")
         run.back.set()
