@@ -181,8 +181,9 @@ fi
 export DATABASE_URL RASA_TOKEN
 # A replica killed while it held a conversation's lock leaves its ticket in Redis: the
 # conversation's next message waits until the ticket expires (Rasa's default: 60 s, longer than
-# the gateway waits for Rasa, 30 s). Longer than any message takes here (actions answer within a
-# second; the Open311 outbox works in the background), so it still keeps two messages apart.
+# the gateway waits for Rasa, 30 s). The lifetime must stay longer than a message takes, waiting
+# included, or two messages of one conversation may overlap: here well under a second (the Open311
+# outbox works in the background), seconds only on an overloaded machine (README "Capacity").
 export TICKET_LOCK_LIFETIME=${TICKET_LOCK_LIFETIME:-15}
 export REDIS_HOST=127.0.0.1 REDIS_PORT=$CLUSTER_REDIS_PORT REDIS_LOCK_DB=0
 export SOCKETIO_REDIS_URL="redis://127.0.0.1:$CLUSTER_REDIS_PORT/1"
