@@ -27,7 +27,7 @@ export PYTHONHASHSEED ?= 0
 help:
 	@echo "make run    set up, seed, train if needed, serve: demo page + widget http://localhost:$(WEB_PORT),"
 	@echo "            Rasa :$(RASA_PORT) (REST + HTTP API), actions :$(ACTION_PORT)"
-	@echo "make test   set up and run every check (lint, pytest, rasa data validate, train, conversations, eval)"
+	@echo "make test   set up and run every check (lint, pytest, rasa data validate, train, conversations, cluster, eval)"
 	@echo "make run-cluster   nginx + 2 Rasa, 2 action servers, 2 gateways on PostgreSQL and Redis (README: Scaling)"
 	@echo "make system-packages   install the system packages both need (Debian: Node.js, Chromium, PostgreSQL, ...)"
 	@echo "make train | make eval | make shell | make seed | make migrate | make lint | make clean"
@@ -79,7 +79,8 @@ shell: setup seed train
 	scripts/serve.sh --shell
 
 # The production layout on this machine (README "Scaling"): nginx, 2 Rasa replicas, 2 action
-# servers, 2 web gateways, PostgreSQL, Redis. Needs the Debian packages nginx and redis-server.
+# servers, 2 web gateways, PostgreSQL, Redis. Needs the Debian packages nginx and redis-server
+# (`make system-packages`). `make test` runs it too (scripts/test_cluster.sh), killing replicas.
 run-cluster: setup train
 	scripts/run_cluster.sh
 
@@ -102,6 +103,7 @@ validate: setup
 
 test: system-packages-test setup lint validate data-check pytest jstest
 	scripts/test_dialogue.sh
+	scripts/test_cluster.sh
 	$(MAKE) --no-print-directory bench-quick
 
 clean:

@@ -345,6 +345,10 @@ def render(results: dict) -> str:
         lines += ["## Failed parts", ""] + [f"- {k}: {v}" for k, v in results["errors"].items()] + [""]
     if results.get("load"):
         lines += load_section(results["load"])
+    if results.get("replicas"):
+        from bench.replicas import section
+
+        lines += section(results["replicas"])
     if results.get("kb"):
         lines += kb_section(results["kb"])
     if results.get("names"):

@@ -20,7 +20,7 @@ from pathlib import Path
 from bench import proc
 from bench.stats import rate, ratio, summary
 
-PARTS = ("kb", "names", "analytics", "train", "load", "clinc", "soak")  # "eval" runs inside "load" (it needs the running assistant)
+PARTS = ("kb", "names", "analytics", "train", "load", "replicas", "clinc", "soak")  # "eval" runs inside "load" (it needs the running assistant)
 LEVELS_FULL = (1, 10, 50, 200)
 LEVELS_QUICK = (1, 4)
 
@@ -181,7 +181,7 @@ def run_train(project_root: Path, out: Path, quick: bool) -> dict:
 
 
 def main(args) -> int:
-    from bench import analytics, city, clinc, names, report, soak
+    from bench import analytics, city, clinc, names, replicas, report, soak
     from citizenbot.settings import PROJECT_ROOT
 
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -228,6 +228,7 @@ def main(args) -> int:
         "analytics": lambda: analytics.run(out / "work" / "analytics", quick, postgres_url, log=_log),
         "train": lambda: run_train(project_root, out, quick),
         "load": lambda: run_load(project_root, out, quick, port_base, eval_files),
+        "replicas": lambda: replicas.run(project_root, quick, port_base + 300, log=_log),
         "clinc": lambda: clinc.run(project_root, out / "work" / "clinc", quick, log=_log),
         "soak": lambda: soak.run(project_root, out, quick, port_base, getattr(args, "soak_conversations", None),
                                  getattr(args, "soak_minutes", None), log=_log),

@@ -179,6 +179,12 @@ if [[ "${DATABASE_URL:-}" != postgresql* ]]; then
   DATABASE_URL="postgresql+psycopg2://citizenbot@127.0.0.1:$CLUSTER_PG_PORT/citizenbot"
 fi
 export DATABASE_URL RASA_TOKEN
+# A replica killed while it held a conversation's lock leaves its ticket in Redis: the
+# conversation's next message waits until the ticket expires (Rasa's default: 60 s, longer than
+# the gateway waits for Rasa, 30 s). The lifetime must stay longer than a message takes, waiting
+# included, or two messages of one conversation may overlap: here well under a second (the Open311
+# outbox works in the background), seconds only on an overloaded machine (README "Capacity").
+export TICKET_LOCK_LIFETIME=${TICKET_LOCK_LIFETIME:-15}
 export REDIS_HOST=127.0.0.1 REDIS_PORT=$CLUSTER_REDIS_PORT REDIS_LOCK_DB=0
 export SOCKETIO_REDIS_URL="redis://127.0.0.1:$CLUSTER_REDIS_PORT/1"
 export ACTION_ENDPOINT_URL="http://127.0.0.1:$CLUSTER_ACTION_LB_PORT/webhook"
@@ -221,8 +227,11 @@ http {
 }
 EOF
 nginx_site >"$CLUSTER_DIR/nginx/citizenbot.conf"
-nginx -t -q -p "$CLUSTER_DIR/nginx" -c "$CLUSTER_DIR/nginx/nginx.conf"
-start nginx nginx -p "$CLUSTER_DIR/nginx" -c "$CLUSTER_DIR/nginx/nginx.conf" -g "daemon off;"
+# -p and -e: nothing of the system's nginx (its configuration, logs, pid file) is read or written,
+# also as root (CI), and "daemon off" keeps it a child of this script.
+NGINX=(nginx -p "$CLUSTER_DIR/nginx" -e "$LOG/nginx-error.log" -c "$CLUSTER_DIR/nginx/nginx.conf")
+"${NGINX[@]}" -t -q
+start nginx "${NGINX[@]}" -g "daemon off;"
 
 # Readiness (README: "Health and readiness"): actions first (Rasa calls them), then Rasa's model,
 # then the gateways, which are ready when their database and Rasa (through nginx) answer.

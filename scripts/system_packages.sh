@@ -20,6 +20,8 @@ PACKAGES=(
   "voikko-fi|run|the Finnish dictionary of Voikko|has_voikko_fi"
   "chromium|test|browser tests of the widget and the staff console|command -v chromium"
   "postgresql|test|the tests run the stores on a throwaway PostgreSQL server too|any_exists /usr/lib/postgresql/*/bin/initdb"
+  "nginx|test|the cluster test (and make run-cluster) puts nginx in front of the replicas|any_exists /usr/sbin/nginx"
+  "redis-server|test|the cluster test (and make run-cluster): Rasa's lock store, the gateways' rooms|command -v redis-server"
 )
 
 # (a glob that matches nothing stays as written, so -e fails for it)

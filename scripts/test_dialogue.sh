@@ -12,13 +12,7 @@ export ACTION_PORT="${TEST_ACTION_PORT:-5155}" RASA_PORT="${TEST_RASA_PORT:-5105
 export ACTION_ENDPOINT_URL="http://localhost:$ACTION_PORT/webhook" RASA_URL="http://localhost:$RASA_PORT"
 rm -rf var/test results/test && mkdir -p var/test results/test
 export DATABASE_URL="sqlite:///$PWD/var/test/test.db"
-# The tests talk to people at any hour: a copy of the content with the handoff queues always open.
-cp -r kb var/test/kb
-$RUN python -c "
-import yaml, pathlib
-p = pathlib.Path('var/test/kb/city/$CITY.yml'); d = yaml.safe_load(p.read_text(encoding='utf-8'))
-for q in d['handoff']['queues'].values(): q['hours'] = {'mon-sun': '00:00-23:59'}
-p.write_text(yaml.safe_dump(d, allow_unicode=True), encoding='utf-8')"
+always_open_kb var/test/kb
 export KB_DIR="$PWD/var/test/kb"
 
 echo "== train (skipped when the model matches the data)"

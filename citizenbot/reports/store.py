@@ -40,6 +40,10 @@ RETRY_LIMIT = 20
 # An uncertain report is looked up at the city again after this long, then less and less often.
 RECHECK_SECONDS = 900.0
 DRAFT_FIELDS = frozenset({"location", "description", "contact"})
+# The same report from the same conversation within this long is the one already filed: a message
+# sent again after its Rasa replica died under it (the report stored, the conversation not) runs
+# the submit action a second time with the same answers (README "Scaling").
+SAME_REPORT_SECONDS = 600.0
 # Reports staff see: waiting for a retry, refused or out of retries, or perhaps at the city.
 ATTENTION_STATES = ("pending", "failed", "uncertain")
 
@@ -130,11 +134,22 @@ class ReportStore:
         self, *, category: str, location: str, description: str | None, contact: str | None, lang: str,
         conversation_id: str | None, deliver: bool,
     ) -> int:
-        """Store a report; returns its number. ``deliver`` queues it for the Open311 outbox."""
+        """Store a report; returns its number. ``deliver`` queues it for the Open311 outbox. The
+        same report of the same conversation filed within SAME_REPORT_SECONDS gets that number."""
         location = clean_text(location, MAX_LOCATION)
         if not location:
             raise ValueError("a report needs a location")
         now = utcnow()
+        if conversation_id:
+            with self.database.session() as session:
+                same = session.execute(select(Report.id).where(
+                    Report.conversation_id == conversation_id, Report.category == category,
+                    Report.location == location, _same(Report.description, clean_text(description, MAX_DESCRIPTION) or None),
+                    _same(Report.contact, clean_text(contact, MAX_CONTACT) or None),
+                    Report.created_at >= now - timedelta(seconds=SAME_REPORT_SECONDS),
+                ).order_by(Report.id.desc()).limit(1)).scalar()
+            if same is not None:
+                return number_of(same)
         # Two reports drawing the same reference is unlikely but possible over the years (birthday
         # bound): the unique index refuses the second, which draws again.
         for attempt in range(5):
@@ -387,6 +402,10 @@ class ReportStore:
                 row.status_notes = notes or None
                 # Stored in UTC: SQLite keeps no offset, and every reader takes a stored time as UTC.
                 row.updated_at = as_utc(updated_at).astimezone(timezone.utc) if updated_at else utcnow()
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
 
 
 def _due_pending(now: datetime):

@@ -1,5 +1,7 @@
 """Delivery of stored reports to Open311, against the local fake server (loopback only)."""
 
+import itertools
+
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
@@ -32,9 +34,14 @@ def make_due_now(database, number: int) -> None:
         session.get(Report, id_of(number)).next_attempt_at = None
 
 
+_CONVERSATIONS = itertools.count(1)
+
+
 def new_report(store: ReportStore, category="maintenance.pothole", contact=None) -> int:
+    """A new report each time: each from a conversation of its own (the same report of one
+    conversation is filed once, ReportStore.create)."""
     return store.create(category=category, location="Hämeenkatu 5", description="Syvä kuoppa pyörätiellä",
-                        contact=contact, lang="fi", conversation_id="c", deliver=True)
+                        contact=contact, lang="fi", conversation_id=f"c{next(_CONVERSATIONS)}", deliver=True)
 
 
 @pytest.mark.asyncio

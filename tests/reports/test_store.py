@@ -25,7 +25,7 @@ def test_reports_are_stored_numbered_and_shown_without_contact(fresh_database):
 def test_each_report_has_a_random_public_reference(fresh_database):
     store = ReportStore(fresh_database)
     numbers = [store.create(category="maintenance.pothole", location="Hämeenkatu 5", description=None,
-                            contact=None, lang="fi", conversation_id="c1", deliver=False) for _ in range(30)]
+                            contact=None, lang="fi", conversation_id=f"c{i}", deliver=False) for i in range(30)]
     refs = [store.get(n).public_ref for n in numbers]
     assert len(set(refs)) == 30
     for ref in refs:
@@ -60,6 +60,33 @@ def test_a_reference_drawn_twice_is_drawn_again(fresh_database, monkeypatch):
 ])
 def test_public_references_in_messages(text, ref):
     assert parse_public_ref(text) == ref
+
+
+def test_the_same_report_of_a_conversation_sent_again_is_the_one_already_filed(fresh_database):
+    store = ReportStore(fresh_database)
+    report = dict(category="maintenance.pothole", location="Hämeenkatu 5", description="Syvä kuoppa", contact=None,
+                  lang="fi", deliver=True)
+    first = store.create(**report, conversation_id="c1")
+    assert store.create(**report, conversation_id="c1") == first  # the submit action run again
+    assert store.due() == [first]
+    # another conversation, another place, another contact, or no conversation: new reports
+    others = [store.create(**report, conversation_id="c2"),
+              store.create(**{**report, "location": "Hämeenkatu 7"}, conversation_id="c1"),
+              store.create(**{**report, "contact": "anna@example.com"}, conversation_id="c1"),
+              store.create(**report, conversation_id=None), store.create(**report, conversation_id=None)]
+    assert len({first, *others}) == 6
+
+
+def test_the_same_report_much_later_is_a_new_report(fresh_database, monkeypatch):
+    from citizenbot.reports import store as store_module
+
+    store = ReportStore(fresh_database)
+    report = dict(category="maintenance.pothole", location="Hämeenkatu 5", description=None, contact=None,
+                  lang="fi", conversation_id="c1", deliver=False)
+    first = store.create(**report)
+    later = datetime.now(timezone.utc) + timedelta(seconds=store_module.SAME_REPORT_SECONDS + 60)
+    monkeypatch.setattr(store_module, "utcnow", lambda: later)
+    assert store.create(**report) != first
 
 
 def test_a_report_needs_a_location(fresh_database):
