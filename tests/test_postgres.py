@@ -64,7 +64,7 @@ def test_racing_senders_claim_each_report_once_on_postgresql(pg):
 
     store = ReportStore(pg)
     numbers = [store.create(category="maintenance.pothole", location="Hämeenkatu 5", description="Kuoppa",
-                            contact=None, lang="fi", conversation_id="pg", deliver=True) for _ in range(20)]
+                            contact=None, lang="fi", conversation_id=f"pg-{i}", deliver=True) for i in range(20)]
     claimed: list[int] = []
     lock = threading.Lock()
 

@@ -134,11 +134,11 @@ def test_a_report_not_yet_at_the_city_is_never_shown_as_received(services):
     """A refused, unclear or retried report: we have it, could not pass it on; kept; staff or retries."""
     store = services.reports
 
-    conversations = iter("abcd")
+    descriptions = iter(("lamppu 1", "lamppu 2", "lamppu 3", "lamppu 4"))
 
-    def filed() -> int:  # four reports: each from a conversation of its own (one conversation files one)
-        return store.create(category="maintenance.street_light", location="Teiskontie 3", description=None,
-                            contact=None, lang="fi", conversation_id=next(conversations), deliver=True)
+    def filed() -> int:  # four reports of the resident's own (different, so not one report sent again)
+        return store.create(category="maintenance.street_light", location="Teiskontie 3", description=next(descriptions),
+                            contact=None, lang="fi", conversation_id="test-resident", deliver=True)
 
     failed, uncertain, retrying, fresh = filed(), filed(), filed(), filed()
     store.mark_failed(failed, "HTTP 400 Bad Request: Unknown service_code", retryable=False)

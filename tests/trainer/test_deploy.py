@@ -82,7 +82,7 @@ def make_model(project, name: str, accuracy: dict[str, float], mtime: float) -> 
     import os
 
     os.utime(path, (mtime, mtime))
-    digest = questions_digest([project.heldout_file])
+    digest = questions_digest(project.heldout_files)
     result = EvalResult(
         model=path.name, test_set="tests/eval/heldout.tsv", test_digest=digest, questions=300,
         right={lang: [round(value), 100] for lang, value in accuracy.items()},

@@ -33,6 +33,7 @@ def test_with_nine_languages_examples_are_needed_in_each_but_texts_only_in_the_s
     assert "answer" not in problems and "title" not in problems  # translated later (citizenbot translations)
     for lang in ("ru", "uk", "et", "ar", "so", "fa"):
         description["examples"][lang] = [f"{lang} example {n}" for n in range(20)]
+        description.setdefault("held_out", {})[lang] = [f"{lang} test question {n}" for n in range(2)]
     parsed = TopicSpec.from_dict(description, "test")
     assert set(parsed.answer) == {"fi", "sv", "en"} and len(parsed.examples) == 9
 

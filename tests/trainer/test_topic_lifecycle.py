@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 import yaml
 
 from citizenbot.cli import main
@@ -16,6 +17,12 @@ from citizenbot.trainer.evaluation import EvalResult, uncovered_topics
 from citizenbot.trainer.interview import draft_path
 
 from .conftest import NEW_TOPIC, NEW_TOPIC_FILE, snapshot
+
+
+@pytest.fixture(autouse=True)
+def three_languages(monkeypatch):
+    """The fixture topics have examples in Finnish, Swedish and English: a city serving those."""
+    monkeypatch.setenv("SERVED_LANGUAGES", "fi,sv,en")
 
 
 def description() -> dict:

@@ -20,8 +20,15 @@ RU = {
 
 
 @pytest.fixture(autouse=True)
-def served(monkeypatch):
+def served(monkeypatch, project):
+    """A city serving fi, sv, en and Russian, whose Russian translations a translator starts from
+    nothing (the project copy's own Russian texts removed)."""
+    import shutil
+
     monkeypatch.setenv("SERVED_LANGUAGES", "fi,sv,en,ru")
+    for name in ("ru", "uk", "et", "ar", "so", "fa"):
+        shutil.rmtree(project.kb_dir / "answers" / name, ignore_errors=True)
+        shutil.rmtree(project.nlu_dir / name, ignore_errors=True)
 
 
 def translate(po_path, texts: dict[str, str], fuzzy: bool = False) -> None:

@@ -75,8 +75,10 @@ async def test_the_review_inbox_is_for_trainers_only(env):
 
 
 @pytest.mark.asyncio
-async def test_a_trainer_adds_a_topic_as_the_cli_does(env):
+async def test_a_trainer_adds_a_topic_as_the_cli_does(env, monkeypatch):
     from ..trainer.conftest import NEW_TOPIC, NEW_TOPIC_FILE
+
+    monkeypatch.setenv("SERVED_LANGUAGES", "fi,sv,en")  # the description's languages (as the CLI tests)
 
     description = yaml.safe_load(NEW_TOPIC_FILE.read_text(encoding="utf-8"))
     tiina = await login(env, "tiina")

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from citizenbot.settings import served_languages
+from citizenbot.settings import SOURCE_LANGUAGES, served_languages
 
 from ..project import Project, comparable
 
@@ -26,11 +26,13 @@ def write_drafts(project: Project, drafts: list[dict[str, Any]]) -> list[Path]:
         by_topic[d["topic"]].append(d)
     paths = []
     langs = served_languages()
+    # answers and titles are written in the source languages, the rest translated (as `topic add`)
+    sources = [lang for lang in langs if lang in SOURCE_LANGUAGES]
     for topic, items in by_topic.items():
         path = drafts_dir(project) / f"{topic}.yml"
         data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-        data = data or {"id": topic, "kind": "faq", "about": "", "title": {lang: "" for lang in langs},
-                        "answer": {lang: "" for lang in langs}, "examples": {lang: [] for lang in langs}}
+        data = data or {"id": topic, "kind": "faq", "about": "", "title": {lang: "" for lang in sources},
+                        "answer": {lang: "" for lang in sources}, "examples": {lang: [] for lang in langs}}
         examples = data.setdefault("examples", {})
         for item in items:
             bucket = examples.setdefault(item["lang"], []) or []
