@@ -126,7 +126,7 @@ def test_the_console_asks_for_notifications_only_after_a_click(browser):
     context.add_init_script(RECORDER % "default")
     page = context.new_page()
     log_in(page, make_nurse())
-    allow = page.get_by_role("button", name="Salli ilmoitukset hätätilanteista")
+    allow = page.get_by_role("button", name="Salli ilmoitukset")
     expect(allow).to_be_visible()
     assert page.evaluate("window.__asked") == 0  # browsers ask only after a click
     allow.click()

@@ -117,7 +117,7 @@ def test_a_trainer_sees_the_review_inbox(browser):
     with database.session() as session:
         session.add(InboxMessage(source_key=secrets.token_hex(8), conversation="c", text=text, lang="fi",
                                  reasons="not_understood", predicted="nlu_fallback", confidence=0.1))
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fi-FI")
     page = context.new_page()
     page.goto(WIDGET_URL + "/staff/")
     page.get_by_label("Käyttäjätunnus").fill(username)

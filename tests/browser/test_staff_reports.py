@@ -28,7 +28,7 @@ def test_an_agent_sees_failed_and_uncertain_reports_and_acts_on_them(browser):
     store.mark_failed(failed, "HTTP 400 Bad Request: jurisdiction_id is required", retryable=False, status=400)
     store.mark_uncertain(uncertain, "No clear answer from the city (no answer within 5 s); the city does not list it.")
 
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fi-FI")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -32,7 +32,7 @@ def ask(page, text: str, label: str = "Kirjoita kysymyksesi"):
     box = page.get_by_label(label)
     box.fill(text)
     box.press("Enter")
-    page.locator(f"{W} .msg.bot").nth(before).wait_for(timeout=20000)
+    page.locator(f"{W} .msg.bot").nth(before).wait_for(timeout=60000)  # a loaded machine: no timing checks
     return page.locator(f"{W} .msg.bot").last
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -140,6 +141,9 @@ def test_a_scaffolded_topic_is_trained_and_answered_in_every_language(tmp_path, 
     actions = start_action_server(project, database_url, port, tmp_path / "actions.log")
     try:
         reduce_training_data(project, KEEP, PER_INTENT)
+        # a city serving fi, sv, en: Rasa trains on every folder of data/, so the others go
+        for other in ("ru", "uk", "et", "ar", "so", "fa"):
+            shutil.rmtree(project.nlu_dir / other, ignore_errors=True)
         questions = tmp_path / "new-topic.tsv"
         questions.write_text("lang\ttopics\ttext\n" + "".join(f"{lang}\t{NEW_TOPIC}\t{text}\n" for lang, text in QUESTIONS.items()),
                              encoding="utf-8")

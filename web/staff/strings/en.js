@@ -46,7 +46,7 @@ export default {
   emergencyText: "Emergency: the resident described a life-threatening situation and the assistant told them to call 112 at once.",
   emergencyTitle: "Emergency",
   leftMessage: "message left",
-  leftContact: "Contact: {contact}",
+  leftContact: ({ contact }) => `Contact: ${contact}`,
   emergencyItem: "⚠ EMERGENCY – the resident was told to call 112",
   emergencyNotice: (p) => `Emergency, conversation ${p.id} (${p.queue}): the resident described a life-threatening situation and the assistant told them to call 112 at once.`,
   openConversation: (p) => `Open conversation ${p.id}`,

@@ -48,7 +48,7 @@ export default {
   emergencyText: "Hätätilanne: asukas kuvasi hengenvaarallisen tilanteen, ja avustaja kehotti soittamaan heti 112.",
   emergencyTitle: "Hätätilanne",
   leftMessage: "jätetty viesti",
-  leftContact: "Yhteystieto: {contact}",
+  leftContact: ({ contact }) => `Yhteystieto: ${contact}`,
   emergencyItem: "⚠ HÄTÄTILANNE – asukkaalle annettiin 112-ohje",
   emergencyNotice: (p) => `Hätätilanne, keskustelu ${p.id} (${p.queue}): asukas kuvasi hengenvaarallisen tilanteen, ja avustaja kehotti soittamaan heti 112.`,
   openConversation: (p) => `Avaa keskustelu ${p.id}`,

@@ -46,7 +46,7 @@ export default {
   emergencyText: "Nödsituation: invånaren beskrev en livshotande situation och assistenten uppmanade att genast ringa 112.",
   emergencyTitle: "Nödsituation",
   leftMessage: "lämnat meddelande",
-  leftContact: "Kontaktuppgift: {contact}",
+  leftContact: ({ contact }) => `Kontaktuppgift: ${contact}`,
   emergencyItem: "⚠ NÖDSITUATION – invånaren fick rådet att ringa 112",
   emergencyNotice: (p) => `Nödsituation, samtal ${p.id} (${p.queue}): invånaren beskrev en livshotande situation och assistenten uppmanade att genast ringa 112.`,
   openConversation: (p) => `Öppna samtal ${p.id}`,
