@@ -22,7 +22,7 @@ def test_an_agent_sees_failed_and_uncertain_reports_and_acts_on_them(browser):
 
     def filed() -> int:
         return store.create(category="maintenance.pothole", location=street, description="Syvä kuoppa",
-                            contact=None, lang="fi", conversation_id="c", deliver=True)
+                            contact=None, lang="fi", conversation_id=secrets.token_hex(4), deliver=True)  # two reports, not one sent again
 
     failed, uncertain = filed(), filed()
     store.mark_failed(failed, "HTTP 400 Bad Request: jurisdiction_id is required", retryable=False, status=400)
