@@ -93,7 +93,7 @@ lint: setup
 	$(RUN) ruff check citizenbot actions tests bench
 
 pytest: setup
-	scripts/with_postgres.sh $(RUN) pytest -q
+	scripts/with_postgres.sh $(RUN) pytest -q --durations=15
 
 jstest: setup
 	cd web && npm test --silent
@@ -102,9 +102,12 @@ validate: setup
 	$(RASA) data validate --fail-on-warnings --max-history 5
 
 test: system-packages-test setup lint validate data-check pytest jstest
+	@echo "== $$(date +%T) pytest done"
 	scripts/test_dialogue.sh
 	scripts/test_cluster.sh
+	@echo "== $$(date +%T) bench-quick"
 	$(MAKE) --no-print-directory bench-quick
+	@echo "== $$(date +%T) make test done"
 
 clean:
 	rm -rf var .rasa results .pytest_cache

@@ -59,8 +59,8 @@ async def converse(url: str, conversations: int, duration: float, script, seed: 
 def lost_messages(database_url: str, sent: list[tuple[str | None, str, bool]]) -> dict:
     """Compare what residents sent with what the tracker store kept, per conversation."""
     from citizenbot.conversation import store as stored
+    from citizenbot.redact import redact
     from citizenbot.store.db import Database
-    from citizenbot.trainer.redact import redact
 
     database = Database(database_url)
     try:

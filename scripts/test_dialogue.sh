@@ -15,26 +15,26 @@ export DATABASE_URL="sqlite:///$PWD/var/test/test.db"
 always_open_kb var/test/kb
 export KB_DIR="$PWD/var/test/kb"
 
-echo "== train (skipped when the model matches the data)"
+echo "== $(date +%T) train (skipped when the model matches the data)"
 $RUN rasa train --num-threads 2 --out models
 
 ACTIONS_PID="" RASA_PID="" WEB_PID=""
 trap 'stop_pid "$WEB_PID"; stop_pid "$RASA_PID"; stop_pid "$ACTIONS_PID"' EXIT
 start_actions "$ACTION_PORT" var/test/actions.log
 
-echo "== Rasa test conversations (tests/conversations)"
+echo "== $(date +%T) Rasa test conversations (tests/conversations)"
 $RUN rasa test core --stories tests/conversations --model models --endpoints endpoints.yml \
   --fail-on-prediction-errors --out results/test/conversations
 
-echo "== HTTP end-to-end tests"
+echo "== $(date +%T) HTTP end-to-end tests"
 start_rasa "$RASA_PORT" var/test/rasa.log
 E2E_URL="http://localhost:$RASA_PORT" $RUN pytest -q tests/e2e
 
-echo "== browser tests of the chat widget and the staff console (headless Chromium; screenshots in test-artifacts/)"
+echo "== $(date +%T) browser tests of the chat widget and the staff console (headless Chromium; screenshots in test-artifacts/)"
 start_web "$WEB_PORT" var/test/web.log
 WIDGET_URL="http://localhost:$WEB_PORT" $RUN pytest -q tests/browser
 
-echo "== restart: a queued resident survives a restart of every process"
+echo "== $(date +%T) restart: a queued resident survives a restart of every process"
 E2E_URL="http://localhost:$RASA_PORT" RESTART_PHASE=before $RUN pytest -q tests/e2e/test_restart.py
 stop_pid "$WEB_PID"; stop_pid "$RASA_PID"; stop_pid "$ACTIONS_PID"
 start_actions "$ACTION_PORT" var/test/actions.log
@@ -42,14 +42,14 @@ start_rasa "$RASA_PORT" var/test/rasa.log
 start_web "$WEB_PORT" var/test/web.log
 E2E_URL="http://localhost:$RASA_PORT" RESTART_PHASE=after $RUN pytest -q tests/e2e/test_restart.py
 
-echo "== faults: the action server stopped, then the database locked (tests/e2e/test_faults.py)"
+echo "== $(date +%T) faults: the action server stopped, then the database locked (tests/e2e/test_faults.py)"
 stop_pid "$ACTIONS_PID"; ACTIONS_PID=""
 E2E_URL="http://localhost:$RASA_PORT" WIDGET_URL="http://localhost:$WEB_PORT" FAULT=actions_down \
   $RUN pytest -q tests/e2e/test_faults.py
 start_actions "$ACTION_PORT" var/test/actions.log
 E2E_URL="http://localhost:$RASA_PORT" FAULT=store_locked $RUN pytest -q tests/e2e/test_faults.py
 
-echo "== accuracy: held-out and fresh sets (bar 90 % per language, all emergencies), dev.tsv (bar 95 %)"
+echo "== $(date +%T) accuracy: held-out and fresh sets (bar 90 % per language, all emergencies), dev.tsv (bar 95 %)"
 for set in heldout fresh; do
   $RUN citizenbot eval --url "http://localhost:$RASA_PORT" "tests/eval/$set.tsv" --min-accuracy 0.90 \
     --report "results/test/eval-$set.md"
@@ -62,9 +62,9 @@ if [ -e "${heldout_langs[0]}" ]; then
   $RUN citizenbot eval --url "http://localhost:$RASA_PORT" "${heldout_langs[@]}" --min-accuracy 0.90 \
     --bars tests/eval/bars.yml --report results/test/eval-heldout-languages.md
 fi
-echo "== real messages: the feedback history's held-out split (bars: domain 90 %, topic 75 %, false 112 answers 0.5 %)"
+echo "== $(date +%T) real messages: the feedback history's held-out split (bars: domain 90 %, topic 75 %, false 112 answers 0.5 %)"
 $RUN citizenbot eval --url "http://localhost:$RASA_PORT" tests/eval/history_helsinki.tsv \
   --min-domain 0.90 --min-topic 0.75 --max-false-emergency 0.005 --report results/test/eval-history.md
-echo "== report-style messages in Swedish and English (bars: domain 90 %, topic and language 75 % per language)"
+echo "== $(date +%T) report-style messages in Swedish and English (bars: domain 90 %, topic and language 75 % per language)"
 $RUN citizenbot eval --url "http://localhost:$RASA_PORT" tests/eval/reports_sv_en.tsv \
   --min-domain 0.90 --min-accuracy 0.75 --max-false-emergency 0.005 --report results/test/eval-reports.md

@@ -8,14 +8,14 @@ code, account, card, plate or street address a resident typed, nor a bot message
 as typed: only the copy written to the database is redacted. A report's own details live with the
 report (``citizenbot.reports.store``, draft and report), for the report's own retention.
 
-The text redaction itself is ``citizenbot.trainer.redact.redact`` (one owner of the patterns).
+The text redaction itself is ``citizenbot.redact.redact`` (one owner of the patterns).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from citizenbot.trainer.redact import redact
+from citizenbot.redact import redact
 
 # The slots filled from what residents type (``from_text`` in domain.yml); the others (lang,
 # failures, report_category, requested_slot) hold the assistant's own values.

@@ -86,7 +86,7 @@ class RatingStore:
 
 def _clean_comment(comment: str | None, kb_dir: str | None) -> str | None:
     from citizenbot.door import admit
-    from citizenbot.trainer.redact import redact
+    from citizenbot.redact import redact
 
     if not isinstance(comment, str) or not comment.strip():
         return None

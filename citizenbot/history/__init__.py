@@ -10,7 +10,7 @@ set, the way a city would:
 * ``mapping``  maps the city's service codes (and agencies) to our topics, refining broad
   categories by what the message names (``kb/history/<source>.yml``);
 * ``clean``    removes what is not the resident's words (links, forum boilerplate) and personal
-  data (``citizenbot.trainer.redact`` plus names in signatures);
+  data (``citizenbot.redact`` plus names in signatures);
 * ``importer`` labels, de-duplicates, splits by date (the newest share is held out and never
   trained on) and writes ``data/nlu/<lang>/history_<source>.yml`` and
   ``tests/eval/history_<source>.tsv``.

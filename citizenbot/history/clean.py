@@ -5,7 +5,7 @@
 * names in signatures ("Terveisin Mattias Lindroth", "t. Matti", "Mvh Johan", "Regards, Tom"):
   the greeting stays, the name goes;
 * phone numbers, e-mail addresses, identity codes and street addresses with a house number
-  (``citizenbot.trainer.redact``), replaced by neutral demo values so the example still reads as a
+  (``citizenbot.redact``), replaced by neutral demo values so the example still reads as a
   resident's message ("call me 040 123 4567").
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
+from citizenbot.redact import redact, surrogate
 from citizenbot.text import strip_signature_names
-from citizenbot.trainer.redact import redact, surrogate
 
 _BOILERPLATE_RE = re.compile(
     r"Katso lisää ja osallistu keskusteluun osoitteessa\s*\S*|Se mer och delta i diskussionen på\s*\S*"

@@ -127,7 +127,7 @@ class LemmaTokenizer(WhitespaceTokenizer):
 
 def _public_numbers() -> frozenset[str]:
     """The knowledge base's public service numbers (112, 116117...): they keep their digits."""
-    from citizenbot.trainer.redact import public_numbers
+    from citizenbot.redact import public_numbers
 
     return public_numbers()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from citizenbot.trainer.redact import EMAIL_RE, PHONE_RE
+from citizenbot.redact import EMAIL_RE, PHONE_RE
 
 PHONE, DATE, TIME, URL, EMAIL, NUMBER = "__phone__", "__date__", "__time__", "__url__", "__email__", "__num__"
 

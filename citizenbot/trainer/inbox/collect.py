@@ -30,12 +30,12 @@ from citizenbot.conversation.events import BOT, FORM_KINDS, USER, form_after, qu
 from citizenbot.intents import EMERGENCY_INTENT, FALLBACK_INTENT, NOT_SUGGESTED
 from citizenbot.intents import OUT_OF_SCOPE as OUT_OF_SCOPE_INTENT
 from citizenbot.language import language_of_stored
+from citizenbot.redact import redact
 from citizenbot.settings import served_languages
 from citizenbot.store.db import Database
 from citizenbot.store.models import Feedback, InboxMessage
 from citizenbot.text import fold, words
 
-from ..redact import redact
 from .rows import (
     EVENTS_WATERMARK,
     FEEDBACK_WATERMARK,

@@ -23,13 +23,13 @@ from typing import Any
 from sqlalchemy import select
 
 from citizenbot.intents import FALLBACK_INTENT, OUT_OF_SCOPE
+from citizenbot.redact import surrogate
 from citizenbot.settings import served_languages
 from citizenbot.store.db import Database
 from citizenbot.store.models import InboxMessage, utcnow
 
 from .. import edits
 from ..project import FileEdits, Project, comparable
-from ..redact import surrogate
 from .drafts import write_drafts
 from .rows import inbox_rows
 

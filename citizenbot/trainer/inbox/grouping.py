@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from citizenbot.redact import PLACEHOLDERS
 from citizenbot.store.db import Database
 from citizenbot.store.models import InboxMessage
 from citizenbot.text import fold, lemma, words
 
 from ..project import comparable
-from ..redact import PLACEHOLDERS
 from .rows import inbox_rows
 
 DEFAULT_SIMILARITY = 0.35

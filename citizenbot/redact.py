@@ -1,4 +1,7 @@
-"""Personal data out of residents' messages before a trainer sees them.
+"""Personal data out of residents' text: the one owner of the patterns.
+
+Used wherever a resident's words are kept: the stored conversation (``citizenbot.conversation.redaction``),
+the review inbox, ratings' comments, the imported feedback history and the soak benchmark.
 
 Replaced by placeholders, the rest of the text kept as written:
 

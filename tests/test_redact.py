@@ -2,7 +2,7 @@
 
 import pytest
 
-from citizenbot.trainer.redact import ADDRESS, PLACEHOLDERS, redact, surrogate
+from citizenbot.redact import ADDRESS, PLACEHOLDERS, redact, surrogate
 
 
 @pytest.mark.parametrize(
