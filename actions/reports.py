@@ -23,7 +23,7 @@ from actions.common import (
 from citizenbot.replies import Reply, faq
 from citizenbot.reports import flow, outbox
 from citizenbot.reports.flow import parse_report_number
-from citizenbot.reports.store import parse_public_ref
+from citizenbot.reports.names import parse_public_ref
 
 logger = logging.getLogger(__name__)
 REPORT_SLOTS = ("report_category", "report_location", "report_description", "report_contact", "report_confirm")

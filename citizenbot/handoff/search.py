@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 
 from citizenbot.conversation.events import USER, BotMessage, ResidentMessage, kind
 from citizenbot.conversation.store import read_events, senders_saying
-from citizenbot.reports.store import REFERENCE_PREFIX, REPORT_NUMBER_OFFSET
+from citizenbot.reports.names import REFERENCE_PREFIX, REPORT_NUMBER_OFFSET
 from citizenbot.store.db import Database
 from citizenbot.store.models import Report
 from citizenbot.store.staff_models import Handoff, HandoffNote

@@ -1,7 +1,7 @@
 """The fault-report conversation as pure functions: pre-filling, checking answers, messages.
 
 Also reads what residents type outside the form: a report number in a status question (the public
-reference is read by ``citizenbot.reports.store.parse_public_ref``).
+reference is read by ``citizenbot.reports.names.parse_public_ref``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import re
 from citizenbot.kb import KnowledgeBase
 from citizenbot.names import guess_street
 from citizenbot.replies import Reply, format_date
-from citizenbot.reports.store import MAX_CONTACT, REPORT_NUMBER_OFFSET, ReportView, clean_text
+from citizenbot.reports.names import REPORT_NUMBER_OFFSET
+from citizenbot.reports.store import MAX_CONTACT, ReportView, clean_text
 from citizenbot.text import fold, strip_signature_names, words
 
 SKIPPED = "-"
@@ -49,7 +50,7 @@ _SKIP_PHRASES = {fold(p) for p in ("ohita", "en halua", "ei kiitos", "no thanks"
 
 def parse_report_number(text: str) -> int | None:
     """A report number in a message ("status of my report 1234", "ilmoitus #1042"): residents were
-    given numbers before references (``store.parse_public_ref``); answered only to the reporter."""
+    given numbers before references (``names.parse_public_ref``); answered only to the reporter."""
     match = _NUMBER_RE.search(text or "")
     if not match:
         return None

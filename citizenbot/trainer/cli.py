@@ -36,6 +36,7 @@ from .cli_common import (
     project_of,
 )
 from .inbox.cli import register as inbox_commands
+from .translations_cli import register as translation_commands
 
 
 def _eval_files(args: argparse.Namespace, project) -> list[Path]:
@@ -301,43 +302,6 @@ def _models(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --- translations --------------------------------------------------------------------------------
-
-
-def _translations_export(args: argparse.Namespace) -> int:
-    from citizenbot.translations_po import TranslationFileError, export_po
-
-    project = project_of(args)
-    try:
-        summary = export_po(project.kb_dir, args.lang, Path(args.file))
-    except TranslationFileError as exc:
-        print(f"translations export: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    print(f"{args.file}: {summary.entries} answers, {summary.translated} translated "
-          f"({summary.outdated} outdated, marked fuzzy), {summary.entries - summary.translated} to translate")
-    if summary.skipped:
-        print(f"not exported (written in the source files themselves): {', '.join(summary.skipped)}")
-    return EXIT_OK
-
-
-def _translations_import(args: argparse.Namespace) -> int:
-    from citizenbot.content import ContentError
-    from citizenbot.translations_po import TranslationFileError, import_po
-
-    project = project_of(args)
-    try:
-        summary = import_po(project.kb_dir, Path(args.file), reviewed=args.reviewed)
-    except (TranslationFileError, ContentError, OSError) as exc:
-        print(f"translations import: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    print(f"{summary.lang}: {len(summary.updated)} updated, {summary.unchanged} unchanged, "
-          f"{summary.fuzzy_or_empty} fuzzy or empty (kept as they were)")
-    if summary.unknown:
-        print(f"not answers (skipped): {', '.join(summary.unknown)}")
-    print("next: `citizenbot data check`, then review the diff of kb/answers/" + summary.lang + "/")
-    return EXIT_OK
-
-
 # --- registration --------------------------------------------------------------------------------
 
 
@@ -385,19 +349,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_project_option(p)
     p.set_defaults(func=_data_check)
 
-    translations = sub.add_parser("translations", help="answer texts for translators as gettext PO files")
-    translations_sub = translations.add_subparsers(dest="translations_command", required=True)
-    p = translations_sub.add_parser("export", help="one language's answers with their English source texts")
-    p.add_argument("--lang", required=True, help="the language code (ru, uk, et, ar, so, fa...)")
-    p.add_argument("file", help="the PO file to write")
-    add_project_option(p)
-    p.set_defaults(func=_translations_export)
-    p = translations_sub.add_parser("import", help="a translated PO file into kb/answers/<lang>/")
-    p.add_argument("file", help="the PO file (its Language header says the language)")
-    p.add_argument("--reviewed", action="store_true", help="a native speaker reviewed it: status reviewed, not draft")
-    add_project_option(p)
-    p.set_defaults(func=_translations_import)
-
+    translation_commands(sub)
     inbox_commands(sub)
 
     def eval_options(p: argparse.ArgumentParser) -> None:

@@ -19,9 +19,10 @@ from datetime import datetime
 from aiohttp import web
 
 from citizenbot.handoff.staff import Staff
+from citizenbot.reports.names import number_of
 from citizenbot.reports.open311 import Open311Error
 from citizenbot.reports.outbox import Open311Config, look_up
-from citizenbot.reports.store import ATTENTION_STATES, ReportStore, number_of
+from citizenbot.reports.store import ATTENTION_STATES, ReportStore
 from citizenbot.store.models import as_utc
 from citizenbot.web.staff_api import StaffApi, error
 

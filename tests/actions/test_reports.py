@@ -10,7 +10,7 @@ from actions.reports import (
     ValidateReportForm,
 )
 from citizenbot.reports import flow
-from citizenbot.reports.store import parse_public_ref
+from citizenbot.reports.names import parse_public_ref
 
 from ..conftest import make_tracker, run_action, slot_events, tag
 

@@ -27,7 +27,7 @@ def config_for(server, key=KEY, timeout=2.0) -> Open311Config:
 
 def make_due_now(database, number: int) -> None:
     """Let the back-off time pass."""
-    from citizenbot.reports.store import id_of
+    from citizenbot.reports.names import id_of
     from citizenbot.store.models import Report
 
     with database.session() as session:

@@ -15,8 +15,9 @@ import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
 
+from citizenbot.reports.names import id_of
 from citizenbot.reports.outbox import Open311Config, deliver, deliver_due
-from citizenbot.reports.store import ReportStore, id_of
+from citizenbot.reports.store import ReportStore
 from citizenbot.store.db import Database
 from citizenbot.store.models import Report, as_utc, utcnow
 

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from citizenbot.reports import store as report_store
-from citizenbot.reports.store import REF_ALPHABET, ReportStore, parse_public_ref
+from citizenbot.reports.names import REF_ALPHABET, parse_public_ref
+from citizenbot.reports.store import ReportStore
 
 
 def test_reports_are_stored_numbered_and_shown_without_contact(fresh_database):
