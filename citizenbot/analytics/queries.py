@@ -1,19 +1,13 @@
 """The analytics summary: the roll-up tables read back for a date range as small tables of counts.
 
 Only the roll-up tables are read (never the conversations), with GROUP BY in SQL, so a year costs
-a few thousand grouped rows. Privacy: aggregates only, and every count from 1 to 4 is suppressed
-(``SUPPRESS_BELOW``): in JSON it is ``null`` with ``"<column>_suppressed": true`` beside it, in CSV
-"<5"; a share or a wait computed from such a count is suppressed too.
-
-Every table is ``{"columns": [{"key", "label", "kind"}], "rows": [{key: value, ...}]}`` where a
-kind is "text", "count", "share" (0-1) or "seconds"; the console draws its charts and table views
-from them and the CSV export writes them as they are.
+a few thousand grouped rows. Privacy: aggregates only, small counts suppressed; the table format
+and the suppression are ``tables.py``, the service's own figures (ratings, delivery to the city)
+``service.py``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -31,29 +25,22 @@ from citizenbot.store.analytics_models import (
 )
 from citizenbot.store.db import Database
 
-from .rollup import CITY_TIMEZONE, OUTCOMES, WAIT_BUCKETS
-from .suppression import COMPLEMENTARY, complement
+from . import service
+from .rollup import CITY_TIMEZONE, OUTCOMES
+from .suppression import complement
+from .tables import SUPPRESS_BELOW, is_small, quantile, to_csv  # noqa: F401 (the module's API)
+from .tables import counted as _counted
+from .tables import new_row as _row
+from .tables import set_count as _count
+from .tables import set_derived as _derived
+from .tables import table as _table
 from .themes import new_themes
 
-SUPPRESS_BELOW = 5
-SUPPRESSED_CSV = "<5"
-COMPLEMENTARY_CSV = "suppressed"
 TOP_TOPICS = 15
 MAX_DAYS = 400
 SHARES = ("answered", "not_understood", "out_of_scope", "handoff")
-LABELS = {  # the console is Finnish; the CSV keeps the keys as its header
-    "lang": "Kieli", "domain": "Aihealue", "topic": "Aihe", "outcome": "Tulos", "day": "Päivä", "hour": "Tunti",
-    "messages": "Viestejä", "conversations": "Keskusteluja", "emergencies": "Hätätilanteita",
-    "answered": "Vastattu", "not_understood": "Ei ymmärretty", "out_of_scope": "Ei aihepiirissä",
-    "handoff": "Ohjattu ihmiselle", "emergency": "Hätätilanne",
-    "this_week": "Tällä viikolla", "weekly_before": "Viikossa ennen (4 vk keskiarvo)",
-    "lang_fb": "Kieli", "up": "Auttoi", "down": "Ei auttanut", "helpful": "Auttoi, osuus",
-    "queue": "Jono", "requests": "Pyyntöjä", "gave_up": "Luopui jonosta", "claimed": "Otettu",
-    "wait_median": "Odotus, mediaani (s)", "wait_p90": "Odotus, 90 % (s)", "handling_avg": "Käsittely, ka (s)",
-    "theme": "Teema", "category": "Luokka", "state": "Tila", "count": "Ilmoituksia", "district": "Kaupunginosa",
-}
 TABLES = ("by_time", "outcomes", "by_language", "by_domain", "top_topics", "rising_topics", "emergencies",
-          "feedback", "queues", "reports", "districts", "new_themes")
+          "feedback", "queues", "ratings", "reports", "delivery", "districts", "new_themes")
 
 
 class RangeError(ValueError):
@@ -72,37 +59,6 @@ def parse_range(start: str | None, end: str | None, today: date) -> tuple[date, 
     if (last - first).days + 1 > MAX_DAYS:
         raise RangeError(f"at most {MAX_DAYS} days at a time")
     return first, last
-
-
-# --- suppression --------------------------------------------------------------------------------
-
-
-def is_small(count: int | None) -> bool:
-    return count is not None and 0 < count < SUPPRESS_BELOW
-
-
-def _row(**values: Any) -> dict[str, Any]:
-    return dict(values)
-
-
-def _count(row: dict[str, Any], key: str, count: int) -> None:
-    if is_small(count):
-        row[key], row[f"{key}_suppressed"] = None, True
-    else:
-        row[key] = int(count)
-
-
-def _derived(row: dict[str, Any], key: str, value: float | None, basis: int) -> None:
-    """A share or a time computed from ``basis`` items: suppressed with a small basis."""
-    if is_small(basis):
-        row[key], row[f"{key}_suppressed"] = None, True
-    else:
-        row[key] = None if value is None else round(value, 3)
-
-
-def _table(keys: list[tuple[str, str]], rows: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"columns": [{"key": key, "label": LABELS.get(key, key), "kind": kind} for key, kind in keys],
-            "rows": rows}
 
 
 # --- time ---------------------------------------------------------------------------------------
@@ -178,6 +134,8 @@ def summary(database: Database, first: date, last: date, zone: str = CITY_TIMEZO
             select(ReportCount.district, func.sum(ReportCount.count))
             .where(ReportCount.day >= day_begin, ReportCount.day <= day_end)
             .group_by(ReportCount.district)).all()
+        rated = service.ratings(session, first, last)
+        delivered = service.delivery(session, day_begin, day_end)
     tables = {
         "by_time": _by_hour(per_hour, clock) if first == last else _by_day(per_day),
         **_breakdowns(groups),
@@ -187,8 +145,10 @@ def summary(database: Database, first: date, last: date, zone: str = CITY_TIMEZO
         "emergencies": _emergencies(per_day, first, last),
         "feedback": _feedback(votes),
         "queues": _queues(queues, buckets),
+        "ratings": rated,
         "reports": _table([("category", "text"), ("state", "text"), ("count", "count")],
                           [_counted(_row(category=c, state=s), count=n) for c, s, n in sorted(reports)]),
+        "delivery": delivered,
         "new_themes": _themes(new_themes(database, *(datetime.fromtimestamp(h * 3600, timezone.utc)
                                                       for h in (begin, end)))),
         # "" is a place the knowledge base knows no district for; it is listed last
@@ -232,12 +192,6 @@ def _themes(themes: list[dict[str, Any]]) -> dict[str, Any]:
                              conversations=t["conversations"]) for t in themes])
     table["columns"][-1]["label"] = "Lähin nykyinen aihe (arvaus)"
     return table
-
-
-def _counted(row: dict[str, Any], **counts: int) -> dict[str, Any]:
-    for key, value in counts.items():
-        _count(row, key, int(value or 0))
-    return row
 
 
 def _shares(row: dict[str, Any], by_outcome: Counter) -> None:
@@ -335,23 +289,6 @@ def _feedback(votes) -> dict[str, Any]:
                   rows)
 
 
-def quantile(histogram: list[tuple[int, int]], q: float) -> float | None:
-    """The q-quantile of waits from (upper limit, count) buckets, interpolated inside its bucket;
-    in the last, open bucket its lower limit (the wait was at least that)."""
-    total = sum(count for _, count in histogram)
-    if not total:
-        return None
-    wanted, seen, lower = q * total, 0, 0
-    for upper, count in sorted(histogram):
-        if count and seen + count >= wanted:
-            if upper == WAIT_BUCKETS[-1]:
-                return float(lower)
-            return lower + (upper - lower) * (wanted - seen) / count
-        seen += count
-        lower = upper
-    return float(lower)
-
-
 def _queues(queues, buckets) -> dict[str, Any]:
     histograms: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for queue, upper, count in buckets:
@@ -366,27 +303,3 @@ def _queues(queues, buckets) -> dict[str, Any]:
         rows.append(row)
     return _table([("queue", "text"), ("requests", "count"), ("claimed", "count"), ("gave_up", "count"),
                    ("wait_median", "seconds"), ("wait_p90", "seconds"), ("handling_avg", "seconds")], rows)
-
-
-# --- CSV ----------------------------------------------------------------------------------------
-
-
-def to_csv(table: dict[str, Any]) -> str:
-    """One table as CSV: the column keys as the header, suppressed cells as "<5", cells hidden so
-    that a small one cannot be computed as "suppressed"."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    keys = [column["key"] for column in table["columns"]]
-    writer.writerow(keys)
-    for row in table["rows"]:
-        writer.writerow([_csv_cell(row, key) for key in keys])
-    return out.getvalue()
-
-
-def _csv_cell(row: dict[str, Any], key: str) -> Any:
-    marker = row.get(f"{key}_suppressed")
-    if marker == COMPLEMENTARY:
-        return COMPLEMENTARY_CSV
-    if marker:
-        return SUPPRESSED_CSV
-    return "" if row.get(key) is None else row[key]

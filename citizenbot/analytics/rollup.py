@@ -34,7 +34,9 @@ from citizenbot.intents import EMERGENCY_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE
 from citizenbot.kb import KnowledgeBase
 from citizenbot.language import language_of_stored
 from citizenbot.store.analytics_models import (
+    NOT_DELIVERED,
     AnalyticsMeta,
+    DeliveryBucket,
     FeedbackCount,
     HandoffCount,
     MessageCount,
@@ -54,7 +56,11 @@ OUTCOMES = ("answered", "not_understood", "out_of_scope", "handoff", "emergency"
 UNKNOWN_LANG = "und"  # neither a clear detection nor a page language (ISO 639-2 "undetermined")
 FORM_TOPIC = "form"  # answers typed into the fault-report form: messages, not questions
 # Upper limits of the wait buckets in seconds; the last one holds every longer wait.
-WAIT_BUCKETS = (30, 60, 120, 180, 300, 600, 900, 1200, 1800, 2700, 3600, 7200, 2**31 - 1)
+OPEN_BUCKET = 2**31 - 1
+WAIT_BUCKETS = (30, 60, 120, 180, 300, 600, 900, 1200, 1800, 2700, 3600, 7200, OPEN_BUCKET)
+# The same for the time from filing a report until the city's system had it (seconds, then hours
+# for the retries after an outage).
+DELIVERY_BUCKETS = (5, 15, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 24 * 3600, OPEN_BUCKET)
 EVENTS_MARK, HANDOFF_MARK, REPORTS_MARK = "events_watermark", "handoff_from", "reports_from"
 UPDATED_MARK = "updated_at"  # when a roll-up last changed the figures (the pages' live updates)
 FEEDBACK_MARK = "feedback_run"  # only claimed: two processes never recount the votes at once
@@ -377,4 +383,20 @@ def _roll_reports(database: Database, result: RollupResult, now: datetime, distr
             session.execute(delete(ReportCount).where(ReportCount.day == day))
             for (category, state, district), count in counts.items():
                 session.add(ReportCount(day=day, category=category, state=state, district=district, count=count))
+            delivery: Counter = Counter()
+            for category, created, delivered in session.execute(
+                    select(Report.category, Report.created_at, Report.delivered_at)
+                    .where(Report.created_at >= begin, Report.created_at < end)):
+                delivery[(category, delivery_bucket(created, delivered))] += 1
+            session.execute(delete(DeliveryBucket).where(DeliveryBucket.day == day))
+            for (category, upper), count in delivery.items():
+                session.add(DeliveryBucket(day=day, category=category, upper=upper, count=count))
         result.report_days = len(days)
+
+
+def delivery_bucket(created: datetime, delivered: datetime | None) -> int:
+    """The delivery-time bucket of a report (``NOT_DELIVERED`` when the city does not have it)."""
+    if delivered is None:
+        return NOT_DELIVERED
+    seconds = max(0.0, (as_utc(delivered) - as_utc(created)).total_seconds())
+    return next(upper for upper in DELIVERY_BUCKETS if seconds <= upper)

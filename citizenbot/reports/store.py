@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from citizenbot.reports.names import REFERENCE_PREFIX, id_of, new_public_ref, number_of
@@ -247,6 +247,7 @@ class ReportStore:
             return self._finish(session, number, claim, {
                 "sync_state": "sent", "remote_id": remote_id, "remote_token": token, "status": "sent",
                 "last_error": None, "error_status": None, "next_attempt_at": None, "updated_at": utcnow(),
+                "delivered_at": utcnow(),
             })
 
     def mark_failed(
@@ -346,10 +347,12 @@ class ReportStore:
         })
 
     def found_at_city(self, number: int, remote_id: str) -> bool:
-        """An uncertain report was found at the city after all."""
+        """An uncertain report was found at the city after all: it got there during the sending
+        attempt whose answer was lost (``claimed_at``), so that is when the city had it."""
         return self._staff_change(number, ("uncertain",), {
             "sync_state": "sent", "remote_id": remote_id, "status": "sent", "last_error": None,
             "error_status": None, "next_attempt_at": None, "updated_at": utcnow(),
+            "delivered_at": func.coalesce(Report.claimed_at, utcnow()),
         })
 
     def mark_handled(self, number: int, by: str, now: datetime | None = None) -> bool:

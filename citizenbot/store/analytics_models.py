@@ -88,6 +88,21 @@ class ReportCount(Base):
     count = Column(Integer, nullable=False, default=0)
 
 
+class DeliveryBucket(Base):
+    """Fault reports filed on a day in a category that reached the city's system within ``upper``
+    seconds (and more than the bucket below); ``upper`` = ``NOT_DELIVERED`` (-1): not there yet.
+    The median and 90th percentile of the time until the city had them are read from these."""
+
+    __tablename__ = "analytics_delivery"
+    day = Column(Integer, primary_key=True)
+    category = Column(String(100), primary_key=True)
+    upper = Column(Integer, primary_key=True)
+    count = Column(Integer, nullable=False, default=0)
+
+
+NOT_DELIVERED = -1
+
+
 class AnalyticsMeta(Base):
     """How far the roll-up has read (the tracker store's event id, the last run's time)."""
 

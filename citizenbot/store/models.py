@@ -160,6 +160,8 @@ class Report(Base):
     handled_at = Column(DateTime(timezone=True))
     # Added by the migration 0004: the random reference residents are given (reports.store).
     public_ref = Column(String(20))
+    # Added by the migration 0008: when the city's system had it (the analytics' delivery times).
+    delivered_at = Column(DateTime(timezone=True))
     __table_args__ = (
         Index("ix_report_sync", "sync_state", "next_attempt_at"),
         Index("ix_report_public_ref", "public_ref", unique=True),

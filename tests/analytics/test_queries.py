@@ -102,7 +102,7 @@ def test_queue_waits_from_the_histogram(figures):
 
 def test_quantile_interpolates_and_the_open_bucket_is_a_lower_bound():
     assert queries.quantile([(60, 2), (120, 2)], 0.75) == 90.0
-    assert queries.quantile([(60, 1), (WAIT_BUCKETS[-1], 9)], 0.9) == 60.0
+    assert queries.quantile([(60, 1), (WAIT_BUCKETS[-1], 9)], 0.9) == float(WAIT_BUCKETS[-2])  # waited longer
     assert queries.quantile([], 0.5) is None
 
 
@@ -150,3 +150,40 @@ def test_new_themes_are_counts_without_the_residents_words(fresh_database):
     assert table["rows"][0]["topic"] == "sports.pools"  # the classifier's guess other than "not understood"
     words = {w for text, _ in texts for w in text.split()}
     assert not any(w in str(value) for row in table["rows"] for value in row.values() for w in words)
+
+
+def test_ratings_per_queue_without_the_comments(fresh_database):
+    from citizenbot.store.staff_models import ChatRating
+
+    scores = [5, 5, 4, 2, 4, 5]
+    add(fresh_database, *[ChatRating(day=DAY, queue="nurse", lang="fi", score=s, comment="Anna oli ihana")
+                          for s in scores],
+        *[ChatRating(day=DAY, queue="agent", lang="sv", score=s) for s in (1, 3)],
+        ChatRating(day=date(2026, 11, 1), queue="nurse", lang="fi", score=1))  # outside the range
+    rows = queries.summary(fresh_database, DAY, DAY)["tables"]["ratings"]["rows"]
+    agent, nurse = rows
+    assert nurse["queue"] == "nurse" and nurse["ratings"] == 6
+    assert nurse["score_avg"] == round(sum(scores) / 6, 3) and nurse["satisfied"] == round(5 / 6, 3)
+    # two ratings: neither their number nor their average is shown
+    assert agent["ratings"] is None and agent["score_avg"] is None and agent["satisfied_suppressed"]
+    assert "Anna" not in repr(rows)
+
+
+def test_time_until_the_city_had_the_reports(fresh_database):
+    from citizenbot.store.analytics_models import NOT_DELIVERED, DeliveryBucket
+
+    day = hour(DAY, 12) // 24
+    add(fresh_database, *[DeliveryBucket(day=day, category=category, upper=upper, count=count)
+                          for category, upper, count in (
+                              ("maintenance.pothole", 15, 6), ("maintenance.pothole", 3600, 4),
+                              ("maintenance.pothole", NOT_DELIVERED, 2),
+                              ("maintenance.street_light", 15, 5), ("maintenance.street_light", NOT_DELIVERED, 6))])
+    every, pothole, light = queries.summary(fresh_database, DAY, DAY)["tables"]["delivery"]["rows"]
+    assert every["category"] == "" and (every["at_city"], every["not_yet"]) == (15, 8)
+    # the 7.5th of 15: of the 11 in the bucket from 5 s to 15 s; the 13.5th: of 4 from 15 to 60 min
+    assert every["delivery_median"] == pytest.approx(5 + 10 * 7.5 / 11, abs=1e-3)
+    assert every["delivery_p90"] == pytest.approx(900 + (3600 - 900) * (13.5 - 11) / 4, abs=1e-3)
+    assert pothole["at_city"] == 10 and pothole["not_yet"] is None and pothole["not_yet_suppressed"] is True
+    # with the total shown, the street lights' 6 would give the potholes' 2 back: hidden too
+    assert light["not_yet_suppressed"] == "complementary" and light["at_city"] == 5
+    assert light["delivery_median"] == 10.0

@@ -232,3 +232,23 @@ def test_a_form_still_open_at_the_previous_run_is_remembered(fresh_database):
     rollup(fresh_database)
     assert [(r[3], r[4], r[5], r[6]) for r in messages(fresh_database)] == [
         ("form", "answered", 1, 0), ("maintenance.street_light", "answered", 1, 1)]
+
+
+def test_time_until_the_city_had_each_report(fresh_database):
+    from citizenbot.analytics.rollup import delivery_bucket
+    from citizenbot.store.analytics_models import NOT_DELIVERED, DeliveryBucket
+
+    day = datetime(2026, 11, 2, 10, tzinfo=timezone.utc)
+    with fresh_database.session() as session:
+        for seconds in (3, 40, 7200, None):
+            session.add(Report(category="maintenance.pothole", location="x", lang="fi", created_at=day, updated_at=day,
+                               delivered_at=None if seconds is None else day + timedelta(seconds=seconds)))
+    rollup(fresh_database, now=day + timedelta(hours=3))
+    with fresh_database.session() as session:
+        late = session.execute(select(Report).where(Report.delivered_at.is_(None))).scalar_one()
+        late.delivered_at, late.updated_at = day + timedelta(hours=5), day + timedelta(hours=5)
+    rollup(fresh_database, now=day + timedelta(hours=6))
+    with fresh_database.session() as session:
+        buckets = sorted((b.upper, b.count) for b in session.execute(select(DeliveryBucket)).scalars())
+    assert buckets == [(5, 1), (60, 1), (4 * 3600, 1), (12 * 3600, 1)]
+    assert delivery_bucket(day, None) == NOT_DELIVERED

@@ -26,6 +26,22 @@ def add_messages(database, topic: str, messages: int, outcome: str = "answered",
         add_message_counts(session, Counter({key: messages}), Counter({key: messages}))
 
 
+def add_ratings_and_delivery(database, category: str) -> None:
+    """Six end-of-chat ratings of the nurses and seven reports of a category of this test only that
+    reached the city within 15 s, two days ago (a day with no reports of other tests: the roll-up
+    recounts only days whose reports changed)."""
+    from datetime import date
+
+    from citizenbot.store.analytics_models import DeliveryBucket
+    from citizenbot.store.staff_models import ChatRating
+
+    day = date.today() - timedelta(days=2)
+    with database.session() as session:
+        session.add_all([ChatRating(day=day, queue="nurse", lang="fi", score=score) for score in (5, 4, 5, 3, 5, 4)])
+        session.add(DeliveryBucket(day=int(datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc).timestamp()
+                                           // 86400), category=category, upper=15, count=7))
+
+
 def add_district_reports(database) -> None:
     """Reports of 2020-03-02 (a day of these tests only) by district."""
     from citizenbot.store.analytics_models import ReportCount
@@ -125,6 +141,7 @@ def test_an_analyst_sees_charts_tables_and_live_numbers(browser):
     add_messages(database, topic, 120)
     lang = f"x{secrets.token_hex(2)}"  # a language of this test only (the server's database is shared)
     add_messages(database, "health.emergency", 2, outcome="emergency", lang=lang)
+    add_ratings_and_delivery(database, topic)
     from citizenbot.store.models import InboxMessage
 
     words = f"saako uimahallin saunaan tuoda kissan {secrets.token_hex(3)}"  # a theme the assistant cannot answer
@@ -157,6 +174,16 @@ def test_an_analyst_sees_charts_tables_and_live_numbers(browser):
     expect(row).to_contain_text("< 5")  # two messages: not shown as 2
     assert "2" not in [cell.strip() for cell in row.get_by_role("cell").all_inner_texts()]
     expect(page.locator("section[data-table='emergencies']").get_by_role("img")).to_be_visible()
+    # how the assistant answered in each language: stacked shares, named in the text alternative
+    expect(languages.get_by_role("img")).to_contain_text("suomi: Vastattu ")
+    ratings = page.locator("section[data-table='ratings']")
+    expect(ratings.get_by_role("img")).to_contain_text("Sairaanhoitajat: ")
+    ratings.get_by_text("Näytä taulukkona").click()
+    expect(ratings.get_by_role("row").filter(has_text="Sairaanhoitajat")).to_contain_text(" / 5")
+    delivery = page.locator("section[data-table='delivery']")
+    expect(delivery.get_by_role("row").filter(has_text="Kaikki luokat")).to_be_visible()
+    expect(delivery.get_by_role("row").filter(has_text=topic)).to_contain_text("7")
+    expect(delivery.get_by_role("row").filter(has_text=topic)).to_contain_text(" s")
     themes = page.locator("section[data-table='new_themes']")
     expect(themes.get_by_role("img")).to_contain_text("Teema ")  # counted, without the residents' words
     assert "kissan" not in themes.inner_text() and "kissan" not in page.content()

@@ -112,3 +112,23 @@ def test_failed_deliveries_back_off_and_refused_ones_are_kept(fresh_database):
     assert row["sync_state"] == "failed" and row["attempts"] == 3 and row["last_error"] == "400 bad"
     assert store.due(now + timedelta(days=1)) == []
 
+
+
+def test_the_time_the_city_had_a_report_is_kept(fresh_database):
+    from citizenbot.store.models import Report, as_utc
+
+    store = ReportStore(fresh_database)
+    sent, unclear = (store.create(category="maintenance.pothole", location="Hämeenkatu 5", description=None,
+                                  contact=None, lang="fi", conversation_id=f"c{i}", deliver=True) for i in range(2))
+    claim = store.claim(sent)
+    assert store.mark_sent(sent, "city-1", None, claim=claim.token)
+    claim = store.claim(unclear)
+    assert store.mark_uncertain(unclear, "no answer", claim=claim.token)
+    assert store.found_at_city(unclear, "city-2")
+    with fresh_database.session() as session:
+        rows = {r.id + 1000: r for r in session.query(Report).all()}
+        sent_at, posted = as_utc(rows[sent].delivered_at), as_utc(rows[unclear].claimed_at)
+        found_at = as_utc(rows[unclear].delivered_at)
+    assert sent_at >= as_utc(rows[sent].claimed_at)
+    # found later: it got there during the attempt whose answer was lost
+    assert found_at == posted

@@ -34,11 +34,16 @@ const CHARTS = [
   ["emergencies", "day", "emergencies", "Hätätilanteet päivittäin"],
   ["feedback", "topic", "up", "Oliko vastauksesta apua? (aiheittain ja kielittäin)"],
   ["queues", "queue", "requests", "Jonot: odotus ja jonosta luopuneet"],
+  ["ratings", "queue", "ratings", "Asukkaiden arviot keskustelusta jonoittain"],
   ["reports", "category", "count", "Vikailmoitukset luokittain ja tiloittain"],
+  ["delivery", "category", "at_city", "Vikailmoitukset kaupungin järjestelmään: kuinka pian perillä"],
   ["districts", "district", "count", "Vikailmoitukset kaupunginosittain"],
   ["new_themes", "theme", "messages", "Uudet teemat, joihin avustaja ei osannut vastata (vähintään 5 viestiä)"],
 ];
-const TABLES_ONLY = new Set(["feedback", "queues", "reports"]);
+const TABLES_ONLY = new Set(["feedback", "queues", "reports", "delivery"]);
+// Drawn as stacked bars: each row's shares of how the assistant answered.
+const STACKED = { by_language: "lang", by_domain: "domain" };
+const SHARE_KEYS = ["answered", "not_understood", "out_of_scope", "handoff"];
 
 let socket = null;
 let requests = 0;
@@ -55,13 +60,22 @@ export function cellText(row, column) {
   const value = row[column.key];
   if (value === null || value === undefined) return "–";
   if (column.kind === "share") return `${Math.round(value * 100)} %`;
-  if (column.kind === "seconds") return `${(value / 60).toFixed(1)} min`;
+  if (column.kind === "seconds") return duration(value);
+  if (column.kind === "score") return `${value.toFixed(1)} / 5`;
   if (column.key === "outcome") return OUTCOME_NAMES[value] || value;
   if (column.key === "lang") return LANG_NAMES[value] || value;
   if (column.key === "queue") return QUEUE_NAMES[value] || value;
   if (column.key === "domain") return DOMAIN_NAMES[value] || value;
   if (column.key === "district") return value || "Ei tiedossa";
+  if (column.key === "category" && value === "") return "Kaikki luokat";
   return String(value);
+}
+
+/** Seconds as people read a wait: "45 s", "12.5 min", "3.2 h". */
+export function duration(seconds) {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 7200) return `${(seconds / 60).toFixed(1)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
 }
 
 function tableView(table, caption) {
@@ -101,6 +115,46 @@ function barChart(id, table, labelKey, valueKey, title) {
   return root;
 }
 
+/** One 100 % bar per row, split into its shares (answered, not understood...); a suppressed share
+ * is left out of its bar (the rest stays grey) and named in the text alternative as "< 5". */
+function stackedChart(id, table, labelKey, title) {
+  const labelColumn = table.columns.find((c) => c.key === labelKey);
+  const shareColumns = SHARE_KEYS.map((key) => table.columns.find((c) => c.key === key));
+  const rows = table.rows.slice(0, 31);
+  const barH = 22, gap = 6, labelW = 200, width = 640, chartW = width - labelW - 20;
+  const height = Math.max(1, rows.length) * (barH + gap) + gap;
+  const desc = rows.map((r) => `${cellText(r, labelColumn)}: ${shareColumns.map((c) => `${c.label} ${cellText(r, c)}`).join(", ")}`)
+    .join("; ") || "Ei tietoja.";
+  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-labelledby": `${id}-t ${id}-d`, class: "chart" });
+  root.append(svg("title", { id: `${id}-t` }, title), svg("desc", { id: `${id}-d` }, desc));
+  rows.forEach((r, i) => {
+    const y = gap + i * (barH + gap);
+    const g = svg("g");
+    g.append(svg("text", { x: labelW - 8, y: y + barH * 0.7, "text-anchor": "end", class: "label" }, cellText(r, labelColumn).slice(0, 28)));
+    g.append(svg("rect", { x: labelW, y, height: barH, width: chartW, class: "rest" }));
+    let x = labelW;
+    SHARE_KEYS.forEach((key, n) => {
+      const w = (r[`${key}_suppressed`] ? 0 : r[key] || 0) * chartW;
+      if (w > 0) g.append(svg("rect", { x, y, height: barH, width: w, class: `part part-${n}` }));
+      x += w;
+    });
+    root.append(g);
+  });
+  return root;
+}
+
+function stackLegend(table) {
+  const items = SHARE_KEYS.map((key, n) => {
+    const label = table.columns.find((c) => c.key === key).label;
+    const mark = svg("svg", { width: 14, height: 14, "aria-hidden": "true" });
+    mark.append(svg("rect", { width: 14, height: 14, class: `part part-${n}` }));
+    const item = el("li", {}, el("span", { text: label }));
+    item.prepend(mark);
+    return item;
+  });
+  return el("ul", { class: "map-legend chart-legend" }, ...items);
+}
+
 function figure(name, table, labelKey, valueKey, title, range) {
   const id = `chart-${name}`;
   const link = el("a", { href: `/api/staff/analytics/export.csv?table=${name}&from=${range.from}&to=${range.to}`, download: "", text: "Lataa CSV" });
@@ -113,6 +167,8 @@ function figure(name, table, labelKey, valueKey, title, range) {
       el("p", { class: "meta", text: "Kartan alueet ovat kaavamaisia, eivät kaupunginosien rajoja." }),
       el("details", {}, el("summary", { text: "Näytä taulukkona" }), tableView(table, title)));
   }
+  else if (STACKED[name]) parts.push(stackedChart(id, table, STACKED[name], `${title}: miten vastattiin`), stackLegend(table),
+    el("details", {}, el("summary", { text: "Näytä taulukkona" }), tableView(table, title)));
   else parts.push(barChart(id, table, labelKey || table.columns[0].key, valueKey, title),
     el("details", {}, el("summary", { text: "Näytä taulukkona" }), tableView(table, title)));
   parts.push(el("p", {}, link));
