@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -50,17 +51,47 @@ def fresh_database(tmp_path):
     database.dispose()
 
 
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory) -> Path:
+    """A database with the demo city's knowledge base, seeded once per session and never written
+    by a test: seeding takes about 2 s, copying the file a few milliseconds."""
+    from citizenbot.seed import seed
+    from citizenbot.store.db import Database
+
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+    database = Database(f"sqlite:///{path}")
+    database.create_schema()
+    seed(database, KB_DIR, "tampere")
+    with database.engine.connect() as connection:  # everything in the file itself, not in its WAL
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return path
+
+
+def seeded_copy(template: Path, path: Path) -> str:
+    """The URL of a copy of the seeded template at ``path``."""
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture
-def services(monkeypatch, tmp_path):
+def seeded_database(seeded_template, tmp_path):
+    """A seeded database of its own (as ``seed`` makes it), for tests that write."""
+    from citizenbot.store.db import Database
+
+    database = Database(seeded_copy(seeded_template, tmp_path / "seeded.db"))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def services(monkeypatch, tmp_path, seeded_template):
     """The action server's services (citizenbot.services) on a fresh seeded database, without Open311."""
     from citizenbot import services as wiring
-    from citizenbot.seed import seed
-    from citizenbot.store.db import get_database
 
-    url = f"sqlite:///{tmp_path / 'actions.db'}"
+    url = seeded_copy(seeded_template, tmp_path / "actions.db")
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("OPEN311_BASE_URL", "")
-    seed(get_database(url), KB_DIR, "tampere")
     wiring.services.cache_clear()
     yield wiring.services()
     wiring.services.cache_clear()

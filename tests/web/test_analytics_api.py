@@ -16,24 +16,20 @@ from .test_staff_api import PASSWORD, login
 
 
 @pytest_asyncio.fixture
-async def env(fresh_database):
-    from citizenbot.seed import seed
+async def env(seeded_database):
 
-    from ..conftest import KB_DIR
-
-    seed(fresh_database, KB_DIR, "tampere")
-    directory = StaffDirectory(fresh_database)
+    directory = StaffDirectory(seeded_database)
     for username, role in (("aino", "analyst"), ("aapo", "admin"), ("eero", "agent"), ("tiina", "trainer")):
         directory.create(username, username.capitalize(), role, PASSWORD)
     noon = hour_of(1764928800)  # 2025-12-05 12:00 Helsinki
-    with fresh_database.session() as session:
+    with seeded_database.session() as session:
         plowing, emergency = (noon, "fi", "maintenance.snow_plowing", "answered"), (noon, "sv", "health.emergency",
                                                                                      "emergency")
         add_message_counts(session, Counter({plowing: 40, emergency: 2}), Counter({plowing: 30, emergency: 1}))
     rasa = FakeRasa()
     async with TestServer(rasa.app, host="127.0.0.1") as rasa_server:
         app = create_app(rasa_url=str(rasa_server.make_url("")).rstrip("/"), rasa_token=TOKEN, secret="s",
-                         database_url=fresh_database.url)
+                         database_url=seeded_database.url)
         async with TestServer(app, host="127.0.0.1") as web_server:
             yield {"url": str(web_server.make_url("")).rstrip("/")}
 

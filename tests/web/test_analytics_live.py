@@ -22,22 +22,19 @@ from .test_staff_api import PASSWORD, login
 
 
 @pytest_asyncio.fixture
-async def env(fresh_database, monkeypatch):
-    from citizenbot.seed import seed
+async def env(seeded_database, monkeypatch):
 
-    from ..conftest import KB_DIR
 
     monkeypatch.setattr(analytics_live, "WATCH_SECONDS", 0.05)
-    seed(fresh_database, KB_DIR, "tampere")
-    directory = StaffDirectory(fresh_database)
+    directory = StaffDirectory(seeded_database)
     ids = {username: directory.create(username, username.capitalize(), role, PASSWORD).id
            for username, role in (("aino", "analyst"), ("aapo", "admin"), ("eero", "agent"))}
     rasa = FakeRasa()
     async with TestServer(rasa.app, host="127.0.0.1") as rasa_server:
         app = create_app(rasa_url=str(rasa_server.make_url("")).rstrip("/"), rasa_token=TOKEN, secret="s",
-                         database_url=fresh_database.url)
+                         database_url=seeded_database.url)
         async with TestServer(app, host="127.0.0.1") as web_server:
-            yield {"url": str(web_server.make_url("")).rstrip("/"), "database": fresh_database, "ids": ids,
+            yield {"url": str(web_server.make_url("")).rstrip("/"), "database": seeded_database, "ids": ids,
                    "sio": app[HANDOFF_KEY].sio}
 
 

@@ -18,7 +18,6 @@ from citizenbot.kb import KnowledgeBase
 from citizenbot.web.handoff_service import STAFF_NS, HandoffService, handoff_room, queue_room, staff_room
 from citizenbot.web.rasa_client import RasaClient
 
-from ..conftest import KB_DIR
 from .fake_rasa import TOKEN, FakeRasa
 
 PASSWORD = "correct horse battery"
@@ -39,12 +38,9 @@ class Rooms:
 
 
 @pytest_asyncio.fixture
-async def env(fresh_database):
-    from citizenbot.seed import seed
-
-    seed(fresh_database, KB_DIR, "tampere")
+async def env(seeded_database):
     rasa = FakeRasa()
-    directory = StaffDirectory(fresh_database)
+    directory = StaffDirectory(seeded_database)
     staff = {name: directory.create(name, name.capitalize(), role, PASSWORD)
              for name, role in (("anna", "nurse"), ("boss", "admin"))}
     config = parse_config({"average_handling_minutes": 5, "queues": {
@@ -52,8 +48,8 @@ async def env(fresh_database):
     async with TestServer(rasa.app, host="127.0.0.1") as server:
         client = RasaClient(str(server.make_url("")).rstrip("/"), TOKEN)
         rooms = Rooms()
-        store = HandoffStore(fresh_database)
-        service = HandoffService(rooms, client, store, KnowledgeBase(fresh_database), config)
+        store = HandoffStore(seeded_database)
+        service = HandoffService(rooms, client, store, KnowledgeBase(seeded_database), config)
         yield {"service": service, "rasa": rasa, "rooms": rooms, "store": store, "staff": staff}
         await client.close()
 

@@ -20,13 +20,9 @@ KEY = "test-key"
 
 
 @pytest_asyncio.fixture
-async def env(fresh_database, monkeypatch):
-    from citizenbot.seed import seed
+async def env(seeded_database, monkeypatch):
 
-    from ..conftest import KB_DIR
-
-    seed(fresh_database, KB_DIR, "tampere")
-    directory = StaffDirectory(fresh_database)
+    directory = StaffDirectory(seeded_database)
     for username, role in (("aino", "agent"), ("anna", "nurse"), ("admin", "admin"), ("tiina", "trainer")):
         directory.create(username, username.capitalize(), role, PASSWORD)
     rasa = FakeRasa()
@@ -36,10 +32,10 @@ async def env(fresh_database, monkeypatch):
         monkeypatch.setenv("OPEN311_BASE_URL", city_url)
         monkeypatch.setenv("OPEN311_API_KEY", KEY)
         app = create_app(rasa_url=str(rasa_server.make_url("")).rstrip("/"), rasa_token=TOKEN, secret="s",
-                         database_url=fresh_database.url)
+                         database_url=seeded_database.url)
         async with TestServer(app, host="127.0.0.1") as web_server:
             yield {
-                "url": str(web_server.make_url("")).rstrip("/"), "store": ReportStore(fresh_database),
+                "url": str(web_server.make_url("")).rstrip("/"), "store": ReportStore(seeded_database),
                 "city": state_of(city.app),
                 "open311": Open311Config(city_url, KEY, 0.3, {"maintenance.pothole": "171"}, "199"),
             }

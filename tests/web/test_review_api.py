@@ -17,20 +17,17 @@ from .test_staff_api import CSRF, PASSWORD, login
 
 
 @pytest_asyncio.fixture
-async def env(fresh_database, tmp_path, monkeypatch):
-    from citizenbot.seed import seed
+async def env(seeded_database, tmp_path, monkeypatch):
     from citizenbot.trainer import inbox
 
-    from ..conftest import KB_DIR
 
     project = copy_project(tmp_path / "project")
     monkeypatch.setenv("CITIZENBOT_PROJECT", str(project.root))
-    seed(fresh_database, KB_DIR, "tampere")
-    directory = StaffDirectory(fresh_database)
+    directory = StaffDirectory(seeded_database)
     directory.create("tiina", "Tiina", "trainer", PASSWORD)
     directory.create("anna", "Anna", "nurse", PASSWORD)
     # a message the assistant did not understand, in the inbox
-    with fresh_database.session() as session:
+    with seeded_database.session() as session:
         from citizenbot.store.models import InboxMessage
 
         session.add(InboxMessage(source_key="k1", conversation="c1", text="onko uimarannalla hengenpelastaja",
@@ -39,7 +36,7 @@ async def env(fresh_database, tmp_path, monkeypatch):
     rasa = FakeRasa()
     async with TestServer(rasa.app, host="127.0.0.1") as rasa_server:
         app = create_app(rasa_url=str(rasa_server.make_url("")).rstrip("/"), rasa_token=TOKEN, secret="s",
-                         database_url=fresh_database.url)
+                         database_url=seeded_database.url)
         async with TestServer(app, host="127.0.0.1") as web_server:
             yield {"url": str(web_server.make_url("")).rstrip("/"), "project": project}
 

@@ -25,22 +25,18 @@ CSRF = {"X-Requested-With": "citizenbot"}
 
 
 @pytest_asyncio.fixture
-async def env(fresh_database):
-    from citizenbot.seed import seed
+async def env(seeded_database):
 
-    from ..conftest import KB_DIR
-
-    seed(fresh_database, KB_DIR, "tampere")
     rasa = FakeRasa()
-    directory = StaffDirectory(fresh_database)
+    directory = StaffDirectory(seeded_database)
     for username, role in (("anna", "nurse"), ("ville", "nurse"), ("aino", "agent"), ("admin", "admin")):
         directory.create(username, username.capitalize(), role, PASSWORD)
     async with TestServer(rasa.app, host="127.0.0.1") as rasa_server:
         app = create_app(rasa_url=str(rasa_server.make_url("")).rstrip("/"), rasa_token=TOKEN, secret=SECRET,
-                         database_url=fresh_database.url)
+                         database_url=seeded_database.url)
         async with TestServer(app, host="127.0.0.1") as web_server:
-            yield {"rasa": rasa, "url": str(web_server.make_url("")).rstrip("/"), "db": fresh_database,
-                   "store": HandoffStore(fresh_database)}
+            yield {"rasa": rasa, "url": str(web_server.make_url("")).rstrip("/"), "db": seeded_database,
+                   "store": HandoffStore(seeded_database)}
 
 
 async def login(env, username) -> aiohttp.ClientSession:
