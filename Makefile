@@ -108,10 +108,10 @@ test: system-packages-test setup
 	@$(MAKE) --no-print-directory lint validate data-check pytest jstest || { scripts/train_background.sh stop; exit 1; }
 	@echo "== $$(date +%T) checks done"
 	@RUN="$(RUN)" scripts/train_background.sh wait
-	scripts/test_dialogue.sh
+	TRAINED=1 scripts/test_dialogue.sh
 	scripts/test_cluster.sh
 	@echo "== $$(date +%T) bench-quick"
-	$(MAKE) --no-print-directory bench-quick
+	$(BENCH_QUICK)
 	@echo "== $$(date +%T) make test done"
 
 clean:
@@ -126,8 +126,9 @@ BENCH_PG_PORT ?= 55532
 bench: setup train
 	TEST_PG_PORT=$(BENCH_PG_PORT) scripts/with_postgres.sh $(RUN) citizenbot bench $(BENCH_ARGS)
 
+BENCH_QUICK = TEST_PG_PORT=$$(( $(BENCH_PG_PORT) + 1 )) scripts/with_postgres.sh $(RUN) citizenbot bench --quick $(BENCH_ARGS)
 bench-quick: setup train
-	TEST_PG_PORT=$$(( $(BENCH_PG_PORT) + 1 )) scripts/with_postgres.sh $(RUN) citizenbot bench --quick $(BENCH_ARGS)
+	$(BENCH_QUICK)
 
 # Trainers and content editors (README "For trainers and content editors"). data-check belongs in
 # `make test` (what a trainer must fix before training; exit 1 on errors, a few seconds).
