@@ -268,42 +268,13 @@ class Open311Client:
             raise unexpected_answer(f"GET {url}", status, payload)
         return payload
 
-    async def create_request(
-        self,
-        *,
-        service_code: str,
-        description: str,
-        address_string: str | None = None,
-        lat: float | None = None,
-        long: float | None = None,
-        email: str | None = None,
-        phone: str | None = None,
-        first_name: str | None = None,
-        last_name: str | None = None,
-        title: str | None = None,
-        media_url: str | None = None,
-        locale: str | None = None,
-    ) -> CreateResult:
-        """Send a new service request (fault report).
-
-        A location is required: ``lat`` and ``long`` together, or ``address_string``;
-        otherwise ValueError is raised before anything is sent.
+    async def create_request(self, **fields: str | float | None) -> CreateResult:
+        """Send a new service request (fault report). ``fields`` are those of
+        ``georeport.create_form`` (service_code, description, address_string or lat and long,
+        email, phone, names, title, media_url, locale): a missing location or an unknown field
+        raises before anything is sent.
         """
-        form = create_form(
-            self.api_key,
-            service_code=service_code,
-            description=description,
-            address_string=address_string,
-            lat=lat,
-            long=long,
-            email=email,
-            phone=phone,
-            first_name=first_name,
-            last_name=last_name,
-            title=title,
-            media_url=media_url,
-            locale=locale,
-        )
+        form = create_form(self.api_key, **fields)
         url = self._url("requests.json")
         status, payload = await self._call("POST", url, form=form)
         result = create_result(payload)
