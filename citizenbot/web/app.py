@@ -25,6 +25,7 @@ from citizenbot.store.db import Database
 from citizenbot.web.analytics_api import AnalyticsApi
 from citizenbot.web.analytics_live import AnalyticsLive
 from citizenbot.web.client_address import parse_proxies
+from citizenbot.web.demo import demo_site
 from citizenbot.web.gateway import Gateway, GatewayConfig
 from citizenbot.web.handoff_service import HandoffService
 from citizenbot.web.rasa_client import RasaClient
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 WEB_DIR = PROJECT_ROOT / "web"
 WIDGET_DIR = WEB_DIR / "src"
 DEMO_DIR = WEB_DIR / "demo"
+DEMO_SOURCES = ("page.html", "pages.yml")  # what the demo pages are made of, not pages
 STAFF_DIR = WEB_DIR / "staff"
 NODE_MODULES = WEB_DIR / "node_modules"
 # Third-party browser files, served from the npm packages installed by `make setup` (no CDN).
@@ -140,7 +142,12 @@ async def staff_hds_css(request: web.Request) -> web.Response:
 
 
 async def demo_page(request: web.Request) -> web.StreamResponse:
-    name = request.match_info.get("page") or "index.html"
+    page = demo_site(DEMO_DIR).render(request.path)  # the demo city's pages (web/demo/pages.yml)
+    if page is not None:
+        return web.Response(text=page, content_type="text/html", charset="utf-8", headers={"Cache-Control": "no-cache"})
+    name = request.match_info.get("page") or "index.html"  # its other files (demo.css)
+    if name in DEMO_SOURCES:
+        raise web.HTTPNotFound()
     path = (DEMO_DIR / name).resolve()
     if DEMO_DIR.resolve() not in path.parents and path != DEMO_DIR.resolve():
         raise web.HTTPNotFound()
