@@ -73,6 +73,17 @@ def test_the_resident_rates_the_chat_and_staff_see_the_average(browser):
     assert nurse["count"] == len([r for r in ratings(database) if r[0] == "nurse"])
     context.close()
 
+    # the nurse's console: her queue's average and the newest comments (redacted), in her language
+    console = staff_ctx.new_page()
+    console.goto(WIDGET_URL + "/staff/")
+    panel = console.get_by_role("region", name="Asukkaiden arviot, 30 päivää")
+    expect(panel.locator("li[data-queue='nurse'] > p")).to_contain_text("Sairaanhoitajat: ", timeout=15000)
+    expect(panel.locator("li[data-queue='nurse'] > p")).to_contain_text(" / 5 (")
+    panel.get_by_text("Uusimmat kommentit").click()
+    expect(panel.get_by_text("4 / 5: Nopea apu, kiitos! Numeroni on <PHONE>")).to_be_visible()
+    assert violations(console) == []
+    console.close()
+
     # on a phone, in English, after the chat was handed back to the assistant: skipped, nothing stored
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
     resident = phone.new_page()

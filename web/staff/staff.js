@@ -7,6 +7,7 @@ import { $, api, state } from "/staff/common.js";
 import { connectSocket, openHandoff, setUpConversation } from "/staff/conversation.js";
 import { fillLanguageChoice, named, preferred, setLang } from "/staff/i18n.js";
 import { refreshQueue } from "/staff/queue.js";
+import { loadRatings } from "/staff/ratings.js";
 import { loadReports, setUpReports } from "/staff/reports.js";
 import { buildTopicForm, loadReview, setUpReview, startReview, stopReview } from "/staff/review.js";
 import { setUpSearch } from "/staff/search.js";
@@ -54,6 +55,7 @@ async function showConsole(me) {
   if (takesConversations) {
     connectSocket();
     await refreshQueue();
+    await loadRatings();
   }
 }
 
@@ -66,6 +68,7 @@ async function changeLanguage(code) {
   if (!$("review-view").hidden) await loadReview();
   if (!$("console-view").hidden) {
     await refreshQueue();
+    await loadRatings();
     if (state.current) await openHandoff(state.current.id);
   }
 }
