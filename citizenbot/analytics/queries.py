@@ -20,6 +20,7 @@ from citizenbot.store.analytics_models import (
     HandoffCount,
     MessageCount,
     MessageDayCount,
+    PageDayCount,
     ReportCount,
     WaitBucket,
 )
@@ -37,9 +38,10 @@ from .tables import table as _table
 from .themes import new_themes
 
 TOP_TOPICS = 15
+TOP_PAGES = 15
 MAX_DAYS = 400
 SHARES = ("answered", "not_understood", "out_of_scope", "handoff")
-TABLES = ("by_time", "outcomes", "by_language", "by_domain", "top_topics", "rising_topics", "emergencies",
+TABLES = ("by_time", "outcomes", "by_language", "by_domain", "by_page", "top_topics", "rising_topics", "emergencies",
           "feedback", "queues", "ratings", "reports", "delivery", "districts", "new_themes")
 
 
@@ -100,6 +102,11 @@ def summary(database: Database, first: date, last: date, zone: str = CITY_TIMEZO
                    func.sum(MessageCount.conversations))
             .where(MessageCount.hour >= begin, MessageCount.hour < end)
             .group_by(MessageCount.hour, MessageCount.outcome)).all() if first == last else []
+        pages = session.execute(
+            select(PageDayCount.page, func.sum(PageDayCount.messages), func.sum(PageDayCount.conversations))
+            .where(PageDayCount.day >= low, PageDayCount.day <= high)
+            .group_by(PageDayCount.page).order_by(func.sum(PageDayCount.messages).desc())
+            .limit(TOP_PAGES)).all()
         topics = session.execute(
             select(days.topic, func.sum(days.messages))
             .where(days.day >= low, days.day <= high, days.outcome == "answered", days.topic != "form")
@@ -139,6 +146,8 @@ def summary(database: Database, first: date, last: date, zone: str = CITY_TIMEZO
     tables = {
         "by_time": _by_hour(per_hour, clock) if first == last else _by_day(per_day),
         **_breakdowns(groups),
+        "by_page": _table([("page", "text"), ("messages", "count"), ("conversations", "count")],
+                          [_counted(_row(page=p), messages=m, conversations=c) for p, m, c in pages]),
         "top_topics": _table([("topic", "text"), ("messages", "count")],
                              [_counted(_row(topic=t), messages=n) for t, n in topics]),
         "rising_topics": _rising(rising),
@@ -178,6 +187,7 @@ def _protect_totals(tables: dict[str, dict[str, Any]]) -> None:
     row gives messages, conversations and emergencies of the whole range."""
     for name, keys in (("by_time", ("messages", "conversations")), ("outcomes", ("messages",)),
                        ("by_language", ("messages", "conversations")), ("by_domain", ("messages", "conversations")),
+                       ("by_page", ("messages", "conversations")),  # all pages when there are few
                        ("emergencies", ("emergencies",)),
                        # both add up to all reports: either one's total tells the other's
                        ("reports", ("count",)), ("districts", ("count",))):

@@ -49,6 +49,7 @@ from citizenbot.store.models import Feedback, Report, as_utc, utcnow
 from citizenbot.store.staff_models import Handoff
 
 from .districts import DistrictFinder
+from .pages import PageCounts, add_page_counts, page_of
 
 logger = logging.getLogger(__name__)
 
@@ -194,27 +195,29 @@ def _roll_messages(database: Database, result: RollupResult) -> None:
         return
     counts: Counter = Counter()  # (hour, lang, topic, outcome) -> messages
     new_conversations: Counter = Counter()
+    pages = PageCounts()
     forms: dict[str, str | None] = {}
     started: dict[str, bool] = {}  # whether the conversation had a resident message before
     page: list[stored.StoredEvent] = []
     for item in stored.read_events(database, after=after, until=top, kinds=SCANNED_KINDS):
         page.append(item)
         if len(page) >= PAGE:
-            _count_page(database, page, after, forms, started, counts, new_conversations, result)
+            _count_page(database, page, after, forms, started, counts, new_conversations, result, pages)
             page = []
-    _count_page(database, page, after, forms, started, counts, new_conversations, result)
+    _count_page(database, page, after, forms, started, counts, new_conversations, result, pages)
     with database.session() as session:
         if not _move_mark(session, EVENTS_MARK, mark, str(top)):
             result.skipped.append("messages")
             session.rollback()
             return
         add_message_counts(session, counts, new_conversations)
+        add_page_counts(session, pages)
     result.messages = sum(counts.values())
     result.conversations = sum(new_conversations.values())
 
 
 def _count_page(database: Database, page: list, after: int, forms: dict, started: dict, counts: Counter,
-                new_conversations: Counter, result: RollupResult) -> None:
+                new_conversations: Counter, result: RollupResult, pages: PageCounts) -> None:
     # where the conversations first seen here were when the previous run stopped (in two queries)
     unseen = {item.sender for item in page} - forms.keys()
     form_events = stored.latest_per_sender(database, unseen, until=after, kinds=FORM_KINDS)
@@ -239,8 +242,11 @@ def _count_page(database: Database, page: list, after: int, forms: dict, started
             topic = "" if outcome == "not_understood" else message.intent or ""
         key = (hour_of(when), _message_lang(message), topic, outcome)
         counts[key] += 1
+        where = (local_day(key[0]), page_of(message.metadata))
+        pages.messages[where] += 1
         if not started[sender]:
             new_conversations[key] += 1
+            pages.conversations[where] += 1
             started[sender] = True
 
 

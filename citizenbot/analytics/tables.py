@@ -31,7 +31,7 @@ LABELS = {  # the console is Finnish; the CSV keeps the keys as its header
     "queue": "Jono", "requests": "Pyyntöjä", "gave_up": "Luopui jonosta", "claimed": "Otettu",
     "wait_median": "Odotus, mediaani (s)", "wait_p90": "Odotus, 90 % (s)", "handling_avg": "Käsittely, ka (s)",
     "theme": "Teema", "category": "Luokka", "state": "Tila", "count": "Ilmoituksia", "district": "Kaupunginosa",
-    "ratings": "Arvioita", "score_avg": "Arvio, ka (1–5)", "satisfied": "Tyytyväisiä (4–5)",
+    "page": "Sivu", "ratings": "Arvioita", "score_avg": "Arvio, ka (1–5)", "satisfied": "Tyytyväisiä (4–5)",
     "at_city": "Kaupungin järjestelmässä", "not_yet": "Ei vielä perillä",
     "delivery_median": "Perillä, mediaani", "delivery_p90": "Perillä, 90 %",
 }

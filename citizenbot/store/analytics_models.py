@@ -40,6 +40,18 @@ class MessageDayCount(Base):
     conversations = Column(Integer, nullable=False, default=0)
 
 
+class PageDayCount(Base):
+    """Residents' messages and new conversations per local day and the page of the city's site the
+    chat was used on (its path, ``rollup.page_of``; "" when the channel sends none: REST clients).
+    Added by the revision 0009; pages are counted from then on."""
+
+    __tablename__ = "analytics_pages"
+    day = Column(Integer, primary_key=True)
+    page = Column(String(120), primary_key=True)
+    messages = Column(Integer, nullable=False, default=0)
+    conversations = Column(Integer, nullable=False, default=0)
+
+
 class FeedbackCount(Base):
     """"Was this helpful?" votes per day (of the vote), topic and language."""
 

@@ -187,3 +187,18 @@ def test_time_until_the_city_had_the_reports(fresh_database):
     # with the total shown, the street lights' 6 would give the potholes' 2 back: hidden too
     assert light["not_yet_suppressed"] == "complementary" and light["at_city"] == 5
     assert light["delivery_median"] == 10.0
+
+
+def test_messages_by_page_with_small_counts_hidden(fresh_database):
+    from citizenbot.store.analytics_models import PageDayCount
+
+    add(fresh_database, PageDayCount(day=DAY.toordinal(), page="/kadut.html", messages=40, conversations=12),
+        PageDayCount(day=DAY.toordinal(), page="/", messages=25, conversations=9),
+        PageDayCount(day=DAY.toordinal(), page="/sv/", messages=3, conversations=1),
+        PageDayCount(day=DAY.toordinal() - 1, page="/en/", messages=50, conversations=20))  # the day before
+    rows = queries.summary(fresh_database, DAY, DAY)["tables"]["by_page"]["rows"]
+    assert [r["page"] for r in rows] == ["/kadut.html", "/", "/sv/"]
+    assert (rows[0]["messages"], rows[0]["conversations"]) == (40, 12)
+    assert rows[2]["messages"] is None and rows[2]["messages_suppressed"] is True
+    # every page is listed: with the total known elsewhere, one more cell of each column is hidden
+    assert rows[1]["messages_suppressed"] == "complementary"

@@ -252,3 +252,23 @@ def test_time_until_the_city_had_each_report(fresh_database):
         buckets = sorted((b.upper, b.count) for b in session.execute(select(DeliveryBucket)).scalars())
     assert buckets == [(5, 1), (60, 1), (4 * 3600, 1), (12 * 3600, 1)]
     assert delivery_bucket(day, None) == NOT_DELIVERED
+
+
+def test_messages_are_counted_by_the_page_they_were_written_on(fresh_database):
+    from citizenbot.analytics.pages import page_of
+    from citizenbot.store.analytics_models import PageDayCount
+
+    def on(page, text, intent, at):
+        event = said(text, intent, at)
+        event.metadata = {"lang": "fi", "page": page}
+        return event
+
+    save(fresh_database.url, "p1", SessionStarted(timestamp=T0), on("/kadut.html", "milloin aurataan", "maintenance.snow_plowing", T0 + 1),
+         on("/kadut.html", "kiitos", "meta.thanks", T0 + 2))
+    save(fresh_database.url, "p2", SessionStarted(timestamp=T0), on("/asiakas/12345678?x=1", "kuoppa", "maintenance.pothole", T0 + 3))
+    save(fresh_database.url, "p3", SessionStarted(timestamp=T0), said("hei", "meta.greet", T0 + 4))  # no page: REST
+    rollup(fresh_database, now=datetime.fromtimestamp(T0 + 60, timezone.utc))
+    with fresh_database.session() as session:
+        rows = sorted((r.page, r.messages, r.conversations) for r in session.execute(select(PageDayCount)).scalars())
+    assert rows == [("", 1, 1), ("/asiakas/#", 1, 1), ("/kadut.html", 2, 1)]
+    assert page_of({"page": "/en/#top"}) == "/en/" and page_of({}) == "" and len(page_of({"page": "/" + "a" * 300})) == 120

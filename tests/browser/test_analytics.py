@@ -32,7 +32,7 @@ def add_ratings_and_delivery(database, category: str) -> None:
     recounts only days whose reports changed)."""
     from datetime import date
 
-    from citizenbot.store.analytics_models import DeliveryBucket
+    from citizenbot.store.analytics_models import DeliveryBucket, PageDayCount
     from citizenbot.store.staff_models import ChatRating
 
     day = date.today() - timedelta(days=2)
@@ -40,6 +40,7 @@ def add_ratings_and_delivery(database, category: str) -> None:
         session.add_all([ChatRating(day=day, queue="nurse", lang="fi", score=score) for score in (5, 4, 5, 3, 5, 4)])
         session.add(DeliveryBucket(day=int(datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc).timestamp()
                                            // 86400), category=category, upper=15, count=7))
+        session.add(PageDayCount(day=day.toordinal(), page=f"/{category}.html", messages=9, conversations=6))
 
 
 def add_district_reports(database) -> None:
@@ -180,6 +181,7 @@ def test_an_analyst_sees_charts_tables_and_live_numbers(browser):
     expect(ratings.get_by_role("img")).to_contain_text("Sairaanhoitajat: ")
     ratings.get_by_text("Näytä taulukkona").click()
     expect(ratings.get_by_role("row").filter(has_text="Sairaanhoitajat")).to_contain_text(" / 5")
+    expect(page.locator("section[data-table='by_page']").get_by_role("img")).to_contain_text(f"/{topic}.html: 9")
     delivery = page.locator("section[data-table='delivery']")
     expect(delivery.get_by_role("row").filter(has_text="Kaikki luokat")).to_be_visible()
     expect(delivery.get_by_role("row").filter(has_text=topic)).to_contain_text("7")

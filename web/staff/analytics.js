@@ -29,6 +29,7 @@ const CHARTS = [
   ["outcomes", "outcome", "messages", "Miten avustaja vastasi"],
   ["by_language", "lang", "messages", "Viestit kielittäin"],
   ["by_domain", "domain", "messages", "Viestit aihealueittain"],
+  ["by_page", "page", "messages", "Viestit sivuittain: millä kaupungin sivulla chattia käytettiin"],
   ["top_topics", "title", "messages", "Kysytyimmät aiheet"],
   ["rising_topics", "title", "this_week", "Nousevat aiheet: tämä viikko verrattuna neljään edelliseen"],
   ["emergencies", "day", "emergencies", "Hätätilanteet päivittäin"],
@@ -68,6 +69,7 @@ export function cellText(row, column) {
   if (column.key === "domain") return DOMAIN_NAMES[value] || value;
   if (column.key === "district") return value || "Ei tiedossa";
   if (column.key === "category" && value === "") return "Kaikki luokat";
+  if (column.key === "page" && value === "") return "Ei tiedossa (muu kanava)";
   return String(value);
 }
 
