@@ -2,6 +2,7 @@
 comment (a radio group; skippable), stored by queue and language; staff read the average."""
 
 import re
+import secrets
 
 from playwright.sync_api import expect
 
@@ -37,7 +38,7 @@ def test_the_resident_rates_the_chat_and_staff_see_the_average(browser):
     from citizenbot.store.db import get_database
 
     database = get_database()
-    staff_ctx = browser.new_context()
+    staff_ctx = browser.new_context(locale="fi-FI")  # the nurse's console in Finnish (the browser's language)
     staff = staff_ctx.request
     assert staff.post(f"{WIDGET_URL}/api/staff/login", headers=STAFF, data={"username": make_nurse(), "password": PASSWORD}).ok
     before = ratings(database)
@@ -59,14 +60,15 @@ def test_the_resident_rates_the_chat_and_staff_see_the_average(browser):
     resident.keyboard.press("ArrowRight")
     resident.keyboard.press("ArrowRight")
     expect(group.get_by_role("radio", name="4 – hyvä")).to_be_checked()
-    question.get_by_label("Kommentti (vapaaehtoinen)").fill("Nopea apu, kiitos! Numeroni on 040 123 4567")
+    thanks = f"Nopea apu, kiitos {secrets.token_hex(3)}!"  # this test's own comment (the database is shared)
+    question.get_by_label("Kommentti (vapaaehtoinen)").fill(f"{thanks} Numeroni on 040 123 4567")
     question.get_by_role("button", name="Lähetä arvio").click()
     expect(resident.locator(f"{W} .status")).to_have_text("Kiitos arviosta!")
     expect(question).to_have_count(0)
     expect(resident.get_by_label("Kirjoita kysymyksesi")).to_be_focused()
     new = ratings(database)[len(before):]
     assert len(new) == 1 and new[0][:3] == ("nurse", "fi", 4)
-    assert new[0][3].startswith("Nopea apu, kiitos!") and "040 123 4567" not in new[0][3]
+    assert new[0][3].startswith(thanks) and "040 123 4567" not in new[0][3]
 
     summary = staff.get(f"{WIDGET_URL}/api/staff/ratings").json()
     nurse = next(q for q in summary["queues"] if q["queue"] == "nurse")
@@ -80,7 +82,7 @@ def test_the_resident_rates_the_chat_and_staff_see_the_average(browser):
     expect(panel.locator("li[data-queue='nurse'] > p")).to_contain_text("Sairaanhoitajat: ", timeout=15000)
     expect(panel.locator("li[data-queue='nurse'] > p")).to_contain_text(" / 5 (")
     panel.get_by_text("Uusimmat kommentit").click()
-    expect(panel.get_by_text("4 / 5: Nopea apu, kiitos! Numeroni on <PHONE>")).to_be_visible()
+    expect(panel.get_by_text(f"4 / 5: {thanks} Numeroni on <PHONE>")).to_be_visible()
     assert violations(console) == []
     console.close()
 

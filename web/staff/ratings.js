@@ -6,6 +6,7 @@ import { lang, named, t } from "/staff/i18n.js";
 import { el } from "/widget/dom.js";
 
 const DAYS = 30;
+const NUMBER_LOCALE = { fi: "fi-FI", sv: "sv-FI", en: "en-GB" }; // 4,3 in Finnish and Swedish, 4.3 in English
 
 function isoDay(date) {
   return date.toISOString().slice(0, 10);
@@ -17,7 +18,7 @@ export async function loadRatings() {
   const queues = state.me.queues || [];
   const answers = await Promise.all(queues.map((queue) =>
     api(`/api/staff/ratings?from=${isoDay(from)}&to=${isoDay(to)}&comments=${encodeURIComponent(queue)}`)));
-  const number = new Intl.NumberFormat(`${lang()}-FI`, { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+  const number = new Intl.NumberFormat(NUMBER_LOCALE[lang()] || "fi-FI", { maximumFractionDigits: 1, minimumFractionDigits: 1 });
   const items = queues.map((queue, i) => {
     const { ok, data } = answers[i];
     const row = ok ? (data.queues || []).find((q) => q.queue === queue) : null;
