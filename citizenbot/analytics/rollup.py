@@ -49,6 +49,8 @@ from citizenbot.store.models import Feedback, Report, as_utc, utcnow
 from citizenbot.store.staff_models import Handoff
 
 from .districts import DistrictFinder
+from .marks import move_mark as _move_mark
+from .marks import read_mark as _read_mark
 from .pages import PageCounts, add_page_counts, page_of
 
 logger = logging.getLogger(__name__)
@@ -147,30 +149,6 @@ def mark_updated(database: Database, now: datetime | None = None) -> None:
 
 def last_update(database: Database) -> str | None:
     return _read_mark(database, UPDATED_MARK)
-
-
-# --- watermarks -------------------------------------------------------------------------------
-
-
-def _read_mark(database: Database, key: str) -> str | None:
-    with database.session() as session:
-        row = session.get(AnalyticsMeta, key)
-        return row.value if row else None
-
-
-def _move_mark(session, key: str, old: str | None, new: str) -> bool:
-    """Move a watermark from ``old`` to ``new`` inside the caller's transaction; False when another
-    process moved it first (the caller then rolls back)."""
-    if old is None:
-        try:
-            with session.begin_nested():
-                session.execute(insert(AnalyticsMeta).values(key=key, value=new))
-            return True
-        except IntegrityError:
-            return False
-    moved = session.execute(update(AnalyticsMeta).where(AnalyticsMeta.key == key, AnalyticsMeta.value == old)
-                            .values(value=new))
-    return moved.rowcount == 1
 
 
 class _Skip(Exception):

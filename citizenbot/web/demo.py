@@ -40,19 +40,23 @@ class DemoSite:
         direction = next((lang_["direction"] for lang_ in self.languages if lang_["lang"] == lang and
                           lang_.get("direction")), None)
         menu = "\n".join(
-            f'        <li><a href="{url(lang, p["file"])}"{" aria-current=" + chr(34) + "page" + chr(34) if p is page else ""}>'
+            f'        <li><a href="{url(lang, p["file"])}"{attr("aria-current", "page" if p is page else None)}>'
             f'{escape(p["menu"])}</a></li>' for p in self.pages[lang])
         languages = "\n".join(
             f'        <li><a href="{url(other["lang"], "index.html")}" lang="{other["lang"]}" hreflang="{other["lang"]}"'
-            f'{" dir=" + chr(34) + other["direction"] + chr(34) if other.get("direction") else ""}'
-            f'{" aria-current=" + chr(34) + "true" + chr(34) if other["lang"] == lang else ""}>{escape(other["name"])}</a></li>'
-            for other in self.languages)
+            f'{attr("dir", other.get("direction"))}{attr("aria-current", "true" if other["lang"] == lang else None)}>'
+            f'{escape(other["name"])}</a></li>' for other in self.languages)
         return self.template.substitute(
-            lang=lang, direction=f' dir="{direction}"' if direction else "", title=escape(page["title"]),
-            skip=escape(texts["skip"]), menu_label=escape(texts["menu"]), menu=menu,
-            languages_label=escape(texts["languages"]), languages=languages, heading=escape(page["heading"]),
+            lang=lang, direction=attr("dir", direction), title=escape(page["title"], quote=False),
+            skip=escape(texts["skip"], quote=False), menu_label=escape(texts["menu"]), menu=menu,
+            languages_label=escape(texts["languages"]), languages=languages, heading=escape(page["heading"], quote=False),
             paragraphs="\n".join(f"      <p>{escape(text, quote=False)}</p>" for text in page["paragraphs"]),
-            footer=escape(texts["footer"]))
+            footer=escape(texts["footer"], quote=False))
+
+
+def attr(name: str, value: str | None) -> str:
+    """` name="value"`, or nothing when there is no value."""
+    return f' {name}="{escape(value)}"' if value else ""
 
 
 def url(lang: str, name: str) -> str:
