@@ -20,6 +20,7 @@ from actions.common import (
     send,
     services,
 )
+from citizenbot.places import point_of
 from citizenbot.replies import Reply, faq
 from citizenbot.reports import flow, outbox
 from citizenbot.reports.flow import parse_report_number
@@ -50,6 +51,7 @@ class ActionStartReport(Action):
         filled = await blocking(flow.prefill, kb, latest_text(tracker), lang)
         await blocking(services().reports.hold_draft, tracker.sender_id, new=True,
                        location=filled["report_location"], description=filled["report_description"], contact=None)
+        await blocking(services().photos.drop_held, tracker.sender_id)  # one left from an unfinished report
         return language_events(tracker, lang) + _reset() + [
             SlotSet("report_category", category),
             SlotSet("report_location", filled["report_location"]),
@@ -143,9 +145,10 @@ class ActionAskReportConfirm(Action):
         kb = services().kb
         lang = resolve_language(tracker)
         answers = await _answers(tracker)
+        photo = await blocking(services().photos.held, tracker.sender_id)
         reply = await blocking(
             flow.confirm, kb, tracker.get_slot("report_category") or "maintenance.feedback_channels",
-            answers["location"] or "", answers["description"], answers["contact"], lang,
+            answers["location"] or "", answers["description"], answers["contact"], lang, photo,
         )
         send(dispatcher, reply, lang)
         return language_events(tracker, lang)
@@ -163,15 +166,17 @@ class ActionSubmitReport(Action):
         category = tracker.get_slot("report_category") or "maintenance.feedback_channels"
         if tracker.get_slot("report_confirm") != "yes":
             await blocking(svc.reports.drop_draft, tracker.sender_id)
+            await blocking(svc.photos.drop_held, tracker.sender_id)
             text = await blocking(svc.kb.answer, "maintenance.report.cancelled", lang)
             send(dispatcher, Reply(text, flow.step_topic(category, "cancelled")), lang)
             return language_events(tracker, lang) + _reset()
         answers = await _answers(tracker)
         config = svc.open311
+        point = await blocking(point_of, svc.kb, answers["location"], lang)
         number = await blocking(
             svc.reports.create, category=category, location=answers["location"] or "",
             description=answers["description"], contact=answers["contact"], lang=lang,
-            conversation_id=tracker.sender_id, deliver=config.enabled,
+            conversation_id=tracker.sender_id, deliver=config.enabled, with_photo=True, point=point,
         )
         await blocking(svc.reports.drop_draft, tracker.sender_id)
         filed = await blocking(svc.reports.get, number)
@@ -193,6 +198,7 @@ class ActionReportCancelled(Action):
         lang = resolve_language(tracker)
         category = tracker.get_slot("report_category") or "maintenance.feedback_channels"
         await blocking(services().reports.drop_draft, tracker.sender_id)
+        await blocking(services().photos.drop_held, tracker.sender_id)
         text = await blocking(services().kb.answer, "maintenance.report.cancelled", lang)
         send(dispatcher, Reply(text, flow.step_topic(category, "cancelled")), lang)
         return language_events(tracker, lang) + _reset()

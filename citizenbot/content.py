@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from citizenbot import places
 from citizenbot.settings import FALLBACK_ORDER, SOURCE_LANGUAGES, served_languages
 
 PLACEHOLDER_RE = re.compile(r"(?<!\{)\{([a-z][a-z0-9_]*)\}(?!\})")
@@ -48,8 +49,16 @@ class Content:
     road_works: list[dict[str, Any]] = field(default_factory=list)
     venues: list[dict[str, Any]] = field(default_factory=list)
     plans: list[dict[str, Any]] = field(default_factory=list)
+    address_points: list[dict[str, Any]] = field(default_factory=list)  # citizenbot.places
     city_config: dict[str, Any] = field(default_factory=dict)
     digest: str = ""
+
+
+def _point(lat: Any, long: Any, where: str) -> tuple[float, float] | None:
+    try:
+        return places.point(lat, long, where)
+    except places.PointError as exc:
+        raise ContentError(str(exc)) from exc
 
 
 def _read_yaml(path: Path) -> Any:
@@ -270,6 +279,12 @@ def _load_places(kb_dir: Path, content: Content) -> None:
                  "maintenance_class": klass}
             )
 
+    try:
+        content.address_points = places.load_address_points(
+            kb_dir / "address_points.csv", {s["name_fi"] for s in content.streets})
+    except places.PointError as exc:
+        raise ContentError(str(exc)) from exc
+
     path = kb_dir / "road_works.yml"
     if path.exists():
         for item in (_read_yaml(path) or {}).get("works") or []:
@@ -291,12 +306,13 @@ def _load_places(kb_dir: Path, content: Content) -> None:
                 raise ContentError(f"{where}: kind must be ski_track or ice_rink")
             if item.get("status") not in {"open", "closed", "maintained", "poor"}:
                 raise ContentError(f"{where}: status must be open, closed, maintained or poor")
+            lat, long = _point(item.get("lat"), item.get("long"), where) or (None, None)
             content.venues.append(
                 {"id": str(item["id"]), "kind": item["kind"], "name": _multilingual(item.get("name"), f"{where}: name"),
                  "district": item.get("district"), "status": item["status"],
                  "note": _multilingual(item.get("note"), f"{where}: note", required=False) or None,
                  "length_km": item.get("length_km"),
-                 "updated": _datetime(item.get("updated"), f"{where}: updated")}
+                 "updated": _datetime(item.get("updated"), f"{where}: updated"), "lat": lat, "long": long}
             )
 
     path = kb_dir / "plans.yml"

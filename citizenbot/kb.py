@@ -19,7 +19,7 @@ from citizenbot.content import pick_text, render
 from citizenbot.names import NameEntry, NameIndex, NameMatch
 from citizenbot.seed import DIGEST_KEY
 from citizenbot.store.db import Database
-from citizenbot.store.models import District, KbFact, KbMeta, KbText, Plan, RoadWork, Street, Venue
+from citizenbot.store.models import AddressPoint, District, KbFact, KbMeta, KbText, Plan, RoadWork, Street, Venue
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,12 @@ class KnowledgeBase:
         with self.database.session() as session:
             row = session.execute(select(Street).where(Street.name_fi == name_fi)).scalar_one_or_none()
             return _as_dict(row)
+
+    def address_point(self, street: str, number: str) -> tuple[float, float] | None:
+        """The point of a street address in the city's register (``citizenbot.places``)."""
+        with self.database.session() as session:
+            row = session.get(AddressPoint, (street, number))
+            return (row.lat, row.long) if row else None
 
     def district(self, name_fi: str) -> dict[str, Any] | None:
         with self.database.session() as session:

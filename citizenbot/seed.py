@@ -17,6 +17,7 @@ from citizenbot.content import Content, load_content
 from citizenbot.store.db import Database
 from citizenbot.store.models import (
     KB_TABLES,
+    AddressPoint,
     District,
     KbFact,
     KbMeta,
@@ -72,6 +73,7 @@ def _counts(content: Content) -> dict[str, int]:
         "road_works": len(content.road_works),
         "venues": len(content.venues),
         "plans": len(content.plans),
+        "address_points": len(content.address_points),
     }
 
 
@@ -101,3 +103,5 @@ def _rows(content: Content):
         yield Venue(**v)
     for p in content.plans:
         yield Plan(**p)
+    for a in content.address_points:
+        yield AddressPoint(**a)

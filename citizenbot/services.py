@@ -21,6 +21,7 @@ from citizenbot.handoff.staff import StaffDirectory
 from citizenbot.handoff.store import HandoffStore
 from citizenbot.kb import KnowledgeBase
 from citizenbot.reports import Open311Config, ReportStore
+from citizenbot.reports.photos import PhotoStore
 from citizenbot.settings import Settings, get_settings
 from citizenbot.store.db import Database, get_database
 
@@ -31,6 +32,7 @@ class Services:
     database: Database
     kb: KnowledgeBase
     reports: ReportStore
+    photos: PhotoStore  # fault reports' photos
     handoffs: HandoffStore  # the handoff queue (state of each request)
     feedback: FeedbackStore
     staff: StaffDirectory
@@ -53,6 +55,7 @@ def build_services(settings: Settings | None = None, database_url: str | None = 
         database=database,
         kb=KnowledgeBase(database),
         reports=ReportStore(database),
+        photos=PhotoStore(database),
         handoffs=HandoffStore(database),
         feedback=FeedbackStore(database),
         staff=StaffDirectory(database),
@@ -78,4 +81,5 @@ def open311_config(city: Mapping[str, Any], settings: Settings | None = None) ->
         service_codes=dict(city.get("service_codes") or {}),
         default_service_code=city.get("default_service_code"),
         jurisdiction_id=settings.open311_jurisdiction_id or str(city.get("jurisdiction_id") or "") or None,
+        public_base_url=settings.public_base_url or None,
     )

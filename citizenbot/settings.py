@@ -57,6 +57,9 @@ class Settings:
     rest_integrations: str  # REST_INTEGRATIONS: other integrations' keys, name=sha256 (channels/integrations.py)
     trusted_proxies: str  # TRUSTED_PROXIES: reverse proxies whose X-Forwarded-For is believed (none by default)
     open311_jurisdiction_id: str = ""
+    # PUBLIC_BASE_URL: where residents and the city reach the web process (https://chat.city.fi);
+    # a fault report's photo is sent to the city as a link under it (none when unset)
+    public_base_url: str = ""
 
 
 # The longest resident's message read whole, on every channel (README, "Reliability and security").
@@ -83,6 +86,7 @@ def get_settings() -> Settings:
         socketio_redis_url=_env("SOCKETIO_REDIS_URL", ""),
         secure_cookies=_env("SECURE_COOKIES", "false").lower() in ("1", "true", "yes"),
         open311_jurisdiction_id=_env("OPEN311_JURISDICTION_ID", ""),
+        public_base_url=_env("PUBLIC_BASE_URL", ""),
         max_message_chars=max_message_chars(),
         environment=_env("CITIZENBOT_ENV", DEVELOPMENT).strip().lower(),
         rasa_host=_env("RASA_HOST", "127.0.0.1"),

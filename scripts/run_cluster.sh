@@ -103,6 +103,7 @@ server {  # action servers: for the Rasa replicas
 
 server {  # residents' widget and pages, staff console
     listen $CLUSTER_PORT;
+    client_max_body_size 6m;  # a fault report's photo (POST /widget/photo, at most 4 MB)
     location /socket.io/ {
         proxy_pass http://citizenbot_web;
         proxy_http_version 1.1;

@@ -56,6 +56,24 @@ def test_reports_on_postgresql(pg):
     assert number not in store.due()
 
 
+def test_photos_and_points_on_postgresql(pg):
+    from citizenbot import privacy
+    from citizenbot.reports import ReportStore
+    from citizenbot.reports.photos import PhotoStore, reencode
+
+    from .reports.test_photos import phone_jpeg
+
+    store, photos = ReportStore(pg), PhotoStore(pg)
+    store.hold_draft("pg-photo", new=True, location="Teiskontie 12")
+    photo = reencode(phone_jpeg())
+    token = photos.hold("pg-photo", photo)
+    number = store.create(category="maintenance.pothole", location="Teiskontie 12", description=None, contact=None,
+                          lang="fi", conversation_id="pg-photo", deliver=True, with_photo=True, point=(61.504, 23.804))
+    assert photos.served(token) == photo.jpeg  # bytea round trip
+    assert (store.get_row(number)["lat"], store.get_row(number)["long"]) == (61.504, 23.804)
+    assert privacy.delete_conversation(pg, "pg-photo").photos == 1 and photos.served(token) is None
+
+
 def test_racing_senders_claim_each_report_once_on_postgresql(pg):
     import threading
 

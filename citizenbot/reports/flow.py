@@ -174,13 +174,18 @@ def ask(kb: KnowledgeBase, category: str, slot: str, lang: str, previous_answer:
     return Reply(kb.answer(f"maintenance.report.{step}", lang), step_topic(category, step), buttons)
 
 
-def confirm(kb: KnowledgeBase, category: str, location: str, description: str | None, contact: str | None, lang: str) -> Reply:
+def confirm(kb: KnowledgeBase, category: str, location: str, description: str | None, contact: str | None, lang: str,
+            photo: bool = False) -> Reply:
+    """The summary before sending; a photo the resident added is noted after the description."""
     skipped = kb.label("skipped", lang)
+    described = description if description and description != SKIPPED else skipped
+    if photo:
+        described = f"{described} {kb.label('report.with_photo', lang)}"
     text = kb.answer(
         "maintenance.report.confirm", lang,
         category=kb.label(f"topic.{category}", lang, category),
         location=location,
-        description=description if description and description != SKIPPED else skipped,
+        description=described,
         contact=contact if contact and contact != SKIPPED else skipped,
     )
     return Reply(text, step_topic(category, "confirm"), [

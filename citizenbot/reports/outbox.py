@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from citizenbot.reports.georeport import remote_status, request_description
 from citizenbot.reports.open311 import Open311Client, Open311Error
+from citizenbot.reports.photos import PhotoStore, media_url
 from citizenbot.reports.store import STALE_CLAIM_SECONDS, Claim, ReportStore
 from citizenbot.store.models import as_utc, utcnow
 
@@ -41,6 +42,7 @@ class Open311Config:
     default_service_code: str | None
     stale_claim_seconds: float = STALE_CLAIM_SECONDS
     jurisdiction_id: str | None = None  # sent with every call when set (servers of several cities)
+    public_base_url: str | None = None  # PUBLIC_BASE_URL: a report's photo is sent as a link under it
 
     @property
     def enabled(self) -> bool:
@@ -75,6 +77,7 @@ async def deliver(store: ReportStore, config: Open311Config, number: int, catego
         reason = f"no service code for {row['category']} in the city's open311 configuration"
         await _failed(store, claim, reason, retryable=False, status=None)
         return False
+    media = await _media_url(store, config, number)
     async with config.client() as client:
         if claim.resumed:
             return await _settle_unclear(client, store, claim, code, "the previous sender stopped without an outcome")
@@ -84,10 +87,13 @@ async def deliver(store: ReportStore, config: Open311Config, number: int, catego
                 service_code=code,
                 description=request_description(row, category_label),
                 address_string=row["location"],
+                lat=row.get("lat"),
+                long=row.get("long"),
                 title=category_label[:100] or None,
                 email=contact if "@" in contact else None,
                 phone=contact if contact and "@" not in contact else None,
                 locale=row.get("lang"),
+                media_url=media,
             )
         except Open311Error as exc:
             if exc.may_have_arrived:
@@ -99,6 +105,14 @@ async def deliver(store: ReportStore, config: Open311Config, number: int, catego
             return await _settle_unclear(client, store, claim, code, repr(exc))
     await _sent(store, claim, result.service_request_id, result.token)
     return True
+
+
+async def _media_url(store: ReportStore, config: Open311Config, number: int) -> str | None:
+    """The link to the report's photo for the city; None without a photo or a public address."""
+    token = await asyncio.to_thread(PhotoStore(store.database).token_of, number)
+    if token and not config.public_base_url:
+        logger.warning("report %s has a photo, but PUBLIC_BASE_URL is not set: it is sent without it", number)
+    return media_url(config.public_base_url, token) if token and config.public_base_url else None
 
 
 async def _sent(store: ReportStore, claim: Claim, remote_id: str | None, token: str | None) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from citizenbot.reports.names import REFERENCE_PREFIX, id_of, new_public_ref, number_of
+from citizenbot.reports.photos import attach_held
 from citizenbot.store.db import Database
 from citizenbot.store.models import Report, ReportDraft, as_utc, utcnow
 
@@ -100,10 +101,13 @@ class ReportStore:
 
     def create(
         self, *, category: str, location: str, description: str | None, contact: str | None, lang: str,
-        conversation_id: str | None, deliver: bool,
+        conversation_id: str | None, deliver: bool, with_photo: bool = False,
+        point: tuple[float, float] | None = None,
     ) -> int:
-        """Store a report; returns its number. ``deliver`` queues it for the Open311 outbox. The
-        same report of the same conversation filed within SAME_REPORT_SECONDS gets that number."""
+        """Store a report; returns its number. ``deliver`` queues it for the Open311 outbox;
+        ``with_photo`` gives it the photo the conversation holds (``citizenbot.reports.photos``);
+        ``point`` is the place's (lat, long) when it is known (``citizenbot.places``).
+        The same report of the same conversation filed within SAME_REPORT_SECONDS gets that number."""
         location = clean_text(location, MAX_LOCATION)
         if not location:
             raise ValueError("a report needs a location")
@@ -127,13 +131,15 @@ class ReportStore:
                 contact=clean_text(contact, MAX_CONTACT) or None, lang=lang, conversation_id=conversation_id,
                 status="received", created_at=now, updated_at=now,
                 sync_state="pending" if deliver else "local", next_attempt_at=now if deliver else None,
-                public_ref=new_public_ref(),
+                public_ref=new_public_ref(), lat=point[0] if point else None, long=point[1] if point else None,
             )
             try:
                 with self.database.session() as session:
                     session.add(row)
                     session.flush()
                     row.reference = f"{REFERENCE_PREFIX}{number_of(row.id)}-{secrets.token_hex(3)}"
+                    if with_photo and conversation_id:
+                        attach_held(session, conversation_id, row.id)
                     return number_of(row.id)
             except IntegrityError:
                 if attempt == 4:

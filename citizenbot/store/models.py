@@ -16,6 +16,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
 )
@@ -101,7 +102,20 @@ class Venue(Base):
     note = Column(JSON)
     length_km = Column(Float)
     updated = Column(DateTime(timezone=True))
+    lat = Column(Float)  # the venue's point (WGS84), when the city gives one (migration 0010)
+    long = Column(Float)
     __table_args__ = (Index("ix_venue_district", "district"),)
+
+
+class AddressPoint(Base):
+    """A street address's point (WGS84) from the city's address register (``kb/address_points.csv``,
+    migration 0010): a fault report at a known address is sent to the city with its coordinates."""
+
+    __tablename__ = "kb_address_point"
+    street = Column(String(200), primary_key=True)  # a street's name_fi
+    number = Column(String(10), primary_key=True)  # house number, upper case: "12", "12A"
+    lat = Column(Float, nullable=False)
+    long = Column(Float, nullable=False)
 
 
 class Plan(Base):
@@ -120,7 +134,7 @@ class Plan(Base):
     __table_args__ = (Index("ix_plan_district", "district"),)
 
 
-KB_TABLES = (KbText, KbFact, District, Street, RoadWork, Venue, Plan)
+KB_TABLES = (KbText, KbFact, District, Street, RoadWork, Venue, Plan, AddressPoint)
 
 
 # --- what residents send (never touched by seeding) ----------------------------------------------
@@ -162,6 +176,9 @@ class Report(Base):
     public_ref = Column(String(20))
     # Added by the migration 0008: when the city's system had it (the analytics' delivery times).
     delivered_at = Column(DateTime(timezone=True))
+    # Added by the migration 0010: the place's point (WGS84) when it is a known address or venue.
+    lat = Column(Float)
+    long = Column(Float)
     __table_args__ = (
         Index("ix_report_sync", "sync_state", "next_attempt_at"),
         Index("ix_report_public_ref", "public_ref", unique=True),
@@ -179,6 +196,29 @@ class ReportDraft(Base):
     description = Column(Text)
     contact = Column(Text)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class ReportPhoto(Base):
+    """A photo a resident added to a fault report (migration 0010): re-encoded as JPEG on arrival,
+    so that its location data and anything else hidden in the file are gone
+    (``citizenbot.reports.photos``). Held for the conversation's report draft until the report is
+    filed (``report_id``), then served to the city at ``/media/<token>.jpg``. Deleted with the
+    conversation, after the retention period, and unfiled after a day (``citizenbot.privacy``)."""
+
+    __tablename__ = "report_photo"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    token = Column(String(32), nullable=False)  # random: the photo's unguessable public name
+    conversation_id = Column(String(200), nullable=False)
+    report_id = Column(Integer)  # None while the report is being filled in
+    content = Column(LargeBinary, nullable=False)  # JPEG
+    width = Column(Integer, nullable=False)
+    height = Column(Integer, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    __table_args__ = (
+        Index("ux_report_photo_token", "token", unique=True),
+        Index("ix_report_photo_conversation", "conversation_id"),
+        Index("ix_report_photo_report", "report_id"),
+    )
 
 
 class Feedback(Base):

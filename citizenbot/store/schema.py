@@ -38,6 +38,7 @@ BASELINE = "0001"
 # Columns that tell an unversioned database's revision, newest first: a database with all of a
 # revision's columns was made at that revision (or later, by a release without Alembic).
 REVISION_MARKERS = (
+    ("0010", "report_photo", {"token", "content", "report_id"}),
     ("0009", "analytics_pages", {"day", "page", "messages", "conversations"}),
     ("0008", "analytics_delivery", {"day", "category", "upper", "count"}),
     ("0007", "analytics_reports", {"district"}),
@@ -49,6 +50,7 @@ REVISION_MARKERS = (
 )
 # Tables added by a revision after the baseline (an unversioned database made before has none of them).
 ADDED_TABLES = {
+    "0010": {"report_photo", "kb_address_point"},
     "0009": {"analytics_pages"},
     "0008": {"analytics_delivery"},
     "0006": {"chat_rating"},

@@ -19,6 +19,7 @@ from citizenbot.analytics import themes
 from citizenbot.analytics.district_map import load_shapes
 from citizenbot.handoff.ratings import RatingStore
 from citizenbot.kb import KnowledgeBase
+from citizenbot.reports.photos import PhotoStore
 from citizenbot.services import build_services
 from citizenbot.settings import PROJECT_ROOT, served_languages
 from citizenbot.store.db import Database
@@ -28,6 +29,7 @@ from citizenbot.web.client_address import parse_proxies
 from citizenbot.web.demo import demo_site
 from citizenbot.web.gateway import Gateway, GatewayConfig
 from citizenbot.web.handoff_service import HandoffService
+from citizenbot.web.photos import PhotoEndpoints
 from citizenbot.web.rasa_client import RasaClient
 from citizenbot.web.ratings_api import RatingsApi
 from citizenbot.web.reports_api import ReportsApi
@@ -208,6 +210,7 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
     ReportsApi(staff_api, svc.reports, svc.open311).routes(app)
     AnalyticsApi(staff_api, svc.database, svc.kb, shapes=load_shapes(settings.kb_dir, settings.city)).routes(app)
     RatingsApi(staff_api, ratings).routes(app)
+    PhotoEndpoints(secret or settings.web_secret, PhotoStore(svc.database)).routes(app)
 
     app.router.add_get("/healthz", health)
     app.router.add_get("/readyz", ready)

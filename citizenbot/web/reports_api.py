@@ -5,6 +5,7 @@ reached the city's Open311 system, with the city's own reason, and what staff ca
 - check:   an uncertain report (the answer to its create never came) is looked up at the city
 - resend:  staff made sure the city does not have an uncertain report: it is sent again
 - handled: staff took care of the report some other way; it leaves the list
+- photo:   the photo the resident added (``photo`` true in the list), e.g. to pass the report on by hand
 
 The outbox of the action server does the sending; this module only changes the report's state
 (``citizenbot.reports.store``, each change conditional on the state staff saw) and looks reports up
@@ -22,6 +23,7 @@ from citizenbot.handoff.staff import Staff
 from citizenbot.reports.names import number_of
 from citizenbot.reports.open311 import Open311Error
 from citizenbot.reports.outbox import Open311Config, look_up
+from citizenbot.reports.photos import PhotoStore
 from citizenbot.reports.store import ATTENTION_STATES, ReportStore
 from citizenbot.store.models import as_utc
 from citizenbot.web.staff_api import StaffApi, error
@@ -45,6 +47,7 @@ def report_json(row: dict) -> dict:
 class ReportsApi:
     def __init__(self, staff_api: StaffApi, store: ReportStore, open311: Open311Config):
         self.staff_api, self.store, self.open311 = staff_api, store, open311
+        self.photos = PhotoStore(store.database)
 
     def routes(self, app: web.Application) -> None:
         authed = self.staff_api.authed
@@ -53,6 +56,7 @@ class ReportsApi:
         app.router.add_post("/api/staff/reports/{id:\\d+}/check", authed(self.role(self.check)))
         app.router.add_post("/api/staff/reports/{id:\\d+}/resend", authed(self.role(self.resend)))
         app.router.add_post("/api/staff/reports/{id:\\d+}/handled", authed(self.role(self.handled)))
+        app.router.add_get("/api/staff/reports/{id:\\d+}/photo", authed(self.role(self.photo)))
 
     @staticmethod
     def role(handler):
@@ -78,7 +82,17 @@ class ReportsApi:
             return error(400, f"state must be one of {', '.join(ATTENTION_STATES)}")
         rows = await asyncio.to_thread(self.store.needing_attention, (state,) if state else ATTENTION_STATES)
         counts = {s: sum(1 for r in rows if r["sync_state"] == s) for s in ATTENTION_STATES}
-        return web.json_response({"counts": counts, "reports": [report_json(r) for r in rows]})
+        reports = [report_json(r) for r in rows]
+        with_photo = await asyncio.to_thread(self.photos.with_photo, [r["number"] for r in reports])
+        for report in reports:
+            report["photo"] = report["number"] in with_photo
+        return web.json_response({"counts": counts, "reports": reports})
+
+    async def photo(self, request: web.Request, staff: Staff) -> web.StreamResponse:
+        content = await asyncio.to_thread(self.photos.of_report, int(request.match_info["id"]))
+        if content is None:
+            return error(404, "the report has no photo")
+        return web.Response(body=content, content_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
 
     async def retry(self, request: web.Request, staff: Staff) -> web.Response:
         number = int(request.match_info["id"])

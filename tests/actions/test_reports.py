@@ -87,6 +87,27 @@ def test_no_at_the_confirmation_files_nothing(services):
     assert services.reports.due() == [] and services.reports.get(1001) is None
 
 
+def test_a_photo_is_noted_in_the_summary_filed_with_the_report_and_dropped_by_a_new_report(services):
+    from citizenbot.reports.photos import reencode
+
+    from ..reports.test_photos import png_with_text
+
+    services.reports.hold_draft("test-resident", new=True, location="Hämeenkatu 5", description="Syvä kuoppa")
+    services.photos.hold("test-resident", reencode(png_with_text()))
+    messages, _ = run_action(ActionAskReportConfirm(), make_tracker("-", None, slots=filled(None)))
+    assert "Kuvaus: Syvä kuoppa (+ kuva)" in messages[0]["text"]
+    messages, _ = run_action(ActionSubmitReport(), make_tracker("kyllä", "affirm", slots=filled("yes")))
+    report = services.reports.get_by_ref(parse_public_ref(messages[0]["text"]))
+    assert services.photos.token_of(report.number) is not None and not services.photos.held("test-resident")
+    # a photo left with a report that was never sent does not join the next one
+    services.reports.hold_draft("test-resident", new=True, location="Hämeenkatu 5")
+    services.photos.hold("test-resident", reencode(png_with_text()))
+    run_action(ActionStartReport(), make_tracker("Hämeenkadulla on kuoppa", "maintenance.pothole"))
+    assert not services.photos.held("test-resident")
+    messages, _ = run_action(ActionAskReportConfirm(), make_tracker("-", None, slots=filled(None)))
+    assert "(+ kuva)" not in messages[0]["text"]
+
+
 def file_report(services, conversation_id: str = "test-resident", deliver: bool = False):
     number = services.reports.create(category="maintenance.street_light", location="Teiskontie 3", description=None,
                                      contact="anna@example.com", lang="fi", conversation_id=conversation_id,

@@ -11,8 +11,10 @@ from .test_handoff import PASSWORD
 
 def test_an_agent_sees_failed_and_uncertain_reports_and_acts_on_them(browser):
     from citizenbot.handoff.staff import StaffDirectory
+    from citizenbot.reports.photos import PhotoStore, reencode
     from citizenbot.reports.store import ReportStore
     from citizenbot.store.db import get_database
+    from tests.reports.test_photos import png_with_text
 
     database = get_database()
     username = f"agent{secrets.token_hex(3)}"
@@ -20,11 +22,15 @@ def test_an_agent_sees_failed_and_uncertain_reports_and_acts_on_them(browser):
     store = ReportStore(database)
     street = f"Testikatu {secrets.randbelow(900) + 100}"
 
-    def filed() -> int:
+    def filed(photo: bool = False) -> int:
+        conversation = secrets.token_hex(4)  # two reports, not one sent again
+        if photo:  # the resident added a photo
+            store.hold_draft(conversation, new=True, location=street)
+            PhotoStore(database).hold(conversation, reencode(png_with_text()))
         return store.create(category="maintenance.pothole", location=street, description="Syvä kuoppa",
-                            contact=None, lang="fi", conversation_id=secrets.token_hex(4), deliver=True)  # two reports, not one sent again
+                            contact=None, lang="fi", conversation_id=conversation, deliver=True, with_photo=photo)
 
-    failed, uncertain = filed(), filed()
+    failed, uncertain = filed(photo=True), filed()
     store.mark_failed(failed, "HTTP 400 Bad Request: jurisdiction_id is required", retryable=False, status=400)
     store.mark_uncertain(uncertain, "No clear answer from the city (no answer within 5 s); the city does not list it.")
 
@@ -42,6 +48,9 @@ def test_an_agent_sees_failed_and_uncertain_reports_and_acts_on_them(browser):
     expect(refused).to_contain_text("Epäonnistui")
     expect(unclear).to_contain_text("Epävarma")
     expect(unclear.get_by_role("button", name="Lähetä uudelleen")).to_have_count(0)  # check first
+    photo = refused.get_by_role("link", name=f"Ilmoituksen {failed} kuva")
+    assert page.request.get(WIDGET_URL + photo.get_attribute("href")).headers["content-type"] == "image/jpeg"
+    expect(unclear.get_by_role("link")).to_have_count(0)  # no photo
     shot(page, "staff-console-reports")
     refused.get_by_role("button", name="Lähetä uudelleen").click()
     expect(refused).to_contain_text("Odottaa uutta yritystä")

@@ -172,3 +172,43 @@ async def test_service_codes_the_city_does_not_list_are_warned_about(server, cap
     assert await check_services(base) == []
     state_of(server.app).down = True
     assert await check_services(base) is None
+
+
+@pytest.mark.asyncio
+async def test_a_reports_photo_goes_to_the_city_as_a_link_under_the_public_address(server, fresh_database):
+    from dataclasses import replace
+
+    from citizenbot.reports.photos import PhotoStore, reencode
+
+    from .test_photos import png_with_text
+
+    store, photos = ReportStore(fresh_database), PhotoStore(fresh_database)
+    numbers = []
+    for conversation in ("with-address", "without-address"):
+        store.hold_draft(conversation, new=True, location="Hämeenkatu 5")
+        photos.hold(conversation, reencode(png_with_text()))
+        numbers.append(store.create(category="maintenance.pothole", location="Hämeenkatu 5", description=None,
+                                    contact=None, lang="fi", conversation_id=conversation, deliver=True,
+                                    with_photo=True))
+    public = replace(config_for(server), public_base_url="https://chat.example.fi/")
+    assert await deliver(store, public, numbers[0], "Kuoppa")
+    assert await deliver(store, config_for(server), numbers[1], "Kuoppa")  # no public address: no link
+    requests = state_of(server.app).requests
+    with_link, without = (requests[store.get_row(n)["remote_id"]] for n in numbers)
+    assert with_link["media_url"] == f"https://chat.example.fi/media/{photos.token_of(numbers[0])}.jpg"
+    assert without["media_url"] is None
+
+
+@pytest.mark.asyncio
+async def test_a_known_places_point_is_sent_with_the_address_as_written(server, fresh_database):
+    store = ReportStore(fresh_database)
+    at_point = store.create(category="maintenance.pothole", location="Teiskontie 12", description=None, contact=None,
+                            lang="fi", conversation_id="p1", deliver=True, point=(61.504, 23.804))
+    without = new_report(store)
+    assert await deliver(store, config_for(server), at_point, "Kuoppa")
+    assert await deliver(store, config_for(server), without, "Kuoppa")
+    requests = state_of(server.app).requests
+    sent = requests[store.get_row(at_point)["remote_id"]]
+    assert (sent["lat"], sent["long"], sent["address"]) == (61.504, 23.804, "Teiskontie 12")
+    plain = requests[store.get_row(without)["remote_id"]]
+    assert plain["lat"] is None and plain["address"] == "Hämeenkatu 5"

@@ -143,3 +143,36 @@ async def test_the_city_down_during_a_check_says_so_and_a_report_can_be_marked_h
     assert (await reports(admin, env))["reports"] == []
     assert (await act(admin, env, number, "handled"))[0] == 409
     await admin.close()
+
+
+@pytest.mark.asyncio
+async def test_staff_see_the_photo_a_resident_added_and_nobody_else_does(env):
+    from citizenbot.reports.photos import PhotoStore, reencode
+
+    from ..reports.test_photos import png_with_text
+
+    store = env["store"]
+    photos = PhotoStore(store.database)
+    store.hold_draft("with-photo", new=True, location="Hämeenkatu 5")
+    photos.hold("with-photo", reencode(png_with_text()))
+    with_photo = store.create(category="maintenance.pothole", location="Hämeenkatu 5", description="Kuoppa",
+                              contact=None, lang="fi", conversation_id="with-photo", deliver=True, with_photo=True)
+    without = file_report(store)
+    for number in (with_photo, without):
+        store.mark_failed(number, "HTTP 400: bad", retryable=False)
+    aino = await login(env, "aino")
+    listed = {r["number"]: r["photo"] for r in (await reports(aino, env))["reports"]}
+    assert listed == {with_photo: True, without: False}
+    async with aino.get(f"{env['url']}/api/staff/reports/{with_photo}/photo") as r:
+        assert r.status == 200 and r.content_type == "image/jpeg"
+        assert await r.read() == photos.of_report(with_photo)
+    async with aino.get(f"{env['url']}/api/staff/reports/{without}/photo") as r:
+        assert r.status == 404
+    await aino.close()
+    nurse = await login(env, "anna")
+    async with nurse.get(f"{env['url']}/api/staff/reports/{with_photo}/photo") as r:
+        assert r.status == 403
+    await nurse.close()
+    async with aiohttp.ClientSession() as anonymous:
+        async with anonymous.get(f"{env['url']}/api/staff/reports/{with_photo}/photo") as r:
+            assert r.status == 401

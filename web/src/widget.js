@@ -13,6 +13,7 @@ import { messageElement, showDelivery } from "./messages.js";
 import { PhoneModal } from "./modal.js";
 import { Outbox } from "./outbox.js";
 import { applyTexts, buildPanel } from "./panel.js";
+import { PhotoControl } from "./photo.js";
 import { chatEnded } from "./rating.js";
 import { renderBanner } from "./status.js";
 
@@ -82,12 +83,14 @@ class CitizenWidget {
         } else this.close();
       }
     });
+    this.photo = new PhotoControl(this, BASE); // "Add a photo" while a fault report is being made
     this.modal = new PhoneModal(ui.panel, this.root);
     this.root.append(ui.launcher, ui.panel);
   }
 
   applyTexts() {
     applyTexts(this.ui, this.lang, this.config, SERVER);
+    this.photo.applyTexts(this.lang);
     this.renderBanner();
     this.showPrivacy(!this.store.privacyAccepted);
     if (this.greeting) this.showGreeting();
@@ -333,6 +336,7 @@ class CitizenWidget {
   render(message, { announce = true, used = false, clientId = null } = {}) {
     if (!message.text && !message.buttons.length) return;
     if (setsDomain(message)) this.lastTopic = message.topic;
+    if (message.from !== "resident") this.photo.follow(message.topic);
     if (message.from === "resident") this.greeting?.querySelectorAll(".choice").forEach((b) => (b.disabled = true));
     this.messages.push(message);
     const item = messageElement(message, {

@@ -31,6 +31,8 @@ function reportItem(r) {
       el("span", { text: new Date(r.created_at).toLocaleString(`${document.documentElement.lang}-FI`) })),
     el("p", { class: "item-text", text: t("reportReason", { reason: r.reason || "–" }) }),
     r.description ? el("p", { class: "item-text", text: r.description }) : null,
+    r.photo ? el("p", {}, el("a", { href: `/api/staff/reports/${r.number}/photo`, target: "_blank", rel: "noopener",
+      text: t("reportPhoto", { n: r.number }) })) : null,
   );
   const act = async (action, label) => {
     const { ok, data } = await api(`/api/staff/reports/${r.number}/${action}`, { method: "POST" });

@@ -128,6 +128,7 @@ export default {
   reportNotFound: (p) => `Report ${p.n} was not found at the city.`,
   reportDone: (p) => `${p.label}: report ${p.n}.`,
   reportsAllSent: "Every report is at the city.",
+  reportPhoto: (p) => `Photo of report ${p.n}`,
   analyticsTitle: "Overview – what residents ask",
   analyticsIntro: "Summaries only: no message texts and no conversations. Counts under five are shown as “< 5”; “piilotettu” (hidden) is a count hidden so that a small one cannot be worked out from the total. Times are Finnish time. The charts are in Finnish.",
   from: "From", to: "To", show: "Show",

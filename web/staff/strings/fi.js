@@ -132,6 +132,7 @@ export default {
   reportNotFound: (p) => `Ilmoitusta ${p.n} ei löytynyt kaupungilta.`,
   reportDone: (p) => `${p.label}: ilmoitus ${p.n}.`,
   reportsAllSent: "Kaikki ilmoitukset ovat kaupungilla.",
+  reportPhoto: (p) => `Ilmoituksen ${p.n} kuva`,
   // analytics page frame (the charts themselves are in Finnish)
   analyticsTitle: "Tilannekuva – mitä asukkaat kysyvät",
   analyticsIntro: "Vain yhteenvetoja: ei viestien tekstejä eikä keskusteluja. Alle viiden kappaleen määrät näytetään muodossa ”< 5”; ”piilotettu” on luku, joka on piilotettu, jotta pientä määrää ei voisi laskea summasta. Ajat ovat Suomen aikaa.",

@@ -128,6 +128,7 @@ export default {
   reportNotFound: (p) => `Anmälan ${p.n} hittades inte hos staden.`,
   reportDone: (p) => `${p.label}: anmälan ${p.n}.`,
   reportsAllSent: "Alla anmälningar finns hos staden.",
+  reportPhoto: (p) => `Bild till anmälan ${p.n}`,
   analyticsTitle: "Lägesbild – vad invånarna frågar",
   analyticsIntro: "Endast sammanställningar: inga meddelandetexter eller samtal. Antal under fem visas som ”< 5”; ”piilotettu” (dold) är ett antal som döljs så att ett litet antal inte kan räknas ut ur summan. Tiderna är i finsk tid. Diagrammen är på finska.",
   from: "Från", to: "Till", show: "Visa",
