@@ -64,6 +64,13 @@ WAIT_BUCKETS = (30, 60, 120, 180, 300, 600, 900, 1200, 1800, 2700, 3600, 7200, O
 # The same for the time from filing a report until the city's system had it (seconds, then hours
 # for the retries after an outage).
 DELIVERY_BUCKETS = (5, 15, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 24 * 3600, OPEN_BUCKET)
+
+
+def bucket_of(seconds: float, bounds: tuple[int, ...]) -> int:
+    """The upper limit of the first bucket that holds ``seconds`` (bounds end with OPEN_BUCKET)."""
+    return next(upper for upper in bounds if seconds <= upper)
+
+
 EVENTS_MARK, HANDOFF_MARK, REPORTS_MARK = "events_watermark", "handoff_from", "reports_from"
 UPDATED_MARK = "updated_at"  # when a roll-up last changed the figures (the pages' live updates)
 FEEDBACK_MARK = "feedback_run"  # only claimed: two processes never recount the votes at once
@@ -318,7 +325,7 @@ def _roll_handoffs(database: Database, result: RollupResult, now: datetime) -> N
                 wait = max(0, int((as_utc(claimed_at) - as_utc(queued_at)).total_seconds()))
                 totals[key]["claimed"] += 1
                 totals[key]["wait_seconds"] += wait
-                waits[(*key, next(upper for upper in WAIT_BUCKETS if wait <= upper))] += 1
+                waits[(*key, bucket_of(wait, WAIT_BUCKETS))] += 1
                 if ended_at is not None:
                     totals[key]["handled"] += 1
                     totals[key]["handling_seconds"] += max(0, int((as_utc(ended_at) - as_utc(claimed_at)).total_seconds()))
@@ -383,4 +390,4 @@ def delivery_bucket(created: datetime, delivered: datetime | None) -> int:
     if delivered is None:
         return NOT_DELIVERED
     seconds = max(0.0, (as_utc(delivered) - as_utc(created)).total_seconds())
-    return next(upper for upper in DELIVERY_BUCKETS if seconds <= upper)
+    return bucket_of(seconds, DELIVERY_BUCKETS)

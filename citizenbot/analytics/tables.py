@@ -21,7 +21,7 @@ SUPPRESS_BELOW = 5
 SUPPRESSED_CSV = "<5"
 COMPLEMENTARY_CSV = "suppressed"
 
-LABELS = {  # the console is Finnish; the CSV keeps the keys as its header
+LABELS = {  # Finnish fallbacks: the console shows col_<key> in each staff member's language (web/staff/strings)
     "lang": "Kieli", "domain": "Aihealue", "topic": "Aihe", "outcome": "Tulos", "day": "Päivä", "hour": "Tunti",
     "messages": "Viestejä", "conversations": "Keskusteluja", "emergencies": "Hätätilanteita",
     "answered": "Vastattu", "not_understood": "Ei ymmärretty", "out_of_scope": "Ei aihepiirissä",

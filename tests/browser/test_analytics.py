@@ -203,6 +203,17 @@ def test_an_analyst_sees_charts_tables_and_live_numbers(browser):
     expect(chart).to_contain_text(f"{topic}: 150", timeout=20000)
     csv = page.request.get(WIDGET_URL + top.get_by_role("link", name="Lataa CSV").get_attribute("href"))
     assert csv.ok and f"{topic},150" in csv.text()
+    # in the analyst's own language: titles, names of values, column headings, links
+    page.get_by_label("Konsolin kieli").select_option("sv")
+    expect(top.get_by_role("heading", name="Vanligaste ämnen")).to_be_visible()
+    expect(languages.get_by_role("img")).to_contain_text("finska: Besvarade ")
+    ratings.get_by_text("Visa som tabell").click()
+    expect(ratings.get_by_role("row").filter(has_text="Sjukskötare")).to_contain_text(" / 5")
+    expect(ratings.get_by_role("columnheader", name="Betyg, medel (1–5)")).to_be_visible()
+    expect(top.get_by_role("link", name="Ladda ner CSV")).to_be_visible()
+    expect(page.locator("#analytics-updated")).to_contain_text("Uppdaterad")
+    assert "Näytä taulukkona" not in view.inner_text()
+    shot(page, "staff-analytics-sv")
     assert errors == []
     context.close()
 

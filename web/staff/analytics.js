@@ -1,45 +1,34 @@
 // The analytics page of the staff console (analyst, admin): aggregates only. Every chart is an
 // inline SVG bar chart with <title>/<desc> and a table view of the same numbers; counts from 1 to 4
 // come from the server as null with "<key>_suppressed" and are shown as "< 5"; a second cell hidden
-// so that such a count cannot be computed from the total ("complementary") as "piilotettu".
+// so that such a count cannot be computed from the total ("complementary") as "piilotettu" (hidden).
+// Texts in the console's language (strings/<lang>.js: col_, chart_, outcome_, domain_, lang_).
 // Live: the page has its own connection to the console's real-time namespace and fetches the
 // figures again when the server says a roll-up changed them ("analytics_updated", no figures).
 import { el } from "/widget/dom.js";
 import { io } from "/widget/vendor/socket.io.esm.min.js";
 import { districtMap } from "/staff/district_map.js";
+import { lang, named, t } from "/staff/i18n.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
-const OUTCOME_NAMES = {
-  answered: "Vastattu", not_understood: "Ei ymmärretty", out_of_scope: "Ei aihepiirissä",
-  handoff: "Ohjattu ihmiselle", emergency: "Hätätilanne",
-};
-const LANG_NAMES = {
-  fi: "suomi", sv: "ruotsi", en: "englanti", ru: "venäjä", uk: "ukraina", et: "viro", ar: "arabia",
-  so: "somali", fa: "persia", und: "ei tiedossa",
-};
-const QUEUE_NAMES = { nurse: "Sairaanhoitajat", agent: "Asiakaspalvelu" };
-const DOMAIN_NAMES = {
-  maintenance: "Kunnossapito", zoning: "Kaavoitus", health: "Terveys", handoff: "Pyyntö puhua ihmiselle",
-  meta: "Keskustelu", out_of_scope: "Ei aihepiirissä", form: "Vikailmoituslomake", "–": "Ei ymmärretty",
-};
-// The charts: table, the column of the bar labels and of the values, title.
+// The charts: table, the column of the bar labels and of the values (titles: chart_<table>).
 const CHARTS = [
-  ["by_time", null, "messages", "Viestit ajan mukaan"],
-  ["outcomes", "outcome", "messages", "Miten avustaja vastasi"],
-  ["by_language", "lang", "messages", "Viestit kielittäin"],
-  ["by_domain", "domain", "messages", "Viestit aihealueittain"],
-  ["by_page", "page", "messages", "Viestit sivuittain: millä kaupungin sivulla chattia käytettiin"],
-  ["top_topics", "title", "messages", "Kysytyimmät aiheet"],
-  ["rising_topics", "title", "this_week", "Nousevat aiheet: tämä viikko verrattuna neljään edelliseen"],
-  ["emergencies", "day", "emergencies", "Hätätilanteet päivittäin"],
-  ["feedback", "topic", "up", "Oliko vastauksesta apua? (aiheittain ja kielittäin)"],
-  ["queues", "queue", "requests", "Jonot: odotus ja jonosta luopuneet"],
-  ["ratings", "queue", "ratings", "Asukkaiden arviot keskustelusta jonoittain"],
-  ["reports", "category", "count", "Vikailmoitukset luokittain ja tiloittain"],
-  ["delivery", "category", "at_city", "Vikailmoitukset kaupungin järjestelmään: kuinka pian perillä"],
-  ["districts", "district", "count", "Vikailmoitukset kaupunginosittain"],
-  ["new_themes", "theme", "messages", "Uudet teemat, joihin avustaja ei osannut vastata (vähintään 5 viestiä)"],
+  ["by_time", null, "messages"],
+  ["outcomes", "outcome", "messages"],
+  ["by_language", "lang", "messages"],
+  ["by_domain", "domain", "messages"],
+  ["by_page", "page", "messages"],
+  ["top_topics", "title", "messages"],
+  ["rising_topics", "title", "this_week"],
+  ["emergencies", "day", "emergencies"],
+  ["feedback", "topic", "up"],
+  ["queues", "queue", "requests"],
+  ["ratings", "queue", "ratings"],
+  ["reports", "category", "count"],
+  ["delivery", "category", "at_city"],
+  ["districts", "district", "count"],
+  ["new_themes", "theme", "messages"],
 ];
 const TABLES_ONLY = new Set(["feedback", "queues", "reports", "delivery"]);
 // Drawn as stacked bars: each row's shares of how the assistant answered.
@@ -56,20 +45,20 @@ let shapes;  // the city's district shapes: undefined until fetched, null when i
 export function cellText(row, column) {
   const suppressed = row[`${column.key}_suppressed`];
   // "complementary": hidden so that a "< 5" cell cannot be computed from the total
-  if (suppressed === "complementary") return "piilotettu";
+  if (suppressed === "complementary") return t("cellHidden");
   if (suppressed) return "< 5";
   const value = row[column.key];
   if (value === null || value === undefined) return "–";
   if (column.kind === "share") return `${Math.round(value * 100)} %`;
   if (column.kind === "seconds") return duration(value);
   if (column.kind === "score") return `${value.toFixed(1)} / 5`;
-  if (column.key === "outcome") return OUTCOME_NAMES[value] || value;
-  if (column.key === "lang") return LANG_NAMES[value] || value;
-  if (column.key === "queue") return QUEUE_NAMES[value] || value;
-  if (column.key === "domain") return DOMAIN_NAMES[value] || value;
-  if (column.key === "district") return value || "Ei tiedossa";
-  if (column.key === "category" && value === "") return "Kaikki luokat";
-  if (column.key === "page" && value === "") return "Ei tiedossa (muu kanava)";
+  if (column.key === "outcome") return named("outcome", value);
+  if (column.key === "lang" || column.key === "lang_fb") return named("lang", value);
+  if (column.key === "queue") return named("queue", value);
+  if (column.key === "domain") return value === "–" ? t("domain_none") : named("domain", value);
+  if (column.key === "district") return value || t("districtUnknown");
+  if (column.key === "category" && value === "") return t("categoryAll");
+  if (column.key === "page" && value === "") return t("pageUnknown");
   return String(value);
 }
 
@@ -80,8 +69,13 @@ export function duration(seconds) {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
+/** A column's heading in the console's language (the server's label, Finnish, when there is none). */
+function label(column) {
+  return named("col", column.key) === column.key ? column.label : named("col", column.key);
+}
+
 function tableView(table, caption) {
-  const head = el("tr", {}, ...table.columns.map((c) => el("th", { scope: "col", text: c.label })));
+  const head = el("tr", {}, ...table.columns.map((c) => el("th", { scope: "col", text: label(c) })));
   const body = table.rows.map((row) => el("tr", {}, ...table.columns.map((c, i) =>
     el(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null, class: c.kind === "text" ? null : "num", text: cellText(row, c) }))));
   return el("table", { class: "figures" }, el("caption", { text: caption }), el("thead", {}, head), el("tbody", {}, ...body));
@@ -102,9 +96,9 @@ function barChart(id, table, labelKey, valueKey, title) {
   const max = Math.max(1, ...rows.map((r) => r[valueKey] || 0));
   const barH = 22, gap = 6, labelW = 200, width = 640, chartW = width - labelW - 70;
   const height = Math.max(1, rows.length) * (barH + gap) + gap;
-  const desc = rows.map((r) => `${cellText(r, labelColumn)}: ${cellText(r, valueColumn)}`).join("; ") || "Ei tietoja.";
+  const desc = rows.map((r) => `${cellText(r, labelColumn)}: ${cellText(r, valueColumn)}`).join("; ") || t("noFigures");
   const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-labelledby": `${id}-t ${id}-d`, class: "chart" });
-  root.append(svg("title", { id: `${id}-t` }, `${title} (${valueColumn.label})`), svg("desc", { id: `${id}-d` }, desc));
+  root.append(svg("title", { id: `${id}-t` }, `${title} (${label(valueColumn)})`), svg("desc", { id: `${id}-d` }, desc));
   rows.forEach((r, i) => {
     const y = gap + i * (barH + gap);
     const value = r[valueKey] || 0;
@@ -125,8 +119,8 @@ function stackedChart(id, table, labelKey, title) {
   const rows = table.rows.slice(0, 31);
   const barH = 22, gap = 6, labelW = 200, width = 640, chartW = width - labelW - 20;
   const height = Math.max(1, rows.length) * (barH + gap) + gap;
-  const desc = rows.map((r) => `${cellText(r, labelColumn)}: ${shareColumns.map((c) => `${c.label} ${cellText(r, c)}`).join(", ")}`)
-    .join("; ") || "Ei tietoja.";
+  const desc = rows.map((r) => `${cellText(r, labelColumn)}: ${shareColumns.map((c) => `${label(c)} ${cellText(r, c)}`).join(", ")}`)
+    .join("; ") || t("noFigures");
   const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-labelledby": `${id}-t ${id}-d`, class: "chart" });
   root.append(svg("title", { id: `${id}-t` }, title), svg("desc", { id: `${id}-d` }, desc));
   rows.forEach((r, i) => {
@@ -147,46 +141,42 @@ function stackedChart(id, table, labelKey, title) {
 
 function stackLegend(table) {
   const items = SHARE_KEYS.map((key, n) => {
-    const label = table.columns.find((c) => c.key === key).label;
+    const text = label(table.columns.find((c) => c.key === key));
     const mark = svg("svg", { width: 14, height: 14, "aria-hidden": "true" });
     mark.append(svg("rect", { width: 14, height: 14, class: `part part-${n}` }));
-    const item = el("li", {}, el("span", { text: label }));
+    const item = el("li", {}, el("span", { text }));
     item.prepend(mark);
     return item;
   });
   return el("ul", { class: "map-legend chart-legend" }, ...items);
 }
 
-function figure(name, table, labelKey, valueKey, title, range) {
+function figure(name, table, labelKey, valueKey, range) {
   const id = `chart-${name}`;
-  const link = el("a", { href: `/api/staff/analytics/export.csv?table=${name}&from=${range.from}&to=${range.to}`, download: "", text: "Lataa CSV" });
+  const title = named("chart", name);
+  const link = el("a", { href: `/api/staff/analytics/export.csv?table=${name}&from=${range.from}&to=${range.to}`, download: "", text: t("downloadCsv") });
   const parts = [el("h3", { id: `${id}-h`, text: title })];
-  if (!table.rows.length) parts.push(el("p", { class: "meta", text: "Ei tietoja tältä ajalta." }));
+  const asTable = () => el("details", {}, el("summary", { text: t("showTable") }), tableView(table, title));
+  if (!table.rows.length) parts.push(el("p", { class: "meta", text: t("noFiguresPeriod") }));
   else if (TABLES_ONLY.has(name)) parts.push(tableView(table, title));
   else if (name === "districts" && shapes) {
-    const map = districtMap(id, shapes, table, cellText, `${title} (kartta)`);
-    parts.push(map.svg, map.legend,
-      el("p", { class: "meta", text: "Kartan alueet ovat kaavamaisia, eivät kaupunginosien rajoja." }),
-      el("details", {}, el("summary", { text: "Näytä taulukkona" }), tableView(table, title)));
+    const map = districtMap(id, shapes, table, cellText, `${title} (${t("mapSuffix")})`);
+    parts.push(map.svg, map.legend, el("p", { class: "meta", text: t("mapNote") }), asTable());
   }
-  else if (STACKED[name]) parts.push(stackedChart(id, table, STACKED[name], `${title}: miten vastattiin`), stackLegend(table),
-    el("details", {}, el("summary", { text: "Näytä taulukkona" }), tableView(table, title)));
-  else parts.push(barChart(id, table, labelKey || table.columns[0].key, valueKey, title),
-    el("details", {}, el("summary", { text: "Näytä taulukkona" }), tableView(table, title)));
+  else if (STACKED[name]) parts.push(stackedChart(id, table, STACKED[name], `${title}: ${t("howAnswered")}`), stackLegend(table), asTable());
+  else parts.push(barChart(id, table, labelKey || table.columns[0].key, valueKey, title), asTable());
   parts.push(el("p", {}, link));
   return el("section", { class: "figure", "aria-labelledby": `${id}-h`, "data-table": name }, ...parts);
 }
 
 function totals(summary) {
-  const t = summary.totals;
-  const s = summary.shares;
-  const count = (key) => cellText(t, { key, kind: "count" });
-  const share = (key) => cellText(s, { key, kind: "share" });
+  const count = (key) => cellText(summary.totals, { key, kind: "count" });
+  const share = (key) => cellText(summary.shares, { key, kind: "share" });
   const items = [
-    ["Keskusteluja", count("conversations")], ["Viestejä", count("messages")],
-    ["Vastattu", share("answered")], ["Ei ymmärretty", share("not_understood")],
-    ["Ei aihepiirissä", share("out_of_scope")], ["Ohjattu ihmiselle", share("handoff")],
-    ["Hätätilanteita", count("emergency")],
+    [t("col_conversations"), count("conversations")], [t("col_messages"), count("messages")],
+    [t("col_answered"), share("answered")], [t("col_not_understood"), share("not_understood")],
+    [t("col_out_of_scope"), share("out_of_scope")], [t("col_handoff"), share("handoff")],
+    [t("col_emergencies"), count("emergency")],
   ];
   return el("dl", { class: "totals" }, ...items.flatMap(([k, v]) => [el("div", {}, el("dt", { text: k }), el("dd", { text: v }))]));
 }
@@ -201,7 +191,7 @@ export async function loadAnalytics() {
   const { ok, data } = await api(`/api/staff/analytics/summary?${query}`);
   if (asked !== requests) return;  // a newer request (another range, a live update) was sent since
   if (!ok) {
-    $("analytics-status").textContent = data.error || "Lukujen haku epäonnistui.";
+    $("analytics-status").textContent = data.error || t("analyticsFailed");
     return;
   }
   $("analytics-status").textContent = "";
@@ -210,9 +200,10 @@ export async function loadAnalytics() {
   if (!$("analytics-to").value) $("analytics-to").value = data.to;
   const range = { from: data.from, to: data.to };
   $("analytics-totals").replaceChildren(totals(data));
-  $("analytics-charts").replaceChildren(...CHARTS.map(([name, labelKey, valueKey, title]) =>
-    figure(name, data.tables[name], labelKey, valueKey, title, range)));
-  $("analytics-updated").textContent = `Päivitetty ${new Date().toLocaleTimeString("fi-FI", { hour: "2-digit", minute: "2-digit", second: "2-digit" })} (luvut päivittyvät itsestään)`;
+  $("analytics-charts").replaceChildren(...CHARTS.map(([name, labelKey, valueKey]) =>
+    figure(name, data.tables[name], labelKey, valueKey, range)));
+  const time = new Date().toLocaleTimeString(`${lang()}-FI`, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  $("analytics-updated").textContent = t("analyticsUpdated", { time });
 }
 
 async function loadShapes() {

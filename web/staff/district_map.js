@@ -2,6 +2,8 @@
 // (our own code, nothing from a CDN). It is one <svg role="img"> whose <desc> lists every
 // district's figure; the same figures are in the table view beside it. A count under 5 (or one
 // hidden so that such a count cannot be computed) is a neutral hatch, never a colour of its own.
+import { t } from "/staff/i18n.js";
+
 const SVG = "http://www.w3.org/2000/svg";
 // A sequential blue scale, light to dark; the darkest still leaves the labels (white halo) legible.
 const SHADES = ["#dbe8f8", "#a9c8ee", "#6f9fdc", "#3a72c0", "#0f4c9a"];
@@ -83,10 +85,10 @@ export function districtMap(id, shapes, table, cellText, title) {
   // the text alternative in the table's order (most reports first), with what the map cannot show
   const drawn = new Set(shapes.features.map((f) => f.properties.name));
   for (const r of table.rows) {
-    const name = r.district ? (drawn.has(r.district) ? r.district : `${r.district} (ei kartalla)`) : "Ei tiedossa (ei kartalla)";
+    const name = `${r.district || t("districtUnknown")}${r.district && drawn.has(r.district) ? "" : ` (${t("notOnMap")})`}`;
     descParts.push(`${name}: ${cellText(r, countColumn)}`);
   }
-  if (none.length) descParts.push(`Ei ilmoituksia: ${none.join(", ")}`);
+  if (none.length) descParts.push(`${t("noReportsIn")}: ${none.join(", ")}`);
   root.querySelector("desc").textContent = descParts.join("; ") + ".";
   return { svg: root, legend: legend(id, limits) };
 }
@@ -98,10 +100,10 @@ function legend(id, limits) {
     items.push([SHADES[i], low === limit ? `${limit}` : `${low}–${limit}`]);
     low = limit + 1;
   });
-  items.push([`url(#${id}-hatch)`, "< 5 tai piilotettu"], ["#ffffff", "ei ilmoituksia"]);
+  items.push([`url(#${id}-hatch)`, t("mapLegendSmall")], ["#ffffff", t("mapLegendNone")]);
   const list = document.createElement("ul");
   list.className = "map-legend";
-  list.setAttribute("aria-label", "Kartan selite: ilmoituksia");
+  list.setAttribute("aria-label", t("mapLegend"));
   for (const [shade, text] of items) {
     let fill = shade;
     const li = document.createElement("li");

@@ -2,7 +2,7 @@
 // their own modules (queue, conversation, search, review, reports, analytics); every text from
 // residents or staff is inserted with textContent, every interface text comes from strings/<lang>.js.
 import { askPermission, canAsk, muted, setMuted } from "/staff/alerting.js";
-import { startAnalytics, stopAnalytics } from "/staff/analytics.js";
+import { loadAnalytics, startAnalytics, stopAnalytics } from "/staff/analytics.js";
 import { $, api, state } from "/staff/common.js";
 import { connectSocket, openHandoff, setUpConversation } from "/staff/conversation.js";
 import { fillLanguageChoice, named, preferred, setLang } from "/staff/i18n.js";
@@ -66,6 +66,7 @@ async function changeLanguage(code) {
   showName();
   if (!$("reports-view").hidden) await loadReports();
   if (!$("review-view").hidden) await loadReview();
+  if (!$("analytics-view").hidden) await loadAnalytics();
   if (!$("console-view").hidden) {
     await refreshQueue();
     await loadRatings();
