@@ -146,6 +146,12 @@ class PhotoStore:
             return session.execute(select(ReportPhoto.id).where(
                 ReportPhoto.conversation_id == conversation_id, ReportPhoto.report_id.is_(None))).first() is not None
 
+    def held_photo(self, conversation_id: str) -> bytes | None:
+        """The photo held for the conversation's report being made (shown again after a reload)."""
+        with self.database.session() as session:
+            return session.execute(select(ReportPhoto.content).where(
+                ReportPhoto.conversation_id == conversation_id, ReportPhoto.report_id.is_(None))).scalar()
+
     def token_of(self, number: int) -> str | None:
         """The token of a filed report's photo, None when it has none."""
         with self.database.session() as session:

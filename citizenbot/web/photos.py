@@ -5,6 +5,8 @@ it.
   ``X-Citizenbot-Session`` and ``X-Citizenbot-Token``): a photo for the report the resident is
   filling in. Only while the conversation has a report draft (the report form is open); the photo
   is re-encoded (``citizenbot.reports.photos``) before anything is stored.
+- ``GET /widget/photo`` (the same headers): the held photo, for the widget to show it again after
+  a reload; 404 when there is none.
 - ``DELETE /widget/photo`` (the same headers): the held photo is deleted.
 - ``GET /media/<token>.jpg``: a filed report's photo (the ``media_url`` sent to the city). A photo
   not attached to a report, or deleted, is a 404, the same as a token that never existed.
@@ -35,7 +37,7 @@ PHOTOS_PER_MINUTE = 6  # per conversation: choosing again a few times, not a str
 SESSION_HEADER, TOKEN_HEADER = "X-Citizenbot-Session", "X-Citizenbot-Token"
 CORS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "POST, DELETE",
+    "Access-Control-Allow-Methods": "GET, POST, DELETE",
     "Access-Control-Allow-Headers": f"Content-Type, {SESSION_HEADER}, {TOKEN_HEADER}",
     "Access-Control-Max-Age": "600",
 }
@@ -67,6 +69,7 @@ class PhotoEndpoints:
         self.limiter = RateLimiter(PHOTOS_PER_MINUTE)
 
     def routes(self, app: web.Application) -> None:
+        app.router.add_get("/widget/photo", self.held)
         app.router.add_post("/widget/photo", self.upload)
         app.router.add_delete("/widget/photo", self.remove)
         app.router.add_route("OPTIONS", "/widget/photo", self.preflight)
@@ -101,6 +104,15 @@ class PhotoEndpoints:
         if token is None:
             return _answer("no_report")
         return _answer(width=photo.width, height=photo.height)
+
+    async def held(self, request: web.Request) -> web.Response:
+        session_id = self._session(request)
+        if session_id is None:
+            return _answer("session")
+        content = await asyncio.to_thread(self.store.held_photo, session_id)
+        if content is None:
+            return web.json_response({"ok": False, "error": "none"}, status=404, headers=CORS)
+        return web.Response(body=content, content_type="image/jpeg", headers={**CORS, "Cache-Control": "no-store"})
 
     async def remove(self, request: web.Request) -> web.Response:
         session_id = self._session(request)

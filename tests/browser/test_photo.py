@@ -45,6 +45,10 @@ def test_a_resident_adds_a_photo_to_a_pothole_report(page, tmp_path):
     expect(note.get_by_role("button", name="Poista kuva")).to_be_visible()
     assert violations(page) == []
     shot(page, "widget-photo-fi")
+    page.reload()  # the photo is still there, with "Remove"
+    expect(note.get_by_role("img", name="Ilmoitukseen liittämäsi kuva")).to_be_visible(timeout=30000)
+    expect(note.get_by_role("button", name="Poista kuva")).to_be_visible()
+    expect(page.locator(f"{W} .photo-note")).to_have_count(1)
 
     question.get_by_role("button", name="Ohita").click()
     confirm = page.locator(f"{W} .msg.bot[data-topic$='report.confirm']")

@@ -50,6 +50,12 @@ async def test_a_photo_sent_during_a_report_is_stored_clean_and_served_only_when
         status, answer = await post(http, url, session, original)
         assert (status, answer) == (200, {"ok": True, "width": 1600, "height": 1200})
         assert photos.held(session_id)
+        # the widget shows it again after a reload: only to the conversation's own session
+        async with http.get(f"{url}/widget/photo", headers=headers(*session)) as r:
+            assert (r.status, r.content_type) == (200, "image/jpeg")
+            assert await r.read() == photos.held_photo(session_id)
+        async with http.get(f"{url}/widget/photo", headers=headers(session_id, "forged")) as r:
+            assert r.status == 401
 
         number = reports.create(category="maintenance.pothole", location="Teiskontie 12", description="kuoppa",
                                 contact=None, lang="fi", conversation_id=session_id, deliver=True, with_photo=True)
@@ -69,6 +75,8 @@ async def test_a_photo_sent_during_a_report_is_stored_clean_and_served_only_when
         async with http.delete(f"{url}/widget/photo", headers=headers(*session)) as r:
             assert (r.status, await r.json()) == (200, {"ok": True, "removed": True})
         assert not photos.held(session_id)
+        async with http.get(f"{url}/widget/photo", headers=headers(*session)) as r:
+            assert r.status == 404
         async with http.get(media) as r:
             assert r.status == 200
 

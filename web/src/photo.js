@@ -124,15 +124,30 @@ export class PhotoControl {
 
   /** POST or DELETE /widget/photo with the session; the answer, or null when none came. */
   async call(method, body) {
+    try {
+      return await (await this.request(method, body)).json();
+    } catch {
+      return null; // no answer (offline, timeout) or not ours (a proxy's HTML error page)
+    }
+  }
+
+  request(method, body) {
     const session = this.widget.session;
     const headers = { "X-Citizenbot-Session": session.session_id, "X-Citizenbot-Token": session.token };
     if (body) headers["Content-Type"] = "image/jpeg";
+    return fetch(new URL("photo", this.base), { method, headers, body, signal: AbortSignal.timeout(SEND_WAIT_MS) });
+  }
+
+  /** After a reload (the history drawn again): the photo held for the report being made, shown
+   * again with "Remove". Nothing when the form is not open or no photo is held. */
+  async restore() {
+    this.note = null; // the history replaced the log
+    if (this.button.hidden || !this.widget.session) return;
     try {
-      const response = await fetch(new URL("photo", this.base), { method, headers, body,
-        signal: AbortSignal.timeout(SEND_WAIT_MS) });
-      return await response.json();
+      const response = await this.request("GET");
+      if (response.ok && response.headers.get("content-type") === "image/jpeg") this.show(await response.blob());
     } catch {
-      return null; // no answer (offline, timeout) or not ours (a proxy's HTML error page)
+      // not shown again; the report still has it
     }
   }
 

@@ -216,6 +216,7 @@ class CitizenWidget {
       else if (this.outbox.entries.has(id)) this.ui.log.append(node);
     }
     this.showGreeting();
+    this.photo.restore();
     this.ready = true;
     for (const [text, display] of this.pending.splice(0)) this.send(text, display);
     this.scrollToEnd();
