@@ -54,9 +54,10 @@ class Content:
     digest: str = ""
 
 
-def _point(lat: Any, long: Any, where: str) -> tuple[float, float] | None:
+def _places(check, *args: Any) -> Any:
+    """A ``citizenbot.places`` check, its mistake reported as a content error."""
     try:
-        return places.point(lat, long, where)
+        return check(*args)
     except places.PointError as exc:
         raise ContentError(str(exc)) from exc
 
@@ -279,11 +280,8 @@ def _load_places(kb_dir: Path, content: Content) -> None:
                  "maintenance_class": klass}
             )
 
-    try:
-        content.address_points = places.load_address_points(
-            kb_dir / "address_points.csv", {s["name_fi"] for s in content.streets})
-    except places.PointError as exc:
-        raise ContentError(str(exc)) from exc
+    content.address_points = _places(places.load_address_points, kb_dir / "address_points.csv",
+                                     {s["name_fi"] for s in content.streets})
 
     path = kb_dir / "road_works.yml"
     if path.exists():
@@ -306,7 +304,7 @@ def _load_places(kb_dir: Path, content: Content) -> None:
                 raise ContentError(f"{where}: kind must be ski_track or ice_rink")
             if item.get("status") not in {"open", "closed", "maintained", "poor"}:
                 raise ContentError(f"{where}: status must be open, closed, maintained or poor")
-            lat, long = _point(item.get("lat"), item.get("long"), where) or (None, None)
+            lat, long = _places(places.point, item.get("lat"), item.get("long"), where) or (None, None)
             content.venues.append(
                 {"id": str(item["id"]), "kind": item["kind"], "name": _multilingual(item.get("name"), f"{where}: name"),
                  "district": item.get("district"), "status": item["status"],

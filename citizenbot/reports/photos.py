@@ -23,7 +23,7 @@ import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, select, update
 
 from citizenbot.reports.names import id_of, number_of
 from citizenbot.store.db import Database
@@ -105,12 +105,17 @@ def media_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/media/{token}.jpg"
 
 
+def _held(conversation_id: str):
+    """The condition of the photo held for a conversation's report being made (not yet filed)."""
+    return and_(ReportPhoto.conversation_id == conversation_id, ReportPhoto.report_id.is_(None))
+
+
 def attach_held(session, conversation_id: str, report_id: int) -> bool:
     """The conversation's held photo becomes the report's: in the session (the transaction) that
     files the report, so that no sender sees the report without its photo."""
     return session.execute(
         update(ReportPhoto)
-        .where(ReportPhoto.conversation_id == conversation_id, ReportPhoto.report_id.is_(None))
+        .where(_held(conversation_id))
         .values(report_id=report_id)
         .execution_options(synchronize_session=False)
     ).rowcount > 0
@@ -129,8 +134,7 @@ class PhotoStore:
         with self.database.session() as session:
             if session.get(ReportDraft, conversation_id) is None:
                 return None
-            session.execute(delete(ReportPhoto).where(
-                ReportPhoto.conversation_id == conversation_id, ReportPhoto.report_id.is_(None)))
+            session.execute(delete(ReportPhoto).where(_held(conversation_id)))
             session.add(ReportPhoto(token=token, conversation_id=conversation_id, content=photo.jpeg,
                                     width=photo.width, height=photo.height, created_at=utcnow()))
         return token
@@ -138,25 +142,25 @@ class PhotoStore:
     def drop_held(self, conversation_id: str) -> bool:
         """The resident removed the photo (or the report was cancelled)."""
         with self.database.session() as session:
-            return session.execute(delete(ReportPhoto).where(
-                ReportPhoto.conversation_id == conversation_id, ReportPhoto.report_id.is_(None))).rowcount > 0
+            return session.execute(delete(ReportPhoto).where(_held(conversation_id))).rowcount > 0
 
     def held(self, conversation_id: str) -> bool:
         with self.database.session() as session:
-            return session.execute(select(ReportPhoto.id).where(
-                ReportPhoto.conversation_id == conversation_id, ReportPhoto.report_id.is_(None))).first() is not None
+            return session.execute(select(ReportPhoto.id).where(_held(conversation_id))).first() is not None
 
     def held_photo(self, conversation_id: str) -> bytes | None:
         """The photo held for the conversation's report being made (shown again after a reload)."""
         with self.database.session() as session:
-            return session.execute(select(ReportPhoto.content).where(
-                ReportPhoto.conversation_id == conversation_id, ReportPhoto.report_id.is_(None))).scalar()
+            return session.execute(select(ReportPhoto.content).where(_held(conversation_id))).scalar()
+
+    def _of_report(self, column, number: int):
+        with self.database.session() as session:
+            return session.execute(select(column).where(
+                ReportPhoto.report_id == id_of(number)).order_by(ReportPhoto.id.desc()).limit(1)).scalar()
 
     def token_of(self, number: int) -> str | None:
         """The token of a filed report's photo, None when it has none."""
-        with self.database.session() as session:
-            return session.execute(select(ReportPhoto.token).where(
-                ReportPhoto.report_id == id_of(number)).order_by(ReportPhoto.id.desc()).limit(1)).scalar()
+        return self._of_report(ReportPhoto.token, number)
 
     def served(self, token: str) -> bytes | None:
         """A filed report's photo by its token; None for anything else (held, deleted, malformed)."""
@@ -177,6 +181,4 @@ class PhotoStore:
 
     def of_report(self, number: int) -> bytes | None:
         """For staff: a filed report's photo."""
-        with self.database.session() as session:
-            return session.execute(select(ReportPhoto.content).where(
-                ReportPhoto.report_id == id_of(number)).order_by(ReportPhoto.id.desc()).limit(1)).scalar()
+        return self._of_report(ReportPhoto.content, number)

@@ -19,7 +19,6 @@ from citizenbot.analytics import themes
 from citizenbot.analytics.district_map import load_shapes
 from citizenbot.handoff.ratings import RatingStore
 from citizenbot.kb import KnowledgeBase
-from citizenbot.reports.photos import PhotoStore
 from citizenbot.services import build_services
 from citizenbot.settings import PROJECT_ROOT, served_languages
 from citizenbot.store.db import Database
@@ -207,10 +206,10 @@ def create_app(rasa_url: str | None = None, rasa_token: str | None = None, secre
                          trusted_proxies=parse_proxies(settings.trusted_proxies))
     staff_api.routes(app)
     ReviewApi.for_city(staff_api, svc.database, settings.city).routes(app)
-    ReportsApi(staff_api, svc.reports, svc.open311).routes(app)
+    ReportsApi(staff_api, svc.reports, svc.open311, svc.photos).routes(app)
     AnalyticsApi(staff_api, svc.database, svc.kb, shapes=load_shapes(settings.kb_dir, settings.city)).routes(app)
     RatingsApi(staff_api, ratings).routes(app)
-    PhotoEndpoints(secret or settings.web_secret, PhotoStore(svc.database)).routes(app)
+    PhotoEndpoints(secret or settings.web_secret, svc.photos).routes(app)
 
     app.router.add_get("/healthz", health)
     app.router.add_get("/readyz", ready)

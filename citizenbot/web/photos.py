@@ -17,8 +17,9 @@ over long-polling arrives cut and is lost; the minified socket.io-client build a
 attachments. Any page may embed the widget, so these answer CORS (no credentials: the signed token
 in the headers is the authority, as on the Socket.IO side).
 
-Answers are ``{"ok": true, ...}`` or ``{"ok": false, "error": code}`` with code session, invalid,
-rate_limited, too_large, not_image, no_report or unavailable: the widget tells the resident which.
+Answers are ``{"ok": true, ...}`` or ``{"ok": false, "error": code}`` with code session,
+rate_limited, too_large, not_image, no_report, none (no photo held) or unavailable: the widget tells
+the resident which.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ CORS = {
     "Access-Control-Allow-Headers": f"Content-Type, {SESSION_HEADER}, {TOKEN_HEADER}",
     "Access-Control-Max-Age": "600",
 }
-STATUS = {"session": 401, "invalid": 400, "rate_limited": 429, "too_large": 413, "not_image": 415,
-          "no_report": 409, "unavailable": 503}
+STATUS = {"session": 401, "rate_limited": 429, "too_large": 413, "not_image": 415, "no_report": 409,
+          "none": 404, "unavailable": 503}
 
 
 def _answer(error: str | None = None, **data) -> web.Response:
@@ -111,7 +112,7 @@ class PhotoEndpoints:
             return _answer("session")
         content = await asyncio.to_thread(self.store.held_photo, session_id)
         if content is None:
-            return web.json_response({"ok": False, "error": "none"}, status=404, headers=CORS)
+            return _answer("none")
         return web.Response(body=content, content_type="image/jpeg", headers={**CORS, "Cache-Control": "no-store"})
 
     async def remove(self, request: web.Request) -> web.Response:

@@ -45,9 +45,8 @@ def report_json(row: dict) -> dict:
 
 
 class ReportsApi:
-    def __init__(self, staff_api: StaffApi, store: ReportStore, open311: Open311Config):
-        self.staff_api, self.store, self.open311 = staff_api, store, open311
-        self.photos = PhotoStore(store.database)
+    def __init__(self, staff_api: StaffApi, store: ReportStore, open311: Open311Config, photos: PhotoStore):
+        self.staff_api, self.store, self.open311, self.photos = staff_api, store, open311, photos
 
     def routes(self, app: web.Application) -> None:
         authed = self.staff_api.authed
